@@ -1,0 +1,106 @@
+package dev.cpdb.database;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.cpdb.InvalidConfigurationException;
+
+/**
+ * The decided shape of both connection paths: where runtime and direct connections go, what sits in front of the
+ * runtime one, and how the runtime pool must behave there.
+ *
+ * <p>
+ * Built from configuration before any connection is opened, so every refusal happens at start-up with a message
+ * naming the setting to change.
+ */
+public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl direct, PoolerMode pooler,
+        RuntimePoolSettings pool) {
+
+    static final int MAX_POOL_SIZE = 1000;
+
+    /** Whether the service runs on its own embedded server or an external one. */
+    public enum DatabaseMode {
+        EMBEDDED,
+        EXTERNAL;
+
+        public String settingValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Plan for an external database given by {@code DATABASE_URL} (and optionally {@code DATABASE_MIGRATION_URL}).
+     */
+    public static ConnectionPlan external(DatabaseConfig config, PoolerMode declaredPooler) {
+        String runtimeText = config.url().orElseThrow(
+                () -> new InvalidConfigurationException("DATABASE_URL is not set"));
+        DatabaseUrl runtime = DatabaseUrl.parse("DATABASE_URL", runtimeText);
+        Optional<DatabaseUrl> migration = config.migrationUrl()
+                .filter(text -> !text.isBlank())
+                .map(text -> DatabaseUrl.parse("DATABASE_MIGRATION_URL", text));
+        PoolerMode pooler = declaredPooler.resolve(runtime.endpoint());
+        if (pooler == PoolerMode.TRANSACTION && migration.isEmpty()) {
+            String why = declaredPooler == PoolerMode.AUTO
+                    ? "DATABASE_URL looks like a transaction pooler (port " + runtime.port() + ", host "
+                            + runtime.host() + ")"
+                    : "CPDB_POOLER is transaction";
+            throw new InvalidConfigurationException(why + " but DATABASE_MIGRATION_URL is not set: migrations, "
+                    + "backups and locks need a direct (or session-pooled) connection. Set DATABASE_MIGRATION_URL to "
+                    + "the database's direct address"
+                    + (declaredPooler == PoolerMode.AUTO ? ", or set CPDB_POOLER=none if this is not a pooler" : ""));
+        }
+        return new ConnectionPlan(DatabaseMode.EXTERNAL, runtime, migration.orElse(runtime), pooler,
+                poolSettings(config, pooler));
+    }
+
+    /**
+     * Plan for the embedded server: both paths go straight to it.
+     */
+    public static ConnectionPlan embedded(DatabaseConfig config, PoolerMode declaredPooler, DatabaseUrl server) {
+        if (config.migrationUrl().filter(text -> !text.isBlank()).isPresent()) {
+            throw new InvalidConfigurationException(
+                    "DATABASE_MIGRATION_URL is set but DATABASE_URL is not: set both for an external database, "
+                            + "or neither for the embedded one");
+        }
+        PoolerMode pooler = declaredPooler == PoolerMode.AUTO ? PoolerMode.NONE : declaredPooler;
+        return new ConnectionPlan(DatabaseMode.EMBEDDED, server, server, pooler, poolSettings(config, pooler));
+    }
+
+    /** Validates the runtime pool knobs and applies the pooler-safety rules. */
+    static RuntimePoolSettings poolSettings(DatabaseConfig config, PoolerMode pooler) {
+        int max = config.pool().max();
+        if (max < 1 || max > MAX_POOL_SIZE) {
+            throw new InvalidConfigurationException(
+                    "DATABASE_POOL_MAX (database.pool.max) is " + max + "; it must be between 1 and " + MAX_POOL_SIZE);
+        }
+        requirePositive("DATABASE_CONNECT_TIMEOUT (database.connect-timeout)", config.connectTimeout());
+        requirePositive("DATABASE_POOL_ACQUIRE_TIMEOUT (database.pool.acquire-timeout)",
+                config.pool().acquireTimeout());
+        if (config.pool().idleTimeout().isNegative()) {
+            throw new InvalidConfigurationException(
+                    "DATABASE_POOL_IDLE_TIMEOUT (database.pool.idle-timeout) must not be negative (0 keeps connections)");
+        }
+        String applicationName = config.applicationName().strip();
+        if (applicationName.isEmpty() || applicationName.length() > 50
+                || !applicationName.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new InvalidConfigurationException("DATABASE_APPLICATION_NAME (database.application-name) must be "
+                    + "1 to 50 printable ASCII characters");
+        }
+        boolean transactionPooler = pooler == PoolerMode.TRANSACTION;
+        Optional<Boolean> cacheSetting = config.cachePreparedStatements();
+        if (transactionPooler && cacheSetting.orElse(false)) {
+            throw new InvalidConfigurationException("DATABASE_CACHE_PREPARED_STATEMENTS=true cannot be used with a "
+                    + "transaction pooler (CPDB_POOLER resolved to transaction): cached statements would be run on "
+                    + "other clients' server connections. Remove the setting or set it to false");
+        }
+        boolean cache = cacheSetting.orElse(!transactionPooler);
+        return new RuntimePoolSettings(max, config.pool().idleTimeout(), config.pool().acquireTimeout(),
+                config.connectTimeout(), applicationName, cache, transactionPooler);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new InvalidConfigurationException(name + " must be a positive duration such as 10s");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.cpdb.database;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.cpdb.CpdbConfig;
+import dev.cpdb.InstanceDirectory;
+import dev.cpdb.database.ConnectionPlan.DatabaseMode;
+import dev.cpdb.database.embedded.EmbeddedPostgres;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Owns both connection paths for the life of the process: starts the embedded server when no URL is configured,
+ * creates the runtime pool, and shuts them down in order (pool first, then the embedded server).
+ *
+ * <p>
+ * {@link #start(boolean)} blocks (it may start a server) and is called once from start-up code on the main thread.
+ */
+@ApplicationScoped
+public class Database {
+
+    private static final Logger LOG = Logger.getLogger(Database.class);
+
+    private final CpdbConfig cpdbConfig;
+    private final DatabaseConfig databaseConfig;
+    private final InstanceDirectory instance;
+    private final io.vertx.core.Vertx vertx;
+
+    private volatile ConnectionPlan plan;
+    private volatile EmbeddedPostgres embedded;
+    private volatile Pool pool;
+    private volatile DirectConnections direct;
+
+    public Database(CpdbConfig cpdbConfig, DatabaseConfig databaseConfig, InstanceDirectory instance,
+            io.vertx.core.Vertx vertx) {
+        this.cpdbConfig = cpdbConfig;
+        this.databaseConfig = databaseConfig;
+        this.instance = instance;
+        this.vertx = vertx;
+    }
+
+    /**
+     * Resolves the configuration and prepares both paths.
+     *
+     * @param shareRunningEmbedded for one-off commands: use the embedded server of a running cpdb process on the
+     *        same instance instead of refusing
+     */
+    public synchronized void start(boolean shareRunningEmbedded) {
+        if (plan != null) {
+            return;
+        }
+        PoolerMode declared = PoolerMode.parse(cpdbConfig.pooler());
+        ConnectionPlan resolved;
+        if (databaseConfig.url().filter(text -> !text.isBlank()).isPresent()) {
+            resolved = ConnectionPlan.external(databaseConfig, declared);
+        } else {
+            // Validate everything that does not need the server before starting one.
+            ConnectionPlan.poolSettings(databaseConfig, declared == PoolerMode.AUTO ? PoolerMode.NONE : declared);
+            ConnectionPlan.embedded(databaseConfig, declared, placeholderUrl());
+            EmbeddedPostgres.Settings settings = embeddedSettings();
+            embedded = shareRunningEmbedded ? EmbeddedPostgres.attachOrStart(settings)
+                    : EmbeddedPostgres.start(settings);
+            resolved = ConnectionPlan.embedded(databaseConfig, declared, embedded.url());
+        }
+        direct = new DirectConnections(resolved.direct(), resolved.pool().applicationName(),
+                resolved.pool().connectTimeout());
+        pool = Pool.newInstance(RuntimePools.create(vertx, resolved.runtime(), resolved.pool()));
+        plan = resolved;
+        LOG.infof("database mode %s; runtime path %s (pooler %s, prepared-statement cache %s); direct path %s",
+                resolved.mode().settingValue(), resolved.runtime().redacted(), resolved.pooler().settingValue(),
+                resolved.pool().cachePreparedStatements() ? "on" : "off", resolved.direct().redacted());
+    }
+
+    private DatabaseUrl placeholderUrl() {
+        return new DatabaseUrl("127.0.0.1", cpdbConfig.embedded().port(), EmbeddedPostgres.DATABASE,
+                EmbeddedPostgres.SUPERUSER, "", java.util.Map.of());
+    }
+
+    private EmbeddedPostgres.Settings embeddedSettings() {
+        int port = cpdbConfig.embedded().port();
+        if (port < 1 || port > 65535) {
+            throw new dev.cpdb.InvalidConfigurationException(
+                    "CPDB_EMBEDDED_PORT (cpdb.embedded.port) is " + port + "; it must be between 1 and 65535");
+        }
+        int timeout = cpdbConfig.embedded().startTimeoutSeconds();
+        if (timeout < 1) {
+            throw new dev.cpdb.InvalidConfigurationException(
+                    "CPDB_EMBEDDED_START_TIMEOUT_SECONDS (cpdb.embedded.start-timeout-seconds) must be at least 1");
+        }
+        return new EmbeddedPostgres.Settings(instance.path(), instance.home().resolve("postgresql"), port,
+                cpdbConfig.embedded().osUser(), Duration.ofSeconds(timeout));
+    }
+
+    /** Whether {@link #start(boolean)} has completed. */
+    public boolean started() {
+        return plan != null;
+    }
+
+    /** The resolved plan of both paths. */
+    public ConnectionPlan plan() {
+        return require(plan);
+    }
+
+    /** Whether cpdb runs on its embedded server. */
+    public boolean embedded() {
+        return plan().mode() == DatabaseMode.EMBEDDED;
+    }
+
+    /** The runtime (reactive) pool. */
+    public Pool pool() {
+        return require(pool);
+    }
+
+    /** The direct (JDBC) path. */
+    public DirectConnections direct() {
+        return require(direct);
+    }
+
+    /** Data folder and port of the embedded server, when there is one. */
+    public Optional<EmbeddedInfo> embeddedInfo() {
+        EmbeddedPostgres server = embedded;
+        return server == null ? Optional.empty()
+                : Optional.of(new EmbeddedInfo(server.dataDir(), server.port(), server.owned()));
+    }
+
+    /** What status reports about the embedded server. */
+    public record EmbeddedInfo(Path dataDirectory, int port, boolean ownedByThisProcess) {
+    }
+
+    /** Closes the runtime pool, then stops the embedded server if this process started it. */
+    @PreDestroy
+    synchronized void stop() {
+        Pool current = pool;
+        pool = null;
+        if (current != null) {
+            try {
+                current.closeAndAwait();
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "closing the runtime pool failed");
+            }
+        }
+        EmbeddedPostgres server = embedded;
+        embedded = null;
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static <T> T require(T value) {
+        if (value == null) {
+            throw new IllegalStateException("the database has not been started");
+        }
+        return value;
+    }
+}

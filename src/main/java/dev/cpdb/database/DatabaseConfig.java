@@ -1,0 +1,61 @@
+package dev.cpdb.database;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Connection settings of both paths; property names map to the environment variables operators set
+ * ({@code database.url} is {@code DATABASE_URL}).
+ */
+@ConfigMapping(prefix = "database")
+public interface DatabaseConfig {
+
+    /** Runtime (pooled) connection URL in libpq form; absent means the embedded PostgreSQL. */
+    Optional<String> url();
+
+    /** Direct connection URL for migrations, backups and locks; defaults to {@link #url()}. */
+    @WithName("migration-url")
+    Optional<String> migrationUrl();
+
+    /** Runtime pool settings. */
+    Pool pool();
+
+    /** {@code application_name} reported to PostgreSQL by the runtime pool; the direct path adds "-direct". */
+    @WithName("application-name")
+    @WithDefault("cpdb")
+    String applicationName();
+
+    /** Time allowed to open a connection on either path. */
+    @WithName("connect-timeout")
+    @WithDefault("10s")
+    Duration connectTimeout();
+
+    /**
+     * Whether the runtime pool caches server-side prepared statements; unset means "on without a transaction pooler,
+     * off behind one". Setting it to true behind a transaction pooler is refused.
+     */
+    @WithName("cache-prepared-statements")
+    Optional<Boolean> cachePreparedStatements();
+
+    /** Runtime pool sizing. */
+    interface Pool {
+
+        /** Largest number of runtime connections this instance opens. */
+        @WithDefault("10")
+        int max();
+
+        /** How long an unused runtime connection stays open. */
+        @WithName("idle-timeout")
+        @WithDefault("5m")
+        Duration idleTimeout();
+
+        /** How long a request may wait for a free runtime connection. */
+        @WithName("acquire-timeout")
+        @WithDefault("10s")
+        Duration acquireTimeout();
+    }
+}

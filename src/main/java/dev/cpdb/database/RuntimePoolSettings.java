@@ -1,0 +1,15 @@
+package dev.cpdb.database;
+
+import java.time.Duration;
+
+/**
+ * Resolved options of the runtime (reactive) pool, including the pooler-safety switches.
+ *
+ * @param cachePreparedStatements keep named server-side prepared statements per connection; unsafe behind a
+ *        transaction pooler because the next transaction may run on another server connection
+ * @param layer7Proxy send every statement as an unnamed parse/bind/execute in one round trip set, which a
+ *        transaction pooler can route; required behind one (see the deployment notes)
+ */
+public record RuntimePoolSettings(int maxSize, Duration idleTimeout, Duration acquireTimeout, Duration connectTimeout,
+        String applicationName, boolean cachePreparedStatements, boolean layer7Proxy) {
+}

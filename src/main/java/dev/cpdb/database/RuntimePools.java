@@ -1,0 +1,83 @@
+package dev.cpdb.database;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * Builds the runtime (reactive) pool from a URL and resolved pool settings.
+ */
+public final class RuntimePools {
+
+    /**
+     * Sent as a start-up parameter so PgBouncer, which tracks DateStyle per client, does not re-send a
+     * {@code SET DateStyle} before nearly every transaction.
+     */
+    static final String DATE_STYLE = "ISO, MDY";
+
+    private RuntimePools() {
+    }
+
+    /** Connection options for the runtime path; exposed for tests of the pooler-safety switches. */
+    public static PgConnectOptions connectOptions(DatabaseUrl url, RuntimePoolSettings settings) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("application_name", url.option("application_name").orElse(settings.applicationName()));
+        properties.put("DateStyle", DATE_STYLE);
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost(url.host())
+                .setPort(url.port())
+                .setDatabase(url.database())
+                .setUser(url.user())
+                .setPassword(url.password())
+                .setCachePreparedStatements(settings.cachePreparedStatements())
+                .setUseLayer7Proxy(settings.layer7Proxy())
+                .setProperties(properties);
+        int connectTimeoutMillis = url.option("connect_timeout")
+                .map(seconds -> Integer.parseInt(seconds) * 1000)
+                .filter(millis -> millis > 0)
+                .orElse((int) settings.connectTimeout().toMillis());
+        options.setConnectTimeout(connectTimeoutMillis);
+        applyTls(options, url);
+        return options;
+    }
+
+    /** Creates the pool on the service's Vert.x instance; no connection is opened until first use. */
+    public static Pool create(Vertx vertx, DatabaseUrl url, RuntimePoolSettings settings) {
+        PoolOptions poolOptions = new PoolOptions()
+                .setName("cpdb-runtime")
+                .setMaxSize(settings.maxSize())
+                .setIdleTimeout((int) settings.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setConnectionTimeout((int) settings.acquireTimeout().toMillis())
+                .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        return PgBuilder.pool()
+                .with(poolOptions)
+                .connectingTo(connectOptions(url, settings))
+                .using(vertx)
+                .build();
+    }
+
+    /** Maps libpq's sslmode onto the reactive client, keeping libpq's meaning of each mode. */
+    private static void applyTls(PgConnectOptions options, DatabaseUrl url) {
+        String mode = url.sslMode();
+        options.setSslMode(SslMode.of(mode));
+        switch (mode) {
+            case "allow", "prefer", "require" -> options.setTrustAll(true);
+            case "verify-ca", "verify-full" -> {
+                url.option("sslrootcert").ifPresent(file -> options.setPemTrustOptions(
+                        new PemTrustOptions().addCertPath(file)));
+                options.setHostnameVerificationAlgorithm(mode.equals("verify-full") ? "HTTPS" : "");
+            }
+            default -> {
+                // disable: nothing to configure
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cpdb.health;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import dev.cpdb.database.Database;
+import dev.cpdb.migration.MigrationService;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Readiness: the runtime pool answers (through the pooler when there is one), the direct path answers, and the
+ * core schema is migrated. The direct probe is blocking JDBC and runs on a worker thread.
+ */
+@Readiness
+public class ReadinessCheck implements AsyncHealthCheck {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final Database database;
+    private final MigrationService migrations;
+
+    public ReadinessCheck(Database database, MigrationService migrations) {
+        this.database = database;
+        this.migrations = migrations;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        if (!database.started()) {
+            return Uni.createFrom().item(HealthCheckResponse.named("database").down().withData("reason",
+                    "starting").build());
+        }
+        Uni<String> runtime = database.pool()
+                .query("SELECT 1")
+                .execute()
+                .ifNoItem().after(TIMEOUT).fail()
+                .onItem().transform(rows -> (String) null)
+                .onFailure().recoverWithItem(ReadinessCheck::describe);
+        Uni<String> direct = Uni.createFrom().item(this::probeDirect)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.combine().all().unis(runtime, direct).asTuple()
+                .onItem().transform(errors -> response(errors.getItem1(), errors.getItem2()));
+    }
+
+    private HealthCheckResponse response(String runtimeError, String directError) {
+        boolean migrated = migrations.verifiedUpToDate();
+        return HealthCheckResponse.named("database")
+                .status(runtimeError == null && directError == null && migrated)
+                .withData("runtime", runtimeError == null ? "UP" : runtimeError)
+                .withData("direct", directError == null ? "UP" : directError)
+                .withData("migrations", migrated ? "applied" : "not verified")
+                .build();
+    }
+
+    private String probeDirect() {
+        try (Connection connection = database.direct().open()) {
+            return connection.isValid((int) TIMEOUT.toSeconds()) ? null : "no answer within " + TIMEOUT.toSeconds()
+                    + " s";
+        } catch (SQLException e) {
+            return describe(e);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        if (failure instanceof io.smallrye.mutiny.TimeoutException) {
+            return "no answer within " + TIMEOUT.toSeconds() + " s";
+        }
+        String message = failure.getMessage();
+        return message == null ? failure.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.cpdb.problem;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * The one place where exceptions become HTTP answers with a {@link Problem} body.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException exception) {
+        int status = exception.getResponse().getStatus();
+        String detail = switch (status) {
+            case 404 -> "No resource at this path; see the endpoint table in the README or /q/openapi";
+            case 405 -> "This path does not accept this HTTP method";
+            case 406 -> "The resource cannot produce the requested media type; accept application/json";
+            case 415 -> "The request body must be application/json";
+            default -> status >= 500 ? "The request could not be processed" : safeMessage(exception);
+        };
+        if (status >= 500) {
+            LOG.error("request failed", exception);
+        }
+        return problem(status, detail);
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException exception) {
+        return problem(400, "The request body is not valid JSON: " + exception.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception exception) {
+        LOG.error("request failed", exception);
+        return problem(500, "The request could not be processed; the service log has the details");
+    }
+
+    /** Builds a problem answer with the standard reason phrase as title. */
+    public static Response problem(int status, String detail) {
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", title, status, detail))
+                .build();
+    }
+
+    private static String safeMessage(WebApplicationException exception) {
+        String message = exception.getMessage();
+        if (message == null || message.startsWith("HTTP ")) {
+            return Response.Status.fromStatusCode(exception.getResponse().getStatus()) == null ? "Bad request"
+                    : Response.Status.fromStatusCode(exception.getResponse().getStatus()).getReasonPhrase();
+        }
+        return message;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.cpdb.status;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The answer of {@code GET /api/db/status} and {@code cpdb status}: how the database is set up and whether it is
+ * usable. Never holds credentials.
+ *
+ * @param configured a database is available to the service (embedded or external)
+ * @param initialized the core schema is reachable and fully migrated
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatabaseStatus(boolean configured, boolean initialized, String dialect, String mode, String pooler,
+        Path runtime, Path direct, String serverVersion, Migrations migrations, Embedded embedded) {
+
+    /** One connection path. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Path(String host, int port, String database, boolean reachable, String error) {
+    }
+
+    /** Core migration state; {@code error} when the history could not be read. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Migrations(String currentVersion, Integer applied, Integer pending, List<String> pendingVersions,
+            String error) {
+    }
+
+    /** The embedded server, when in embedded mode. */
+    public record Embedded(String dataDirectory, int port, boolean ownedByThisProcess) {
+    }
+}
