@@ -1,0 +1,78 @@
+package dev.cpdb.testing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.embedded.EmbeddedPostgres;
+
+/**
+ * One real PostgreSQL server for the whole test JVM, started with the product's own embedded-server code on a free
+ * port, stopped when the JVM exits. Tests get their own database on it with {@link #createDatabase(String)}.
+ */
+public final class TestPostgres {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private TestPostgres() {
+    }
+
+    /** The server, started on first use. */
+    public static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            EmbeddedPostgres.Settings settings = new EmbeddedPostgres.Settings(
+                    TestFolders.create("cpdb-test-pg").resolve("instance"), TestFolders.distributions(),
+                    FreePorts.next(), "cpdb", Duration.ofSeconds(60));
+            server = EmbeddedPostgres.start(settings);
+            EmbeddedPostgres started = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres-stop"));
+        }
+        return server;
+    }
+
+    /** URL of the server's {@code cpdb} database. */
+    public static DatabaseUrl url() {
+        return server().url();
+    }
+
+    /** Creates a new, empty database whose name starts with {@code prefix} and returns its URL. */
+    public static DatabaseUrl createDatabase(String prefix) {
+        String name = (prefix + "_" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid())
+                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        execute(url(), "CREATE DATABASE " + name);
+        DatabaseUrl base = url();
+        return base.with(name, base.user(), base.password());
+    }
+
+    /** Runs one statement on the given database over a fresh JDBC connection. */
+    public static void execute(DatabaseUrl url, String sql) {
+        try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("test SQL failed: " + sql, e);
+        }
+    }
+
+    /** Opens a JDBC connection for test assertions. */
+    public static Connection connect(DatabaseUrl url) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", url.user());
+        properties.setProperty("password", url.password());
+        return new org.postgresql.Driver().connect(jdbcUrl(url), properties);
+    }
+
+    /** libpq form of a URL, as operators write {@code DATABASE_URL}. */
+    public static String libpq(DatabaseUrl url) {
+        return "postgres://" + url.user() + ":" + url.password() + "@" + url.host() + ":" + url.port() + "/"
+                + url.database() + "?sslmode=disable";
+    }
+
+    private static String jdbcUrl(DatabaseUrl url) {
+        return "jdbc:postgresql://" + url.host() + ":" + url.port() + "/" + url.database();
+    }
+}
