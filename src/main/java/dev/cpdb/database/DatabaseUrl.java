@@ -95,12 +95,14 @@ public record DatabaseUrl(String host, int port, String database, String user, S
             throw invalid(variable, "the database name must not contain '/'");
         }
         Map<String, String> options = parseOptions(variable, query);
-        String host = hostAndPort.host();
+        // As in libpq, host and port given as query options take precedence over the authority part.
+        String host = options.containsKey("host") ? options.remove("host") : hostAndPort.host();
         if (host.isEmpty()) {
-            host = options.remove("host");
-            if (host == null || host.isEmpty()) {
-                throw invalid(variable, "it names no host");
-            }
+            throw invalid(variable, "it names no host");
+        }
+        int port = hostAndPort.port();
+        if (options.containsKey("port")) {
+            port = parseHostAndPort(variable, "h:" + options.remove("port")).port();
         }
         if (host.startsWith("/")) {
             throw invalid(variable, "Unix-domain socket hosts are not supported, use a TCP host name or address");
@@ -135,7 +137,7 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         if (connectTimeout != null && !connectTimeout.matches("\\d{1,6}")) {
             throw invalid(variable, "connect_timeout must be a whole number of seconds");
         }
-        return new DatabaseUrl(host, hostAndPort.port(), database, user, password == null ? "" : password, options);
+        return new DatabaseUrl(host, port, database, user, password == null ? "" : password, options);
     }
 
     /** The TLS mode requested by the URL, {@code prefer} when absent as in libpq. */
