@@ -249,7 +249,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
             // '+' means a plus sign in libpq URLs, not a space as in HTML forms.
             return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw invalid(variable, "the " + part + " holds a malformed percent-encoding (use %XX with two hex digits)");
+            throw invalid(variable,
+                    "the " + part + " holds a malformed percent-encoding (use %XX with two hex digits)");
         }
     }
 

@@ -85,7 +85,8 @@ public class StatusService {
             rs.next();
             version = rs.getString(1);
         } catch (SQLException e) {
-            return new DirectProbe(null, new DatabaseStatus.Migrations(null, null, null, null, "direct path unreachable"),
+            return new DirectProbe(null,
+                    new DatabaseStatus.Migrations(null, null, null, null, "direct path unreachable"),
                     describe(e));
         }
         try {

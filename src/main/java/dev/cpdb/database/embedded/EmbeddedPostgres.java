@@ -132,7 +132,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         PostmasterPid pid = PostmasterPid.read(settings.dataDir())
                 .filter(PostmasterPid::isReady)
                 .orElseThrow(() -> new EmbeddedPostgresException("the cpdb process" + holderDescription(settings)
-                        + " that owns " + settings.instanceDir() + " has no running PostgreSQL yet; try again shortly"));
+                        + " that owns " + settings.instanceDir()
+                        + " has no running PostgreSQL yet; try again shortly"));
         String password = readPassword(settings)
                 .orElseThrow(() -> new EmbeddedPostgresException("the password file " + settings.passwordFile()
                         + " is missing or unreadable"));
@@ -141,7 +142,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Connection URL of the {@value #DATABASE} database. */
     public DatabaseUrl url() {
-        return new DatabaseUrl("127.0.0.1", port, DATABASE, SUPERUSER, password, java.util.Map.of("sslmode", "disable"));
+        return new DatabaseUrl("127.0.0.1", port, DATABASE, SUPERUSER, password,
+                java.util.Map.of("sslmode", "disable"));
     }
 
     /** TCP port the server listens on. */
@@ -431,7 +433,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;
         }
         List<String> stop = new ArrayList<>(List.of(distribution.binary("pg_ctl").toString(), "stop", "-D",
-                settings.dataDir().toString(), "-m", "fast", "-w", "-t", Long.toString(settings.timeout().toSeconds())));
+                settings.dataDir().toString(), "-m", "fast", "-w", "-t",
+                Long.toString(settings.timeout().toSeconds())));
         ProcessResult result = ProcessResult.run(user.command(stop, false), settings.timeout().plusSeconds(5));
         try {
             if (!process.waitFor(settings.timeout().toSeconds(), TimeUnit.SECONDS)) {

@@ -119,7 +119,8 @@ public final class PostgresDistribution {
     private static void unpack(String archive, Path staging) throws IOException {
         InputStream resource = PostgresDistribution.class.getResourceAsStream("/" + archive);
         if (resource == null) {
-            throw new EmbeddedPostgresException("the PostgreSQL binaries " + archive + " are missing from the class path");
+            throw new EmbeddedPostgresException(
+                    "the PostgreSQL binaries " + archive + " are missing from the class path");
         }
         Files.createDirectories(staging);
         try (TarArchiveInputStream tar = new TarArchiveInputStream(

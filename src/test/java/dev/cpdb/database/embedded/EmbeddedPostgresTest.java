@@ -42,7 +42,8 @@ class EmbeddedPostgresTest {
         EmbeddedPostgres.Settings settings = freshInstance();
         try (EmbeddedPostgres first = EmbeddedPostgres.start(settings)) {
             assertTrue(first.owned());
-            try (Connection connection = TestPostgres.connect(first.url()); Statement sql = connection.createStatement()) {
+            try (Connection connection = TestPostgres.connect(first.url());
+                    Statement sql = connection.createStatement()) {
                 sql.execute("CREATE TABLE kept (value text)");
                 sql.execute("INSERT INTO kept VALUES ('still here')");
             }

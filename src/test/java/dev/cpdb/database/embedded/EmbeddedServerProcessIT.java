@@ -52,7 +52,8 @@ class EmbeddedServerProcessIT {
         long serverPid;
         try (CpdbProcess second = CpdbProcess.start(environment(home, pgPort, httpPort))) {
             second.awaitHttp200(httpPort, "/q/health/ready", Duration.ofSeconds(90));
-            assertEquals("Kept Co", queryOne(instance, pgPort, "SELECT name FROM companies WHERE issue_prefix = 'KEPT'"));
+            assertEquals("Kept Co",
+                    queryOne(instance, pgPort, "SELECT name FROM companies WHERE issue_prefix = 'KEPT'"));
             serverPid = PostmasterPid.read(instance.resolve("db")).orElseThrow().pid();
 
             second.kill();
@@ -64,7 +65,8 @@ class EmbeddedServerProcessIT {
         httpPort = FreePorts.next();
         try (CpdbProcess third = CpdbProcess.start(environment(home, pgPort, httpPort))) {
             third.awaitHttp200(httpPort, "/q/health/ready", Duration.ofSeconds(90));
-            assertEquals("Kept Co", queryOne(instance, pgPort, "SELECT name FROM companies WHERE issue_prefix = 'KEPT'"));
+            assertEquals("Kept Co",
+                    queryOne(instance, pgPort, "SELECT name FROM companies WHERE issue_prefix = 'KEPT'"));
         }
     }
 
