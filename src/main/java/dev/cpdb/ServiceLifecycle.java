@@ -3,6 +3,7 @@ package dev.cpdb;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.cpdb.auth.AdminToken;
 import dev.cpdb.cli.LaunchCommand;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
@@ -18,12 +19,15 @@ public class ServiceLifecycle {
     private final Database database;
     private final MigrationService migrations;
     private final CpdbConfig config;
+    private final AdminToken adminToken;
     private volatile boolean started;
 
-    public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config) {
+    public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
+            AdminToken adminToken) {
         this.database = database;
         this.migrations = migrations;
         this.config = config;
+        this.adminToken = adminToken;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -31,6 +35,7 @@ public class ServiceLifecycle {
         database.start(!server);
         if (server) {
             migrations.applyOrRequireCurrent(config.migration().autoApply());
+            adminToken.initialize(database.embedded());
         }
         started = true;
     }
