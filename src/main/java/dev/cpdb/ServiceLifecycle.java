@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.cpdb.auth.AdminToken;
-import dev.cpdb.cli.LaunchCommand;
+import dev.cpdb.cli.CommandLine;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
 import io.quarkus.runtime.StartupEvent;
@@ -20,20 +20,29 @@ public class ServiceLifecycle {
     private final MigrationService migrations;
     private final CpdbConfig config;
     private final AdminToken adminToken;
+    private final CommandLine commandLine;
     private volatile boolean started;
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
-            AdminToken adminToken) {
+            AdminToken adminToken, CommandLine commandLine) {
         this.database = database;
         this.migrations = migrations;
         this.config = config;
         this.adminToken = adminToken;
+        this.commandLine = commandLine;
     }
 
     void onStart(@Observes StartupEvent event) {
-        boolean server = LaunchCommand.current() == LaunchCommand.SERVER;
-        database.start(!server);
-        if (server) {
+        if (CommandLine.commandMode()) {
+            // Unknown commands and help are answered without touching any database.
+            boolean needsDatabase = commandLine.find(CommandLine.arguments())
+                    .map(command -> command.needsDatabase())
+                    .orElse(false);
+            if (needsDatabase) {
+                database.start(true);
+            }
+        } else {
+            database.start(false);
             migrations.applyOrRequireCurrent(config.migration().autoApply());
             adminToken.initialize(database.embedded());
         }

@@ -1,54 +1,47 @@
 package dev.cpdb.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.List;
+import java.util.Optional;
 
-import dev.cpdb.migration.MigrationService;
-import dev.cpdb.migration.MigrationState;
-import dev.cpdb.status.StatusService;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 
 /**
- * Runs after start-up: waits for shutdown in server mode, or runs the one-off command and returns its exit status.
+ * Runs after start-up: waits for shutdown in server mode, or runs the named command and returns its exit status.
  */
 public class CpdbApplication implements QuarkusApplication {
 
+    /** Exit status for wrong command-line usage. */
+    static final int USAGE = 2;
+
     @Override
-    public int run(String... args) throws Exception {
-        LaunchCommand command = LaunchCommand.current();
-        if (command == LaunchCommand.SERVER) {
+    public int run(String... args) {
+        if (!CommandLine.commandMode()) {
             Quarkus.waitForExit();
             return 0;
         }
+        CommandLine commandLine = Arc.container().instance(CommandLine.class).get();
+        List<String> arguments = CommandLine.arguments();
+        if (arguments.get(0).equals("help") || arguments.get(0).equals("--help") || arguments.get(0).equals("-h")) {
+            System.out.print(commandLine.usage());
+            return 0;
+        }
+        Optional<CliCommand> command = commandLine.find(arguments);
+        if (command.isEmpty()) {
+            System.err.println("cpdb: unknown command '" + String.join(" ", arguments) + "'\n");
+            System.err.print(commandLine.usage());
+            return USAGE;
+        }
         try {
-            return switch (command) {
-                case MIGRATE -> migrate();
-                case STATUS -> status();
-                default -> throw new IllegalStateException("no handler for " + command);
-            };
-        } catch (RuntimeException e) {
-            System.err.println("cpdb " + command.word() + ": " + CpdbMain.reason(e));
+            return command.get().run(CommandLine.rest(command.get(), arguments));
+        } catch (UsageException e) {
+            System.err.println("cpdb " + command.get().name() + ": " + e.getMessage());
+            System.err.println("usage: " + command.get().name() + "  " + command.get().usage());
+            return USAGE;
+        } catch (Exception e) {
+            System.err.println("cpdb " + command.get().name() + ": " + CpdbMain.reason(e));
             return 1;
         }
-    }
-
-    private int migrate() {
-        MigrationService migrations = Arc.container().instance(MigrationService.class).get();
-        MigrationState before = migrations.state();
-        MigrationState after = migrations.migrate();
-        System.out.println("core schema at version " + after.currentVersion() + "; applied "
-                + (after.applied() - before.applied()) + " migration(s), " + after.pending().size() + " pending");
-        return after.upToDate() ? 0 : 1;
-    }
-
-    private int status() throws Exception {
-        StatusService status = Arc.container().instance(StatusService.class).get();
-        ObjectMapper json = Arc.container().instance(ObjectMapper.class).get()
-                .copy()
-                .enable(SerializationFeature.INDENT_OUTPUT);
-        System.out.println(json.writeValueAsString(status.status().await().indefinitely()));
-        return 0;
     }
 }

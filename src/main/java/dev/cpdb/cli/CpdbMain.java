@@ -1,35 +1,21 @@
 package dev.cpdb.cli;
 
-import java.util.Optional;
-
 import dev.cpdb.InvalidConfigurationException;
 import dev.cpdb.database.embedded.EmbeddedPostgresException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point of the jar: no arguments runs the service; a command word runs that command and exits with its status.
+ * Entry point of the jar: no arguments runs the service; otherwise the arguments name a {@link CliCommand} that runs
+ * and exits with its status.
  */
 @QuarkusMain
 public class CpdbMain {
 
-    /** Exit status for wrong command-line usage. */
-    static final int USAGE = 2;
-
     public static void main(String... args) {
-        Optional<LaunchCommand> command = LaunchCommand.fromArguments(args);
-        if (command.isEmpty()) {
-            System.err.println("cpdb: unknown command '" + args[0] + "'\n");
-            System.err.print(LaunchCommand.usage());
-            System.exit(USAGE);
-        }
-        if (command.get() == LaunchCommand.HELP) {
-            System.out.print(LaunchCommand.usage());
-            return;
-        }
-        if (command.get() != LaunchCommand.SERVER) {
+        if (args.length > 0) {
             // One-off commands open no HTTP port and keep stdout for their own output.
-            System.setProperty(LaunchCommand.PROPERTY, command.get().word());
+            System.setProperty(CommandLine.ARGUMENTS_PROPERTY, CommandLine.encode(args));
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty("quarkus.banner.enabled", "false");
             System.setProperty("quarkus.log.console.stderr", "true");
@@ -49,7 +35,7 @@ public class CpdbMain {
     }
 
     /** The one-line reason for a failure: the operator-facing message when there is one. */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidConfigurationException || cause instanceof EmbeddedPostgresException
                     || cause instanceof CommandFailedException) {

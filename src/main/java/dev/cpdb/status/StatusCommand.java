@@ -1,0 +1,45 @@
+package dev.cpdb.status;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.cpdb.cli.CliCommand;
+import dev.cpdb.cli.UsageException;
+
+/**
+ * {@code status}: prints the same JSON as {@code GET /api/db/status} and exits; never migrates.
+ */
+@ApplicationScoped
+public class StatusCommand implements CliCommand {
+
+    private final StatusService status;
+    private final ObjectMapper json;
+
+    public StatusCommand(StatusService status, ObjectMapper json) {
+        this.status = status;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    @Override
+    public String name() {
+        return "status";
+    }
+
+    @Override
+    public String usage() {
+        return "print the database status as JSON, then exit";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        if (!args.isEmpty()) {
+            throw new UsageException("status takes no arguments");
+        }
+        System.out.println(json.writeValueAsString(status.status().await().indefinitely()));
+        return 0;
+    }
+}
