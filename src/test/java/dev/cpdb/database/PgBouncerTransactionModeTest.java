@@ -156,7 +156,7 @@ class PgBouncerTransactionModeTest {
         Pool pool = database.pool();
 
         Throwable failure = pool.withTransaction(this::insertTwoCompaniesThenBreakTheRules)
-                .onItem().<Throwable> transform(ignored -> null)
+                .onItem().<Throwable>transform(ignored -> null)
                 .onFailure().recoverWithItem(error -> error)
                 .await().atMost(TIMEOUT);
 
@@ -187,8 +187,9 @@ class PgBouncerTransactionModeTest {
 
         try (Connection connection = TestPostgres.connect(pgBouncer.backend());
                 Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT to_regclass('public.flyway_schema_history') IS NOT NULL,"
-                        + " (SELECT count(*) FROM public.flyway_schema_history WHERE NOT success)")) {
+                ResultSet rows = statement
+                        .executeQuery("SELECT to_regclass('public.flyway_schema_history') IS NOT NULL,"
+                                + " (SELECT count(*) FROM public.flyway_schema_history WHERE NOT success)")) {
             rows.next();
             assertTrue(rows.getBoolean(1), "flyway_schema_history exists in the database");
             assertEquals(0, rows.getInt(2), "failed migrations");

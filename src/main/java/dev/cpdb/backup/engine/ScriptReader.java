@@ -1,0 +1,323 @@
+package dev.cpdb.backup.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Splits a plain SQL script, as {@code psql} reads it, into statements and {@code COPY ... FROM stdin} data blocks,
+ * without holding more than one statement (or one data line) in memory.
+ *
+ * <p>
+ * The lexer knows what can hide a semicolon: single-quoted strings (with {@code ''}, and backslash escapes in
+ * {@code E'...'}), quoted identifiers, dollar-quoted bodies ({@code $tag$ ... $tag$}) and comments (line comments
+ * and nested block comments). psql meta-commands are not supported; cpdb scripts contain none.
+ */
+final class ScriptReader {
+
+    private static final Pattern COPY_FROM_STDIN = Pattern.compile("(?is)^\\s*COPY\\s.+\\sFROM\\s+stdin\\s*$");
+
+    /** One statement of the script. */
+    record ScriptStatement(String sql, boolean copyFromStdin, long line) {
+    }
+
+    private final PushbackInputStream in;
+    private long line = 1;
+    private boolean endMarkerLast;
+
+    ScriptReader(InputStream in) {
+        this.in = new PushbackInputStream(in, 8);
+    }
+
+    /** Whether the last thing in the script so far is the {@link BackupEngine#END_MARKER} comment. */
+    boolean endMarkerSeen() {
+        return endMarkerLast;
+    }
+
+    /** The next statement, or empty at the end of the script. */
+    Optional<ScriptStatement> next() throws IOException {
+        ByteArrayOutputStream sql = new ByteArrayOutputStream();
+        boolean content = false;
+        long startLine = line;
+        int previous = ' ';
+        while (true) {
+            int b = read();
+            if (b < 0) {
+                if (content) {
+                    throw new IOException("the script ends inside a statement that starts on line " + startLine);
+                }
+                return Optional.empty();
+            }
+            if (b == '-' && peek() == '-') {
+                String comment = readLineComment();
+                if (!content) {
+                    endMarkerLast = comment.strip().equals(BackupEngine.END_MARKER);
+                }
+                sql.write('\n');
+                continue;
+            }
+            if (b == '/' && peek() == '*') {
+                skipBlockComment();
+                sql.write(' ');
+                continue;
+            }
+            if (!content && Character.isWhitespace(b)) {
+                continue;
+            }
+            if (!content) {
+                content = true;
+                startLine = line;
+                endMarkerLast = false;
+            }
+            if (b == ';') {
+                String text = sql.toString(StandardCharsets.UTF_8).strip();
+                boolean copy = COPY_FROM_STDIN.matcher(text).matches();
+                if (copy) {
+                    skipRestOfLine();
+                }
+                return Optional.of(new ScriptStatement(text, copy, startLine));
+            }
+            sql.write(b);
+            if (b == '\'') {
+                boolean escapes = (previous == 'E' || previous == 'e') && !identifierBefore(sql);
+                copyQuoted(sql, '\'', escapes);
+            } else if (b == '"') {
+                copyQuoted(sql, '"', false);
+            } else if (b == '$' && !isIdentifierChar(previous)) {
+                copyDollarQuoted(sql);
+            }
+            previous = b;
+        }
+    }
+
+    /**
+     * The data of the {@code COPY ... FROM stdin} statement just returned, up to (not including) the {@code \.}
+     * line, which is consumed when the stream ends.
+     */
+    InputStream copyData() {
+        return new CopyData();
+    }
+
+    private boolean identifierBefore(ByteArrayOutputStream sql) {
+        byte[] bytes = sql.toByteArray();
+        // bytes ends with ... E ' ; the character before E decides whether E starts a new token.
+        return bytes.length >= 3 && isIdentifierChar(bytes[bytes.length - 3]);
+    }
+
+    private static boolean isIdentifierChar(int b) {
+        return Character.isLetterOrDigit(b) || b == '_' || b == '$' || b >= 0x80;
+    }
+
+    private int read() throws IOException {
+        int b = in.read();
+        if (b == '\n') {
+            line++;
+        }
+        return b;
+    }
+
+    private int peek() throws IOException {
+        int b = in.read();
+        if (b >= 0) {
+            in.unread(b);
+        }
+        return b;
+    }
+
+    private String readLineComment() throws IOException {
+        ByteArrayOutputStream comment = new ByteArrayOutputStream();
+        comment.write('-');
+        int b;
+        while ((b = read()) >= 0 && b != '\n') {
+            comment.write(b);
+        }
+        return comment.toString(StandardCharsets.UTF_8);
+    }
+
+    private void skipBlockComment() throws IOException {
+        read(); // the '*'
+        int depth = 1;
+        int previous = 0;
+        while (depth > 0) {
+            int b = read();
+            if (b < 0) {
+                throw new IOException("the script ends inside a /* comment */");
+            }
+            if (previous == '/' && b == '*') {
+                depth++;
+                b = 0;
+            } else if (previous == '*' && b == '/') {
+                depth--;
+                b = 0;
+            }
+            previous = b;
+        }
+    }
+
+    private void copyQuoted(ByteArrayOutputStream sql, int quote, boolean backslashEscapes) throws IOException {
+        while (true) {
+            int b = read();
+            if (b < 0) {
+                throw new IOException("the script ends inside a quoted " + (quote == '"' ? "identifier" : "string"));
+            }
+            sql.write(b);
+            if (backslashEscapes && b == '\\') {
+                int escaped = read();
+                if (escaped < 0) {
+                    throw new IOException("the script ends inside a string");
+                }
+                sql.write(escaped);
+                continue;
+            }
+            if (b == quote) {
+                if (peek() == quote) {
+                    sql.write(read());
+                    continue;
+                }
+                return;
+            }
+        }
+    }
+
+    private void copyDollarQuoted(ByteArrayOutputStream sql) throws IOException {
+        ByteArrayOutputStream tag = new ByteArrayOutputStream();
+        while (true) {
+            int b = read();
+            if (b < 0) {
+                sql.write(tag.toByteArray());
+                return;
+            }
+            boolean first = tag.size() == 0;
+            if (b == '$') {
+                sql.write(tag.toByteArray());
+                sql.write('$');
+                copyDollarBody(sql, "$" + tag.toString(StandardCharsets.UTF_8) + "$");
+                return;
+            }
+            if (Character.isLetter(b) || b == '_' || b >= 0x80 || (!first && Character.isDigit(b))) {
+                tag.write(b);
+                continue;
+            }
+            // Not a dollar quote (e.g. a positional parameter $1): give the characters back to the statement.
+            sql.write(tag.toByteArray());
+            sql.write(b);
+            return;
+        }
+    }
+
+    private void copyDollarBody(ByteArrayOutputStream sql, String delimiter) throws IOException {
+        byte[] end = delimiter.getBytes(StandardCharsets.UTF_8);
+        int matched = 0;
+        while (true) {
+            int b = read();
+            if (b < 0) {
+                throw new IOException("the script ends inside a " + delimiter + " quoted body");
+            }
+            sql.write(b);
+            if (b == end[matched]) {
+                matched++;
+                if (matched == end.length) {
+                    return;
+                }
+            } else {
+                matched = b == end[0] ? 1 : 0;
+            }
+        }
+    }
+
+    private void skipRestOfLine() throws IOException {
+        int b;
+        while ((b = read()) >= 0 && b != '\n') {
+            if (!Character.isWhitespace(b)) {
+                throw new IOException("unexpected text after COPY ... FROM stdin; on line " + line);
+            }
+        }
+    }
+
+    /** Streams one COPY data block. */
+    private final class CopyData extends InputStream {
+
+        private boolean atLineStart = true;
+        private boolean finished;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (finished) {
+                return -1;
+            }
+            if (length == 0) {
+                return 0;
+            }
+            if (atLineStart && endOfData()) {
+                finished = true;
+                return -1;
+            }
+            int count = 0;
+            while (count < length) {
+                int b = ScriptReader.this.read();
+                if (b < 0) {
+                    throw new IOException("the script ends inside COPY data (no \\. line)");
+                }
+                buffer[offset + count++] = (byte) b;
+                if (b == '\n') {
+                    atLineStart = true;
+                    break;
+                }
+                atLineStart = false;
+            }
+            return count;
+        }
+
+        private boolean endOfData() throws IOException {
+            int first = in.read();
+            if (first != '\\') {
+                if (first >= 0) {
+                    in.unread(first);
+                }
+                return false;
+            }
+            int second = in.read();
+            if (second != '.') {
+                if (second >= 0) {
+                    in.unread(second);
+                }
+                in.unread(first);
+                return false;
+            }
+            int third = in.read();
+            if (third == '\n' || third < 0) {
+                if (third == '\n') {
+                    line++;
+                }
+                return true;
+            }
+            if (third == '\r' && peek() == '\n') {
+                ScriptReader.this.read();
+                return true;
+            }
+            if (third >= 0) {
+                in.unread(third);
+            }
+            in.unread(second);
+            in.unread(first);
+            return false;
+        }
+    }
+
+    /** Short description of a statement for messages: its first line, cut at 100 characters. */
+    static String summary(String sql) {
+        String first = sql.strip().lines().findFirst().orElse("");
+        return first.length() > 100 ? first.substring(0, 100) + "..." : first;
+    }
+}
