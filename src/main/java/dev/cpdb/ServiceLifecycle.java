@@ -1,5 +1,7 @@
 package dev.cpdb;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -35,8 +37,9 @@ public class ServiceLifecycle {
     void onStart(@Observes StartupEvent event) {
         if (CommandLine.commandMode()) {
             // Unknown commands and help are answered without touching any database.
-            boolean needsDatabase = commandLine.find(CommandLine.arguments())
-                    .map(command -> command.needsDatabase())
+            List<String> arguments = CommandLine.arguments();
+            boolean needsDatabase = commandLine.find(arguments)
+                    .map(command -> command.needsDatabase(CommandLine.rest(command, arguments)))
                     .orElse(false);
             if (needsDatabase) {
                 database.start(true);

@@ -18,9 +18,14 @@ public interface CliCommand {
     /** Arguments and a one-line description, e.g. {@code "[key]  apply pending plugin migrations"}. */
     String usage();
 
-    /** Whether the command needs the database paths (almost all do). */
+    /** Whether the command needs the configured database paths (almost all do). */
     default boolean needsDatabase() {
         return true;
+    }
+
+    /** Whether this particular invocation needs them; a command may decide from its arguments. */
+    default boolean needsDatabase(List<String> args) {
+        return needsDatabase();
     }
 
     /**

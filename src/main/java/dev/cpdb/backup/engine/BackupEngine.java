@@ -122,6 +122,8 @@ public final class BackupEngine {
         phase = "reading the schema";
         applyDeadline();
         DumpPlan plan = CatalogReader.read(connection, schemas, lockTargets);
+        List<String> coreMigrations = MigrationHistory.core(connection);
+        java.util.Map<String, List<String>> pluginMigrations = MigrationHistory.plugins(connection);
 
         CountingOutputStream out = new CountingOutputStream(target);
         phase = "writing definitions";
@@ -147,7 +149,8 @@ public final class BackupEngine {
         write(out, END_MARKER + "\n");
         phase = "finishing the snapshot";
         connection.commit();
-        return new DumpResult(version, versionNumber, database, plan.schemas(), tables, out.bytes());
+        return new DumpResult(version, versionNumber, database, plan.schemas(), tables, out.bytes(), coreMigrations,
+                pluginMigrations);
     }
 
     private static String header(String version, String database) {

@@ -8,12 +8,12 @@ import java.io.OutputStream;
  * Counts bytes and newline characters passing through; COPY's text format writes exactly one line per row, so the
  * newline count of a table's data is its row count.
  */
-final class CountingOutputStream extends FilterOutputStream {
+public final class CountingOutputStream extends FilterOutputStream {
 
     private long bytes;
     private long newlines;
 
-    CountingOutputStream(OutputStream target) {
+    public CountingOutputStream(OutputStream target) {
         super(target);
     }
 
@@ -37,11 +37,11 @@ final class CountingOutputStream extends FilterOutputStream {
         }
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
-    long newlines() {
+    public long newlines() {
         return newlines;
     }
 }

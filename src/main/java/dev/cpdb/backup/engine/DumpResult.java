@@ -1,18 +1,24 @@
 package dev.cpdb.backup.engine;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a finished dump wrote: per-table counts taken inside the snapshot, the schemas covered, and the source
  * server.
  *
  * @param scriptBytes size of the uncompressed script
+ * @param coreMigrations applied core migration versions in the snapshot
+ * @param pluginMigrations applied migrations per plugin in the snapshot
  */
 public record DumpResult(String serverVersion, int serverVersionNumber, String database, List<String> schemas,
-        List<TableStats> tables, long scriptBytes) {
+        List<TableStats> tables, long scriptBytes, List<String> coreMigrations,
+        Map<String, List<String>> pluginMigrations) {
 
     public DumpResult {
         schemas = List.copyOf(schemas);
         tables = List.copyOf(tables);
+        coreMigrations = List.copyOf(coreMigrations);
+        pluginMigrations = Map.copyOf(pluginMigrations);
     }
 }

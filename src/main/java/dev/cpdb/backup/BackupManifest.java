@@ -1,0 +1,46 @@
+package dev.cpdb.backup;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.cpdb.backup.engine.TableStats;
+
+/**
+ * The manifest written next to a backup's data object once the data object is complete: its existence marks the
+ * backup as committed. Everything an operator or a restore needs to trust the data object is here.
+ *
+ * @param formatVersion layout version of script and manifest; restores refuse newer ones
+ * @param backupId time-sortable id, {@code 20261125T101500Z-3f9a1c}
+ * @param tool the cpdb version that wrote it
+ */
+public record BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
+        Source source, String compression, DataObject data, List<String> schemas, List<TableStats> tables,
+        Migrations migrations) {
+
+    /** Name of the manifest object inside a backup's folder. */
+    public static final String FILE_NAME = "manifest.json";
+
+    /** The database that was backed up. */
+    public record Source(String serverVersion, int serverVersionNumber, String database) {
+    }
+
+    /**
+     * The data object.
+     *
+     * @param bytes size as stored (compressed)
+     * @param sha256 hex SHA-256 of the stored bytes
+     * @param scriptBytes size of the plain SQL script
+     */
+    public record DataObject(String key, long bytes, String sha256, long scriptBytes) {
+    }
+
+    /** Applied migrations at the time of the snapshot. */
+    public record Migrations(List<String> core, Map<String, List<String>> plugins) {
+    }
+
+    /** Total rows over all tables. */
+    public long totalRows() {
+        return tables.stream().mapToLong(TableStats::rows).sum();
+    }
+}

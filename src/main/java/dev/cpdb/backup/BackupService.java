@@ -1,0 +1,354 @@
+package dev.cpdb.backup;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.cpdb.InstanceDirectory;
+import dev.cpdb.backup.engine.BackupEngine;
+import dev.cpdb.backup.engine.BackupException;
+import dev.cpdb.backup.engine.Compression;
+import dev.cpdb.backup.engine.CountingOutputStream;
+import dev.cpdb.backup.engine.DumpResult;
+import dev.cpdb.backup.engine.RestoreEngine;
+import dev.cpdb.backup.engine.RestoreResult;
+import dev.cpdb.backup.store.BackupStore;
+import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.database.Database;
+import dev.cpdb.database.DirectConnections;
+
+/**
+ * Takes, lists and restores backups: the pipeline from the backup engine through compression and digest into a
+ * {@link BackupStore}, with the manifest written last as the commit marker.
+ *
+ * <p>
+ * Uses the direct path only and never runs migrations. Blocking by design: call from commands or worker threads.
+ */
+@ApplicationScoped
+public class BackupService {
+
+    static final int BUFFER = 1 << 18;
+
+    private static final Logger LOG = Logger.getLogger(BackupService.class);
+
+    private final Database database;
+    private final BackupConfig config;
+    private final InstanceDirectory instance;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json) {
+        this.database = database;
+        this.config = config;
+        this.instance = instance;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.clock = Clock.systemUTC();
+    }
+
+    /** The configured store: {@code CPDB_BACKUP_TARGET}, or the instance's {@code backups} folder. */
+    public BackupStore defaultStore() {
+        return config.target().filter(text -> !text.isBlank()).map(this::store)
+                .orElseGet(() -> new FilesystemBackupStore(instance.path().resolve("backups")));
+    }
+
+    /** A store for a target given by an operator: a folder path or {@code file://} URL. */
+    public BackupStore store(String target) {
+        String text = target.strip();
+        if (text.startsWith("s3://")) {
+            throw new BackupFailedException("S3 targets (" + text + ") are not supported by this version yet; "
+                    + "use a folder path");
+        }
+        if (text.startsWith("file://")) {
+            text = text.substring("file://".length());
+        }
+        if (text.isEmpty() || text.contains("://")) {
+            throw new BackupFailedException("backup target '" + target + "' is neither a folder path nor a "
+                    + "file:// URL");
+        }
+        return new FilesystemBackupStore(Path.of(text));
+    }
+
+    /** The compression setting, checked. */
+    public Compression compression(String value) {
+        try {
+            return Compression.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new BackupFailedException(e.getMessage());
+        }
+    }
+
+    /** Default compression ({@code CPDB_BACKUP_COMPRESSION}). */
+    public Compression defaultCompression() {
+        return compression(config.compression());
+    }
+
+    /**
+     * Takes a backup of the database on the direct path.
+     *
+     * @return the manifest of the committed backup
+     * @throws BackupFailedException when it fails; nothing that looks like a backup is left behind
+     */
+    public BackupManifest backup(BackupStore store, Compression compression) {
+        Instant started = clock.instant();
+        String id = BackupId.next(started);
+        String dataKey = id + "/data" + compression.extension();
+        DumpResult dump;
+        long storedBytes;
+        String sha256;
+        try (BackupStore.Upload upload = store.create(dataKey)) {
+            CountingOutputStream stored = new CountingOutputStream(upload.stream());
+            MessageDigest digest = sha256();
+            OutputStream script = new BufferedOutputStream(
+                    compression.compress(new DigestOutputStream(stored, digest)), BUFFER);
+            try (Connection connection = database.direct().open()) {
+                dump = BackupEngine.dump(connection, script,
+                        new BackupEngine.Options(config.lockTimeout(), started.plus(config.deadline())));
+            }
+            script.close();
+            upload.commit();
+            storedBytes = stored.bytes();
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        } catch (BackupException e) {
+            throw new BackupFailedException("backup failed while " + e.getMessage(), e);
+        } catch (IOException | SQLException e) {
+            throw new BackupFailedException("backup failed: " + e.getMessage(), e);
+        }
+        BackupManifest manifest = new BackupManifest(BackupEngine.FORMAT_VERSION, id, "cpdb " + buildVersion(), started,
+                clock.instant(),
+                new BackupManifest.Source(dump.serverVersion(), dump.serverVersionNumber(), dump.database()),
+                compression.settingValue(),
+                new BackupManifest.DataObject(dataKey.substring(id.length() + 1), storedBytes, sha256,
+                        dump.scriptBytes()),
+                dump.schemas(), dump.tables(),
+                new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()));
+        try {
+            store.write(id + "/" + BackupManifest.FILE_NAME, json.writeValueAsBytes(manifest));
+        } catch (IOException e) {
+            deleteQuietly(store, dataKey);
+            throw new BackupFailedException("backup failed writing its manifest: " + e.getMessage(), e);
+        }
+        LOG.infof("backup %s committed to %s: %d bytes (%s), %d tables, %d rows", id, store.location(), storedBytes,
+                compression.settingValue(), dump.tables().size(), manifest.totalRows());
+        return manifest;
+    }
+
+    /** Committed backups in a store, newest first. */
+    public List<BackupManifest> list(BackupStore store) {
+        List<BackupManifest> manifests = new ArrayList<>();
+        try {
+            for (String key : store.list("")) {
+                String[] parts = key.split("/");
+                if (parts.length == 2 && parts[1].equals(BackupManifest.FILE_NAME) && BackupId.isValid(parts[0])) {
+                    manifest(store, parts[0]).ifPresent(manifests::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new BackupFailedException("cannot list backups in " + store.location() + ": " + e.getMessage(), e);
+        }
+        manifests.sort((a, b) -> b.backupId().compareTo(a.backupId()));
+        return manifests;
+    }
+
+    /** The manifest of a committed backup, empty when there is none. */
+    public Optional<BackupManifest> manifest(BackupStore store, String id) {
+        if (!BackupId.isValid(id)) {
+            return Optional.empty();
+        }
+        try {
+            Optional<InputStream> in = store.read(id + "/" + BackupManifest.FILE_NAME);
+            if (in.isEmpty()) {
+                return Optional.empty();
+            }
+            try (InputStream stream = in.get()) {
+                return Optional.of(json.readValue(stream, BackupManifest.class));
+            }
+        } catch (IOException e) {
+            throw new BackupFailedException("the manifest of backup " + id + " in " + store.location()
+                    + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Renders a manifest as indented JSON. */
+    public String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Finds a backup named by an operator: a backup id in {@code store}, or the path of a backup folder (or of a
+     * file inside one) anywhere on disk.
+     */
+    public Located locate(BackupStore store, String reference) {
+        Path path = Path.of(reference);
+        if (!BackupId.isValid(reference) && Files.exists(path)) {
+            Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+            String id = folder.getFileName().toString();
+            FilesystemBackupStore local = new FilesystemBackupStore(folder.toAbsolutePath().getParent());
+            return new Located(local, id, manifest(local, id).orElseThrow(() -> missingManifest(folder.toString())));
+        }
+        if (!BackupId.isValid(reference)) {
+            throw new BackupFailedException("'" + reference + "' is neither a backup id (like 20261125T101500Z-3f9a1c) "
+                    + "nor an existing backup folder");
+        }
+        return new Located(store, reference, manifest(store, reference)
+                .orElseThrow(() -> missingManifest(reference + " in " + store.location())));
+    }
+
+    /** A backup found by {@link #locate}. */
+    public record Located(BackupStore store, String id, BackupManifest manifest) {
+    }
+
+    private static BackupFailedException missingManifest(String where) {
+        return new BackupFailedException("no committed backup at " + where + " (no " + BackupManifest.FILE_NAME
+                + "): it is incomplete, was deleted, or is not a cpdb backup");
+    }
+
+    /**
+     * Restores a backup into the database behind {@code target}, all or nothing. The data object's size and SHA-256
+     * are checked against the manifest before the transaction commits.
+     */
+    public RestoreOutcome restore(Located backup, DirectConnections target, boolean clean) {
+        BackupManifest manifest = backup.manifest();
+        if (manifest.formatVersion() > BackupEngine.FORMAT_VERSION) {
+            throw new BackupFailedException("backup " + backup.id() + " has format version "
+                    + manifest.formatVersion() + ", written by a newer cpdb than this one (format "
+                    + BackupEngine.FORMAT_VERSION + "); restore it with that version");
+        }
+        Compression compression = compression(manifest.compression());
+        String dataKey = backup.id() + "/" + manifest.data().key();
+        Instant started = clock.instant();
+        try (InputStream raw = backup.store().read(dataKey).orElseThrow(() -> new BackupFailedException(
+                "the data object " + dataKey + " of backup " + backup.id() + " is missing"));
+                Connection connection = target.open()) {
+            CountingInputStream counted = new CountingInputStream(raw);
+            MessageDigest digest = sha256();
+            DigestInputStream digested = new DigestInputStream(counted, digest);
+            InputStream script = new BufferedInputStream(
+                    compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
+            RestoreResult result = RestoreEngine.restore(connection, script, clean, () -> {
+                script.transferTo(OutputStream.nullOutputStream());
+                digested.transferTo(OutputStream.nullOutputStream());
+                verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
+            });
+            long rows = result.rowsByTable().values().stream().mapToLong(Long::longValue).sum();
+            LOG.infof("restored backup %s into %s: %d tables, %d rows", backup.id(), target.endpoint(),
+                    result.rowsByTable().size(), rows);
+            return new RestoreOutcome(backup.id(), target.endpoint(), result.rowsByTable().size(), rows,
+                    Duration.between(started, clock.instant()));
+        } catch (BackupException e) {
+            if (e.getCause() instanceof IOException io && !(io instanceof IntegrityException)) {
+                throw new BackupFailedException("restore failed: the data object of backup " + backup.id()
+                        + " is corrupt or truncated (" + io.getMessage() + "); the target was not changed", e);
+            }
+            throw new BackupFailedException("restore failed while " + e.getMessage()
+                    + "; the target was not changed", e);
+        } catch (IOException | SQLException e) {
+            throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
+        }
+    }
+
+    private static void verifyIntegrity(BackupManifest manifest, long bytes, String sha256) throws IOException {
+        if (bytes != manifest.data().bytes()) {
+            throw new IntegrityException("the data object has " + bytes + " bytes but its manifest says "
+                    + manifest.data().bytes() + ": it is truncated or was replaced");
+        }
+        if (!sha256.equals(manifest.data().sha256())) {
+            throw new IntegrityException("the data object's SHA-256 does not match its manifest: it is corrupt");
+        }
+    }
+
+    /** The data object does not match its manifest. */
+    static final class IntegrityException extends IOException {
+        IntegrityException(String message) {
+            super(message);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteQuietly(BackupStore store, String key) {
+        try {
+            store.delete(key);
+        } catch (IOException e) {
+            LOG.warnf("could not delete %s after a failed backup: %s", key, e.getMessage());
+        }
+    }
+
+    private static String buildVersion() {
+        java.util.Properties properties = new java.util.Properties();
+        try (InputStream in = BackupService.class.getResourceAsStream("/cpdb-build.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "dev";
+        }
+        return properties.getProperty("cpdb.version", "dev");
+    }
+
+    /** Counts bytes read. */
+    private static final class CountingInputStream extends FilterInputStream {
+
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.cpdb.backup;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.cpdb.backup.store.BackupStore;
+import dev.cpdb.cli.CliCommand;
+import dev.cpdb.cli.CommandArguments;
+
+/**
+ * {@code backups list} and {@code backups show <id>}: read the backup store only, no database needed.
+ */
+public final class BackupsCommands {
+
+    private BackupsCommands() {
+    }
+
+    /** {@code backups list [--target DIR] [--json]}. */
+    @ApplicationScoped
+    public static class ListCommand implements CliCommand {
+
+        private final BackupService backups;
+
+        public ListCommand(BackupService backups) {
+            this.backups = backups;
+        }
+
+        @Override
+        public String name() {
+            return "backups list";
+        }
+
+        @Override
+        public String usage() {
+            return "[--target DIR] [--json]  list committed backups, newest first";
+        }
+
+        @Override
+        public boolean needsDatabase() {
+            return false;
+        }
+
+        @Override
+        public int run(List<String> args) {
+            CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json"));
+            options.positional(0, "no arguments");
+            BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
+            List<BackupManifest> manifests = backups.list(store);
+            if (options.flag("json")) {
+                System.out.println(backups.toJson(manifests));
+                return 0;
+            }
+            System.out.printf("%-24s %-20s %12s %-5s %7s %12s%n", "ID", "FINISHED", "BYTES", "COMP", "TABLES", "ROWS");
+            for (BackupManifest manifest : manifests) {
+                System.out.printf("%-24s %-20s %12d %-5s %7d %12d%n", manifest.backupId(),
+                        manifest.finishedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        manifest.data().bytes(), manifest.compression(), manifest.tables().size(),
+                        manifest.totalRows());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code backups show <id|path> [--target DIR]}: prints the manifest. */
+    @ApplicationScoped
+    public static class ShowCommand implements CliCommand {
+
+        private final BackupService backups;
+
+        public ShowCommand(BackupService backups) {
+            this.backups = backups;
+        }
+
+        @Override
+        public String name() {
+            return "backups show";
+        }
+
+        @Override
+        public String usage() {
+            return "<id|path> [--target DIR]  print a backup's manifest";
+        }
+
+        @Override
+        public boolean needsDatabase() {
+            return false;
+        }
+
+        @Override
+        public int run(List<String> args) {
+            CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of());
+            String reference = options.positional(1, "one backup id or backup folder").get(0);
+            BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
+            System.out.println(backups.toJson(backups.locate(store, reference).manifest()));
+            return 0;
+        }
+    }
+}

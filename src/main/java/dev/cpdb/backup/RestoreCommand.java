@@ -1,0 +1,81 @@
+package dev.cpdb.backup;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.cpdb.InvalidConfigurationException;
+import dev.cpdb.cli.CliCommand;
+import dev.cpdb.cli.CommandArguments;
+import dev.cpdb.cli.UsageException;
+import dev.cpdb.database.Database;
+import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.DirectConnections;
+
+/**
+ * {@code restore <id|path> [--target-url URL] [--target DIR] [--clean] [--json]}: restores a backup in one
+ * transaction into the configured database or the one given by {@code --target-url}.
+ */
+@ApplicationScoped
+public class RestoreCommand implements CliCommand {
+
+    private static final Set<String> VALUED = Set.of("target-url", "target");
+    private static final Set<String> FLAGS = Set.of("clean", "json");
+
+    private final BackupService backups;
+    private final Database database;
+
+    public RestoreCommand(BackupService backups, Database database) {
+        this.backups = backups;
+        this.database = database;
+    }
+
+    @Override
+    public String name() {
+        return "restore";
+    }
+
+    @Override
+    public String usage() {
+        return "<id|path> [--target-url URL] [--target DIR] [--clean] [--json]  restore a backup, all or nothing";
+    }
+
+    @Override
+    public boolean needsDatabase(List<String> args) {
+        try {
+            return CommandArguments.parse(args, VALUED, FLAGS).value("target-url").isEmpty();
+        } catch (UsageException e) {
+            return false; // reported by run()
+        }
+    }
+
+    @Override
+    public int run(List<String> args) {
+        CommandArguments options = CommandArguments.parse(args, VALUED, FLAGS);
+        String reference = options.positional(1, "one backup id or backup folder").get(0);
+        DirectConnections target = options.value("target-url")
+                .map(this::targetConnections)
+                .orElseGet(database::direct);
+        BackupService.Located backup = backups.locate(
+                options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
+        RestoreOutcome outcome = backups.restore(backup, target, options.flag("clean"));
+        if (options.flag("json")) {
+            System.out.println(backups.toJson(outcome));
+        } else {
+            System.out.printf("restored backup %s into %s:%d/%s: %d tables, %d rows in %.1f s%n",
+                    outcome.backupId(), outcome.target().host(), outcome.target().port(), outcome.target().database(),
+                    outcome.tables(), outcome.rows(), outcome.duration().toMillis() / 1000.0);
+        }
+        return 0;
+    }
+
+    private DirectConnections targetConnections(String url) {
+        try {
+            return new DirectConnections(DatabaseUrl.parse("--target-url", url), "cpdb-restore",
+                    java.time.Duration.ofSeconds(10));
+        } catch (InvalidConfigurationException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.cpdb.backup;
+
+import java.time.Duration;
+
+import dev.cpdb.database.DatabaseEndpoint;
+
+/**
+ * A committed restore: which backup went where, and how much it loaded.
+ */
+public record RestoreOutcome(String backupId, DatabaseEndpoint target, int tables, long rows, Duration duration) {
+}

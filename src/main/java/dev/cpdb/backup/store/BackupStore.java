@@ -1,0 +1,82 @@
+package dev.cpdb.backup.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where backups are kept: a flat namespace of objects addressed by keys such as
+ * {@code 20261125T101500Z-3f9a1c/data.sql.zst}. Implementations exist for a local folder and (later) S3-compatible
+ * object storage; both follow the contract below.
+ *
+ * <ul>
+ * <li>Keys use {@code /} as separator, never start with {@code /} and never contain {@code ..} or empty
+ * segments; other keys are refused with {@link IllegalArgumentException}.</li>
+ * <li>An object written with {@link #create(String)} is invisible (to {@link #read}, {@link #list}, {@link #exists})
+ * until {@link Upload#commit()} returns; {@link Upload#abort()} or a crash leaves no visible object.</li>
+ * <li>Committing or writing an existing key replaces it whole; readers see the old or the new object, never a mix.</li>
+ * <li>{@link #read} of a missing key is empty, not an error; {@link #delete} of a missing key does nothing.</li>
+ * <li>{@link #list} returns every committed key below a prefix, sorted, however many there are.</li>
+ * </ul>
+ */
+public interface BackupStore {
+
+    /** Where the store points, for messages, e.g. {@code /var/lib/cpdb/instances/default/backups}. */
+    String location();
+
+    /** Starts a new object. The caller writes to {@link Upload#stream()}, then commits or aborts. */
+    Upload create(String key) throws IOException;
+
+    /** Writes a small object in one step, atomically. */
+    void write(String key, byte[] content) throws IOException;
+
+    /** Opens an object for streaming, or empty when it does not exist; the caller closes the stream. */
+    Optional<InputStream> read(String key) throws IOException;
+
+    /** Whether a committed object exists. */
+    boolean exists(String key) throws IOException;
+
+    /** Size in bytes of a committed object, empty when missing. */
+    Optional<Long> size(String key) throws IOException;
+
+    /** Every committed key starting with {@code prefix} ("" for all), sorted. */
+    List<String> list(String prefix) throws IOException;
+
+    /** Deletes a committed object; missing keys are ignored. */
+    void delete(String key) throws IOException;
+
+    /** An object being written. */
+    interface Upload extends AutoCloseable {
+
+        /** Where the object's bytes go; closing it does not commit. */
+        OutputStream stream();
+
+        /** Makes the object visible under its key, durably. After a failed commit nothing is visible. */
+        void commit() throws IOException;
+
+        /** Drops what was written; safe to call after a failure, and after commit (then it does nothing). */
+        void abort();
+
+        /** Aborts unless committed. */
+        @Override
+        default void close() {
+            abort();
+        }
+    }
+
+    /** Checks a key against the contract. */
+    static String requireValidKey(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("//")
+                || key.contains("\\") || key.contains("\0")) {
+            throw new IllegalArgumentException("invalid object key '" + key + "'");
+        }
+        for (String segment : key.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                throw new IllegalArgumentException("invalid object key '" + key + "'");
+            }
+        }
+        return key;
+    }
+}
