@@ -264,14 +264,32 @@ public class BackupService {
             return new RestoreOutcome(backup.id(), target.endpoint(), result.rowsByTable().size(), rows,
                     Duration.between(started, clock.instant()));
         } catch (BackupException e) {
-            if (e.getCause() instanceof IOException io && !(io instanceof IntegrityException)) {
-                throw new BackupFailedException("restore failed: the data object of backup " + backup.id()
-                        + " is corrupt or truncated (" + io.getMessage() + "); the target was not changed", e);
+            // A damaged object can fail anywhere (bad compressed data, a row that breaks a constraint); when it
+            // does not match its manifest, that is the reason to report.
+            Optional<String> damage = e.getCause() instanceof IntegrityException
+                    ? Optional.of(e.getCause().getMessage())
+                    : integrityProblem(backup.store(), dataKey, manifest);
+            if (damage.isPresent()) {
+                throw new BackupFailedException("restore failed: backup " + backup.id() + " is damaged: "
+                        + damage.get() + "; the target was not changed", e);
             }
             throw new BackupFailedException("restore failed while " + e.getMessage()
                     + "; the target was not changed", e);
         } catch (IOException | SQLException e) {
             throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
+        }
+    }
+
+    /** Reads the whole data object again and describes how it differs from its manifest, if it does. */
+    private static Optional<String> integrityProblem(BackupStore store, String key, BackupManifest manifest) {
+        try (InputStream raw = store.read(key).orElseThrow(() -> new IOException("the data object is missing"))) {
+            MessageDigest digest = sha256();
+            CountingInputStream counted = new CountingInputStream(raw);
+            new DigestInputStream(counted, digest).transferTo(OutputStream.nullOutputStream());
+            verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
         }
     }
 

@@ -954,7 +954,8 @@ final class CatalogReader {
                 + "FROM pg_catalog.pg_class ic JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
                 + "WHERE ic.oid = c.conindid), i.indisclustered "
                 + "FROM pg_catalog.pg_constraint c LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid "
-                + "WHERE c.conrelid = ANY (?) AND c.contype IN ('p', 'u', 'x') ORDER BY c.conrelid, c.conname";
+                + "WHERE c.conrelid = ANY (?) AND c.contype IN ('p', 'u', 'x') "
+                + "ORDER BY c.conrelid::pg_catalog.regclass::text, c.conname";
         try (PreparedStatement statement = prepareForRelations(constraints); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 Relation table = relations.get(rs.getLong(1));
@@ -985,7 +986,7 @@ final class CatalogReader {
                 + "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
                 + "WHERE i.indrelid = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c "
                 + "WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) "
-                + "ORDER BY i.indrelid, ic.relname";
+                + "ORDER BY i.indrelid::pg_catalog.regclass::text, ic.relname";
         try (PreparedStatement statement = prepareForRelations(indexes); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 Relation table = relations.get(rs.getLong(1));
@@ -1040,7 +1041,7 @@ final class CatalogReader {
         String sql = "SELECT c.conrelid, c.conname, pg_catalog.pg_get_constraintdef(c.oid), "
                 + "pg_catalog.obj_description(c.oid, 'pg_constraint') FROM pg_catalog.pg_constraint c "
                 + "WHERE c.conrelid = ANY (?) AND c.contype = 'f' AND c.conparentid = 0 "
-                + "ORDER BY c.conrelid, c.conname";
+                + "ORDER BY c.conrelid::pg_catalog.regclass::text, c.conname";
         try (PreparedStatement statement = prepareForRelations(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 Relation table = relations.get(rs.getLong(1));
@@ -1062,7 +1063,7 @@ final class CatalogReader {
         String sql = "SELECT t.tgrelid, pg_catalog.pg_get_triggerdef(t.oid, false), t.tgname, t.tgenabled, "
                 + "pg_catalog.obj_description(t.oid, 'pg_trigger') FROM pg_catalog.pg_trigger t "
                 + "WHERE t.tgrelid = ANY (?) AND NOT t.tgisinternal AND t.tgparentid = 0 "
-                + "ORDER BY t.tgrelid, t.tgname";
+                + "ORDER BY t.tgrelid::pg_catalog.regclass::text, t.tgname";
         try (PreparedStatement statement = prepareForRelations(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 Relation table = relations.get(rs.getLong(1));
@@ -1100,7 +1101,8 @@ final class CatalogReader {
                 + "pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_catalog.pg_roles r "
                 + "WHERE r.oid = ANY (p.polroles)) END, pg_catalog.pg_get_expr(p.polqual, p.polrelid), "
                 + "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), pg_catalog.obj_description(p.oid, 'pg_policy') "
-                + "FROM pg_catalog.pg_policy p WHERE p.polrelid = ANY (?) ORDER BY p.polrelid, p.polname";
+                + "FROM pg_catalog.pg_policy p WHERE p.polrelid = ANY (?) "
+                + "ORDER BY p.polrelid::pg_catalog.regclass::text, p.polname";
         try (PreparedStatement statement = prepareForRelations(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 Relation table = relations.get(rs.getLong(1));

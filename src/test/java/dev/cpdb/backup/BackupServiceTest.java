@@ -1,0 +1,341 @@
+package dev.cpdb.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPInputStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.cpdb.backup.engine.BackupEngine;
+import dev.cpdb.backup.engine.Compression;
+import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.database.Database;
+import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.DirectConnections;
+import dev.cpdb.testing.ExternalPostgresResource;
+import dev.cpdb.testing.TestFolders;
+import dev.cpdb.testing.TestPostgres;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Backups of the service's own database (the product's default PostgreSQL major) through the full pipeline: engine,
+ * compression, digest, folder store and manifest. Failure cases must leave neither a backup that looks complete nor
+ * a changed restore target.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ExternalPostgresResource.class, restrictToAnnotatedClass = true)
+class BackupServiceTest {
+
+    @Inject
+    BackupService backups;
+
+    @Inject
+    Database database;
+
+    FilesystemBackupStore store;
+
+    @BeforeEach
+    void freshStoreAndData() throws SQLException {
+        store = new FilesystemBackupStore(TestFolders.create("cpdb-backups").resolve("backups"));
+        try (Connection connection = database.direct().open(); Statement sql = connection.createStatement()) {
+            sql.execute("CREATE SCHEMA IF NOT EXISTS shop");
+            sql.execute("CREATE TABLE IF NOT EXISTS shop.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                    + "note text)");
+            sql.execute("CREATE TABLE IF NOT EXISTS shop.lines (id bigserial PRIMARY KEY, order_id bigint NOT NULL "
+                    + "REFERENCES shop.orders (id), qty integer NOT NULL CHECK (qty > 0))");
+            sql.execute("WITH o AS (INSERT INTO shop.orders (note) SELECT 'order ' || g FROM generate_series(1, 50) g "
+                    + "RETURNING id) INSERT INTO shop.lines (order_id, qty) SELECT id, 1 FROM o");
+        }
+    }
+
+    @Test
+    void aBackupRestoresIntoAnotherDatabaseWithTheSameDefinitionsAndRows() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        DatabaseUrl target = TestPostgres.createDatabase("svc_restore");
+
+        backups.restore(backups.locate(store, manifest.backupId()), direct(target), false);
+
+        // Oracle for the default major (no matching pg_dump here): a second backup of the restored database holds
+        // the same definitions and the same data, and every table's rows hash the same.
+        assertEquals(scriptWithoutHeader(backupOf(database.plan().direct())), scriptWithoutHeader(backupOf(target)));
+        assertEquals(dev.cpdb.backup.engine.BackupFixturesAccess.rowHashes(database.plan().direct()),
+                dev.cpdb.backup.engine.BackupFixturesAccess.rowHashes(target));
+    }
+
+    @Test
+    void theManifestDescribesTheCommittedDataObject() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.GZIP);
+
+        Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
+        assertEquals(Files.size(data), manifest.data().bytes());
+        assertEquals(sha256(data), manifest.data().sha256());
+        assertEquals(BackupEngine.FORMAT_VERSION, manifest.formatVersion());
+        assertTrue(manifest.backupId().matches("\\d{8}T\\d{6}Z-[0-9a-f]{6}"));
+        assertTrue(manifest.schemas().contains("shop"));
+        long orders = manifest.tables().stream().filter(t -> t.name().equals("orders")).findFirst().orElseThrow()
+                .rows();
+        assertEquals(count("shop.orders"), orders);
+        assertFalse(manifest.migrations().core().isEmpty(), "the Flyway history is recorded");
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(data))) {
+            assertEquals(manifest.data().scriptBytes(), in.readAllBytes().length);
+        }
+        assertEquals(List.of(manifest.backupId()), backups.list(store).stream().map(BackupManifest::backupId).toList());
+    }
+
+    @Test
+    void aCorruptedDataObjectIsRefusedAndTheTargetStaysEmpty() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
+        flipOneByte(data, Files.size(data) / 2);
+        DatabaseUrl target = TestPostgres.createDatabase("svc_corrupt");
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+
+        assertTrue(e.getMessage().contains("is damaged: the data object's SHA-256 does not match"), e.getMessage());
+        assertTrue(e.getMessage().contains("the target was not changed"), e.getMessage());
+        assertEquals(0, userTables(target), "a failed restore leaves the target as it was");
+    }
+
+    @Test
+    void aCorruptedCompressedObjectIsRefusedToo() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
+        flipOneByte(data, Files.size(data) / 2);
+        DatabaseUrl target = TestPostgres.createDatabase("svc_corrupt_zstd");
+
+        assertThrows(BackupFailedException.class,
+                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+
+        assertEquals(0, userTables(target));
+    }
+
+    @Test
+    void aTruncatedDataObjectIsRefused() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
+        try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
+            file.setLength(file.length() * 2 / 3);
+        }
+        DatabaseUrl target = TestPostgres.createDatabase("svc_truncated");
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+
+        assertTrue(e.getMessage().contains("is damaged") && e.getMessage().contains("truncated"), e.getMessage());
+        assertEquals(0, userTables(target));
+    }
+
+    @Test
+    void aBackupWithoutManifestIsNotABackup() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        Files.delete(store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME));
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> backups.locate(store, manifest.backupId()));
+
+        assertTrue(e.getMessage().contains("no committed backup"), e.getMessage());
+        assertEquals(List.of(), backups.list(store), "listing shows committed backups only");
+    }
+
+    @Test
+    void aBackupFromANewerFormatIsRefused() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        Path file = store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
+        Files.writeString(file, Files.readString(file).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
+        DatabaseUrl target = TestPostgres.createDatabase("svc_newer");
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+
+        assertTrue(e.getMessage().contains("newer cpdb"), e.getMessage());
+        assertEquals(0, userTables(target));
+    }
+
+    @Test
+    void aNonEmptyTargetIsRefusedUnlessCleanIsAsked() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        DatabaseUrl target = TestPostgres.createDatabase("svc_nonempty");
+        TestPostgres.execute(target, "CREATE TABLE public.precious (id int)");
+        TestPostgres.execute(target, "INSERT INTO public.precious VALUES (7)");
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+        assertTrue(e.getMessage().contains("not empty"), e.getMessage());
+        assertTrue(e.getMessage().contains("--clean"), e.getMessage());
+        assertEquals(1, count(target, "public.precious"), "nothing was touched");
+
+        backups.restore(backups.locate(store, manifest.backupId()), direct(target), true);
+
+        assertEquals(count("shop.orders"), count(target, "shop.orders"));
+        assertEquals(0, userTablesNamed(target, "precious"), "--clean dropped what was there");
+    }
+
+    @Test
+    void aBackupThatCannotLockItsTablesFailsAndLeavesNothing() throws Exception {
+        try (Connection blocker = database.direct().open(); Statement sql = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            sql.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE");
+
+            BackupService impatient = new BackupService(database, new ShortLockTimeout(), null,
+                    new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules());
+            BackupFailedException e = assertThrows(BackupFailedException.class,
+                    () -> impatient.backup(store, Compression.ZSTD));
+
+            assertTrue(e.getMessage().contains("locking tables"), e.getMessage());
+            blocker.rollback();
+        }
+        assertEquals(List.of(), store.list(""));
+        assertEquals(List.of(), store.partialFiles());
+    }
+
+    @Test
+    void aBackupTakenDuringWritesRestoresToOneConsistentState() throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(3);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            results.add(writers.submit(() -> {
+                int committed = 0;
+                try (Connection connection = database.direct().open(); Statement sql = connection.createStatement()) {
+                    connection.setAutoCommit(false);
+                    while (writing.get()) {
+                        // Each transaction adds an order with two lines, so a consistent snapshot has lines = 2 x orders
+                        // for the new orders, and every line's order exists.
+                        sql.execute("WITH o AS (INSERT INTO shop.orders (note) VALUES ('concurrent') RETURNING id) "
+                                + "INSERT INTO shop.lines (order_id, qty) SELECT id, q FROM o, (VALUES (1), (2)) v(q)");
+                        connection.commit();
+                        committed++;
+                    }
+                }
+                return committed;
+            }));
+        }
+        Thread.sleep(300);
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        writing.set(false);
+        int committed = 0;
+        for (Future<Integer> result : results) {
+            committed += result.get();
+        }
+        writers.shutdown();
+        assertTrue(committed > 0, "writers were busy during the backup");
+
+        DatabaseUrl target = TestPostgres.createDatabase("svc_concurrent");
+        backups.restore(backups.locate(store, manifest.backupId()), direct(target), false);
+
+        // The restore re-created the foreign key, which PostgreSQL validates against every restored row.
+        long orders = count(target, "shop.orders");
+        long lines = count(target, "shop.lines");
+        assertEquals(rowsInManifest(manifest, "orders"), orders);
+        assertEquals(rowsInManifest(manifest, "lines"), lines);
+        long concurrentOrders = count(target, "shop.orders WHERE note = 'concurrent'");
+        assertEquals(lines - (orders - concurrentOrders), 2 * concurrentOrders, "no half-written transaction");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Backup settings with a one-second lock timeout. */
+    private static final class ShortLockTimeout implements BackupConfig {
+        @Override
+        public java.util.Optional<String> target() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public String compression() {
+            return "zstd";
+        }
+
+        @Override
+        public Duration deadline() {
+            return Duration.ofMinutes(5);
+        }
+
+        @Override
+        public Duration lockTimeout() {
+            return Duration.ofSeconds(1);
+        }
+    }
+
+    private static DirectConnections direct(DatabaseUrl url) {
+        return new DirectConnections(url, "cpdb-test", Duration.ofSeconds(10));
+    }
+
+    private static long rowsInManifest(BackupManifest manifest, String table) {
+        return manifest.tables().stream().filter(t -> t.schema().equals("shop") && t.name().equals(table))
+                .findFirst().orElseThrow().rows();
+    }
+
+    private String backupOf(DatabaseUrl url) throws Exception {
+        java.io.ByteArrayOutputStream script = new java.io.ByteArrayOutputStream();
+        try (Connection connection = TestPostgres.connect(url)) {
+            BackupEngine.dump(connection, script, new BackupEngine.Options(Duration.ofSeconds(10),
+                    java.time.Instant.now().plusSeconds(120)));
+        }
+        return script.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String scriptWithoutHeader(String script) {
+        return script.lines().filter(line -> !line.startsWith("-- source:")).reduce("", (a, b) -> a + b + "\n");
+    }
+
+    private long count(String table) throws SQLException {
+        return count(database.plan().direct(), table);
+    }
+
+    private static long count(DatabaseUrl url, String table) throws SQLException {
+        try (Connection connection = TestPostgres.connect(url);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long userTables(DatabaseUrl url) throws SQLException {
+        return count(url, "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+                + "AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'");
+    }
+
+    private static long userTablesNamed(DatabaseUrl url, String name) throws SQLException {
+        return count(url, "pg_class WHERE relname = '" + name + "'");
+    }
+
+    private static void flipOneByte(Path file, long position) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(position);
+            int b = raf.read();
+            raf.seek(position);
+            raf.write(b ^ 0x01);
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        return java.util.HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+    }
+}
