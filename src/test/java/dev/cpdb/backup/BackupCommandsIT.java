@@ -1,0 +1,87 @@
+package dev.cpdb.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.testing.CpdbProcess;
+import dev.cpdb.testing.TestFolders;
+import dev.cpdb.testing.TestPostgres;
+
+/**
+ * The backup commands of the packaged jar against a database given by URL: they use the direct path only and never
+ * migrate it, so they work on any PostgreSQL database, not just cpdb's own.
+ */
+class BackupCommandsIT {
+
+    @Test
+    void backupListShowAndRestoreWorkOnAForeignDatabaseWithoutMigratingIt() throws Exception {
+        DatabaseUrl source = TestPostgres.createDatabase("cli_backup_source");
+        TestPostgres.execute(source, "CREATE TABLE public.notes (id serial PRIMARY KEY, body text)");
+        TestPostgres.execute(source, "INSERT INTO public.notes (body) SELECT 'n' || g FROM generate_series(1, 25) g");
+        Path folder = TestFolders.create("cpdb-cli-backups");
+        Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.libpq(source));
+
+        CpdbProcess backup = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--compression", "gzip");
+        assertEquals(0, backup.exitCode(), backup.stderr());
+        Matcher id = Pattern.compile("backup (\\S+) written to").matcher(backup.stdout());
+        assertTrue(id.find(), backup.stdout());
+        assertTrue(Files.exists(folder.resolve(id.group(1)).resolve("data.sql.gz")));
+        assertFalse(tableExists(source, "flyway_schema_history"), "backup must not migrate the database it reads");
+
+        CpdbProcess list = CpdbProcess.run(env, "backups", "list", "--target", folder.toString());
+        assertEquals(0, list.exitCode(), list.stderr());
+        assertTrue(list.stdout().contains(id.group(1)), list.stdout());
+
+        CpdbProcess show = CpdbProcess.run(env, "backups", "show", id.group(1), "--target", folder.toString());
+        assertEquals(0, show.exitCode(), show.stderr());
+        assertTrue(show.stdout().contains("\"rows\" : 25"), show.stdout());
+
+        DatabaseUrl target = TestPostgres.createDatabase("cli_backup_target");
+        CpdbProcess restore = CpdbProcess.run(Map.of(), "restore", folder.resolve(id.group(1)).toString(),
+                "--target-url", TestPostgres.libpq(target));
+        assertEquals(0, restore.exitCode(), restore.stderr());
+        assertTrue(restore.stdout().contains("1 tables, 25 rows"), restore.stdout());
+
+        CpdbProcess again = CpdbProcess.run(Map.of(), "restore", folder.resolve(id.group(1)).toString(),
+                "--target-url", TestPostgres.libpq(target));
+        assertNotEquals(0, again.exitCode());
+        assertTrue(again.stderr().contains("not empty"), again.stderr());
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        CpdbProcess unknownOption = CpdbProcess.run(Map.of(), "backups", "list", "--color");
+        assertEquals(2, unknownOption.exitCode());
+        assertTrue(unknownOption.stderr().contains("unknown option --color"), unknownOption.stderr());
+
+        CpdbProcess noId = CpdbProcess.run(Map.of(), "restore", "--target-url", "postgres://u:p@127.0.0.1:1/x");
+        assertEquals(2, noId.exitCode());
+        assertTrue(noId.stderr().contains("expected one backup id"), noId.stderr());
+
+        CpdbProcess badUrl = CpdbProcess.run(Map.of(), "restore", "20260101T000000Z-abcdef", "--target-url",
+                "postgres://u:secret@h:notaport/x");
+        assertEquals(2, badUrl.exitCode());
+        assertTrue(badUrl.stderr().contains("--target-url is not a valid PostgreSQL URL"), badUrl.stderr());
+        assertFalse(badUrl.stderr().contains("secret"));
+    }
+
+    private static boolean tableExists(DatabaseUrl url, String table) throws Exception {
+        try (var connection = TestPostgres.connect(url);
+                var statement = connection.createStatement();
+                var rs = statement.executeQuery("SELECT to_regclass('public." + table + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}
