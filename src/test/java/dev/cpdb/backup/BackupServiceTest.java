@@ -300,7 +300,8 @@ class BackupServiceTest {
     }
 
     private static String scriptWithoutHeader(String script) {
-        return script.lines().filter(line -> !line.startsWith("-- source:")).reduce("", (a, b) -> a + b + "\n");
+        return script.lines().filter(line -> !line.startsWith("-- source:"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     private long count(String table) throws SQLException {
