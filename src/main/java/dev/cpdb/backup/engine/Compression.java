@@ -55,6 +55,8 @@ public enum Compression {
             case ZSTD -> {
                 ZstdOutputStream zstd = new ZstdOutputStream(target, ZSTD_LEVEL);
                 zstd.setChecksum(true);
+                // One background compression thread, so reading rows and compressing them overlap.
+                zstd.setWorkers(1);
                 yield zstd;
             }
             case GZIP -> new GZIPOutputStream(target, 1 << 16);

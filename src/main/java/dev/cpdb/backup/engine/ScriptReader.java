@@ -3,7 +3,6 @@ package dev.cpdb.backup.engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,12 +24,15 @@ final class ScriptReader {
     record ScriptStatement(String sql, boolean copyFromStdin, long line) {
     }
 
-    private final PushbackInputStream in;
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
     private long line = 1;
     private boolean endMarkerLast;
 
     ScriptReader(InputStream in) {
-        this.in = new PushbackInputStream(in, 8);
+        this.in = in;
     }
 
     /** Whether the last thing in the script so far is the {@link BackupEngine#END_MARKER} comment. */
@@ -112,8 +114,31 @@ final class ScriptReader {
         return Character.isLetterOrDigit(b) || b == '_' || b == '$' || b >= 0x80;
     }
 
+    /** Makes at least {@code needed} bytes available unless the input ends first; false when fewer are left. */
+    private boolean fill(int needed) throws IOException {
+        if (limit - position >= needed) {
+            return true;
+        }
+        if (position > 0) {
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            limit -= position;
+            position = 0;
+        }
+        while (limit < needed) {
+            int n = in.read(buffer, limit, buffer.length - limit);
+            if (n < 0) {
+                return false;
+            }
+            limit += n;
+        }
+        return true;
+    }
+
     private int read() throws IOException {
-        int b = in.read();
+        if (position == limit && !fill(1)) {
+            return -1;
+        }
+        int b = buffer[position++] & 0xff;
         if (b == '\n') {
             line++;
         }
@@ -121,11 +146,10 @@ final class ScriptReader {
     }
 
     private int peek() throws IOException {
-        int b = in.read();
-        if (b >= 0) {
-            in.unread(b);
+        if (position == limit && !fill(1)) {
+            return -1;
         }
-        return b;
+        return buffer[position] & 0xff;
     }
 
     private String readLineComment() throws IOException {
@@ -238,7 +262,7 @@ final class ScriptReader {
         }
     }
 
-    /** Streams one COPY data block. */
+    /** Streams one COPY data block, a buffer at a time. */
     private final class CopyData extends InputStream {
 
         private boolean atLineStart = true;
@@ -252,65 +276,60 @@ final class ScriptReader {
         }
 
         @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
+        public int read(byte[] target, int offset, int length) throws IOException {
             if (finished) {
-                return -1;
-            }
-            if (length == 0) {
-                return 0;
-            }
-            if (atLineStart && endOfData()) {
-                finished = true;
                 return -1;
             }
             int count = 0;
             while (count < length) {
-                int b = ScriptReader.this.read();
-                if (b < 0) {
-                    throw new IOException("the script ends inside COPY data (no \\. line)");
-                }
-                buffer[offset + count++] = (byte) b;
-                if (b == '\n') {
-                    atLineStart = true;
+                if (atLineStart && endOfData()) {
+                    finished = true;
                     break;
                 }
-                atLineStart = false;
-            }
-            return count;
-        }
-
-        private boolean endOfData() throws IOException {
-            int first = in.read();
-            if (first != '\\') {
-                if (first >= 0) {
-                    in.unread(first);
+                if (position == limit && !fill(1)) {
+                    throw new IOException("the script ends inside COPY data (no \\. line)");
                 }
-                return false;
-            }
-            int second = in.read();
-            if (second != '.') {
-                if (second >= 0) {
-                    in.unread(second);
+                int end = Math.min(limit, position + (length - count));
+                int newline = -1;
+                for (int i = position; i < end; i++) {
+                    if (buffer[i] == '\n') {
+                        newline = i;
+                        break;
+                    }
                 }
-                in.unread(first);
-                return false;
-            }
-            int third = in.read();
-            if (third == '\n' || third < 0) {
-                if (third == '\n') {
+                int stop = newline >= 0 ? newline + 1 : end;
+                System.arraycopy(buffer, position, target, offset + count, stop - position);
+                count += stop - position;
+                position = stop;
+                atLineStart = newline >= 0;
+                if (newline >= 0) {
                     line++;
                 }
+            }
+            return count == 0 && finished ? -1 : count;
+        }
+
+        /** At a line start: whether the line is the {@code \.} terminator (consumed when it is). */
+        private boolean endOfData() throws IOException {
+            boolean available = fill(4);
+            int remaining = limit - position;
+            if (remaining < 2 || buffer[position] != '\\' || buffer[position + 1] != '.') {
+                return false;
+            }
+            if (remaining == 2 && !available) {
+                position += 2;
                 return true;
             }
-            if (third == '\r' && peek() == '\n') {
-                ScriptReader.this.read();
+            if (buffer[position + 2] == '\n') {
+                position += 3;
+                line++;
                 return true;
             }
-            if (third >= 0) {
-                in.unread(third);
+            if (remaining >= 4 && buffer[position + 2] == '\r' && buffer[position + 3] == '\n') {
+                position += 4;
+                line++;
+                return true;
             }
-            in.unread(second);
-            in.unread(first);
             return false;
         }
     }
