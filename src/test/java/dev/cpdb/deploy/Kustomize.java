@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class Kustomize {
 
-    /** Kustomization keys this renderer understands; labels only add metadata that no check reads. */
+    /** Kustomization keys this renderer understands; plain labels only add metadata that no check reads. */
     private static final Set<String> KNOWN_KEYS = Set.of("apiVersion", "kind", "resources", "patches",
             "configMapGenerator", "images", "labels");
 
@@ -44,6 +44,12 @@ final class Kustomize {
             if (!KNOWN_KEYS.contains(key)) {
                 throw new IllegalArgumentException(file + ": the test renderer does not support '" + key
                         + "'; teach dev.cpdb.deploy.Kustomize what it means");
+            }
+        }
+        for (Map<String, Object> labels : Yamls.maps(kustomization, "labels")) {
+            if (labels.containsKey("includeSelectors") || labels.containsKey("includeTemplates")) {
+                throw new IllegalArgumentException(file + ": labels that reach selectors or pod templates are not "
+                        + "supported by the test renderer");
             }
         }
         List<Map<String, Object>> resources = new ArrayList<>();
