@@ -43,7 +43,8 @@ public class ReadinessCheck implements AsyncHealthCheck {
                 .onItem().transform(rows -> (String) null)
                 .onFailure().recoverWithItem(ReadinessCheck::describe);
         Uni<String> direct = Uni.createFrom().item(this::probeDirect)
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(TIMEOUT).recoverWithItem("no answer within " + TIMEOUT.toSeconds() + " s");
         return Uni.combine().all().unis(runtime, direct).asTuple()
                 .onItem().transform(errors -> response(errors.getItem1(), errors.getItem2()));
     }
