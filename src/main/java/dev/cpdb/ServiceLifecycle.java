@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.cpdb.auth.AdminToken;
+import dev.cpdb.backup.BackupScheduler;
 import dev.cpdb.cli.CommandLine;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
@@ -23,15 +24,17 @@ public class ServiceLifecycle {
     private final CpdbConfig config;
     private final AdminToken adminToken;
     private final CommandLine commandLine;
+    private final BackupScheduler backupScheduler;
     private volatile boolean started;
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
-            AdminToken adminToken, CommandLine commandLine) {
+            AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler) {
         this.database = database;
         this.migrations = migrations;
         this.config = config;
         this.adminToken = adminToken;
         this.commandLine = commandLine;
+        this.backupScheduler = backupScheduler;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -45,9 +48,11 @@ public class ServiceLifecycle {
                 database.start(true);
             }
         } else {
+            backupScheduler.validate();
             database.start(false);
             migrations.applyOrRequireCurrent(config.migration().autoApply());
             adminToken.initialize(database.embedded());
+            backupScheduler.start();
         }
         started = true;
     }

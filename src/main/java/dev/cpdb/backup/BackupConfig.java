@@ -28,4 +28,26 @@ public interface BackupConfig {
     @WithName("lock-timeout")
     @WithDefault("30s")
     Duration lockTimeout();
+
+    /** Whether the service takes scheduled backups. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** When scheduled backups run: an interval (1h, 30m, PT15M), a Quartz cron expression, or off. */
+    @WithDefault("1h")
+    String schedule();
+
+    /** When the newest backup is restored into a scratch database as a drill: interval, cron, or off. */
+    @WithName("verify-schedule")
+    @WithDefault("7d")
+    String verifySchedule();
+
+    /** Age of the newest successful backup above which the backups health group is down; default 2 x schedule. */
+    @WithName("max-age")
+    Optional<Duration> maxAge();
+
+    /** How long the backup lease lasts without renewal: the bound on how long a dead replica blocks backups. */
+    @WithName("lease-ttl")
+    @WithDefault("60s")
+    Duration leaseTtl();
 }

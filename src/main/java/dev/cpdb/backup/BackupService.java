@@ -114,8 +114,29 @@ public class BackupService {
      * @throws BackupFailedException when it fails; nothing that looks like a backup is left behind
      */
     public BackupManifest backup(BackupStore store, Compression compression) {
+        return backup(store, compression, BackupId.next(clock.instant()), new Progress() {
+        });
+    }
+
+    /** Receives a running backup's connection (so it can be cancelled) and its phases. */
+    public interface Progress {
+
+        /** Called once the direct connection is open, before any work. */
+        default void connected(Connection connection) {
+        }
+
+        /** Called as each phase starts, e.g. {@code copying public.issues}. */
+        default void phase(String phase) {
+        }
+    }
+
+    /**
+     * Takes a backup with a given id, reporting progress.
+     *
+     * @see #backup(BackupStore, Compression)
+     */
+    public BackupManifest backup(BackupStore store, Compression compression, String id, Progress progress) {
         Instant started = clock.instant();
-        String id = BackupId.next(started);
         String dataKey = id + "/data" + compression.extension();
         DumpResult dump;
         long storedBytes;
@@ -126,8 +147,10 @@ public class BackupService {
             OutputStream script = new BufferedOutputStream(
                     compression.compress(new DigestOutputStream(stored, digest)), BUFFER);
             try (Connection connection = database.direct().open()) {
+                progress.connected(connection);
                 dump = BackupEngine.dump(connection, script,
-                        new BackupEngine.Options(config.lockTimeout(), started.plus(config.deadline())));
+                        new BackupEngine.Options(config.lockTimeout(), started.plus(config.deadline()))
+                                .withPhases(progress::phase));
             }
             script.close();
             upload.commit();

@@ -42,10 +42,17 @@ public final class BackupEngine {
      * @param lockTimeout how long to wait for each batch of table locks
      * @param deadline when the whole dump must be finished; statements get the remaining time as their timeout
      */
-    public record Options(Duration lockTimeout, Instant deadline, Clock clock) {
+    public record Options(Duration lockTimeout, Instant deadline, Clock clock,
+            java.util.function.Consumer<String> phases) {
 
         public Options(Duration lockTimeout, Instant deadline) {
-            this(lockTimeout, deadline, Clock.systemUTC());
+            this(lockTimeout, deadline, Clock.systemUTC(), phase -> {
+            });
+        }
+
+        /** The same limits, reporting each phase as it starts. */
+        public Options withPhases(java.util.function.Consumer<String> listener) {
+            return new Options(lockTimeout, deadline, clock, listener);
         }
     }
 
@@ -109,24 +116,24 @@ public final class BackupEngine {
         execute("SET LOCAL idle_in_transaction_session_timeout = 0");
         execute("SET LOCAL lock_timeout = " + Math.max(1, options.lockTimeout().toMillis()));
 
-        phase = "listing schemas";
+        phase("listing schemas");
         applyDeadline();
         List<String> schemas = CatalogReader.userSchemas(connection);
         List<String> lockTargets = CatalogReader.lockTargets(connection, schemas);
-        phase = "locking tables";
+        phase("locking tables");
         for (int from = 0; from < lockTargets.size(); from += LOCK_BATCH) {
             applyDeadline();
             List<String> batch = lockTargets.subList(from, Math.min(lockTargets.size(), from + LOCK_BATCH));
             execute("LOCK TABLE " + String.join(", ", batch) + " IN ACCESS SHARE MODE");
         }
-        phase = "reading the schema";
+        phase("reading the schema");
         applyDeadline();
         DumpPlan plan = CatalogReader.read(connection, schemas, lockTargets);
         List<String> coreMigrations = MigrationHistory.core(connection);
         java.util.Map<String, List<String>> pluginMigrations = MigrationHistory.plugins(connection);
 
         CountingOutputStream out = new CountingOutputStream(target);
-        phase = "writing definitions";
+        phase("writing definitions");
         write(out, header(version, database));
         for (String statement : plan.preData()) {
             write(out, statement + "\n\n");
@@ -134,7 +141,7 @@ public final class BackupEngine {
         List<TableStats> tables = new ArrayList<>();
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         for (TableData table : plan.tables()) {
-            phase = "copying " + table.displayName();
+            phase("copying " + table.displayName());
             applyDeadline();
             write(out, table.copyInSql() + ";\n");
             CountingOutputStream rows = new CountingOutputStream(nonClosing(out));
@@ -142,15 +149,20 @@ public final class BackupEngine {
             write(out, "\\.\n\n");
             tables.add(new TableStats(table.schema(), table.name(), rows.newlines(), rows.bytes()));
         }
-        phase = "writing indexes, constraints and triggers";
+        phase("writing indexes, constraints and triggers");
         for (String statement : plan.postData()) {
             write(out, statement + "\n\n");
         }
         write(out, END_MARKER + "\n");
-        phase = "finishing the snapshot";
+        phase("finishing the snapshot");
         connection.commit();
         return new DumpResult(version, versionNumber, database, plan.schemas(), tables, out.bytes(), coreMigrations,
                 pluginMigrations);
+    }
+
+    private void phase(String name) {
+        phase = name;
+        options.phases().accept(name);
     }
 
     private static String header(String version, String database) {

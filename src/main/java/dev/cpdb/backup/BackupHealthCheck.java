@@ -1,0 +1,72 @@
+package dev.cpdb.backup;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+
+import dev.cpdb.database.Database;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * {@code /q/health/group/backups}: down when the newest successful backup is older than the threshold
+ * ({@code CPDB_BACKUP_MAX_AGE}, default twice the schedule's period). It belongs to its own group only, so it never
+ * fails liveness or readiness: stale backups should page someone, not restart pods.
+ */
+@HealthGroup("backups")
+public class BackupHealthCheck implements AsyncHealthCheck {
+
+    private final Database database;
+    private final BackupConfig config;
+    private final BackupScheduler scheduler;
+
+    public BackupHealthCheck(Database database, BackupConfig config, BackupScheduler scheduler) {
+        this.database = database;
+        this.config = config;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return Uni.createFrom().item(this::check)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private HealthCheckResponse check() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("backups");
+        Instant now = Instant.now();
+        Optional<Duration> threshold = config.maxAge()
+                .or(() -> scheduler.backupSchedule().map(schedule -> schedule.period(now).multipliedBy(2)));
+        if (!database.started()) {
+            return response.down().withData("reason", "starting").build();
+        }
+        try (Connection connection = database.direct().open()) {
+            Optional<BackupRun> success = BackupRunRepository.latest(connection, "backup", "succeeded");
+            Optional<BackupRun> failure = BackupRunRepository.latest(connection, "backup", "failed");
+            Optional<BackupRun> verify = BackupRunRepository.recent(connection, "verify", 1).stream()
+                    .filter(run -> !run.running()).findFirst();
+            success.ifPresent(run -> response.withData("lastSuccess", run.finishedAt().toString())
+                    .withData("lastSuccessId", run.id()));
+            failure.ifPresent(run -> response.withData("lastFailure", run.finishedAt().toString())
+                    .withData("lastFailureError", String.valueOf(run.error())));
+            verify.ifPresent(run -> response.withData("lastVerify", run.status() + " " + run.backupId()));
+            if (threshold.isEmpty()) {
+                return response.up().withData("schedule", "off").build();
+            }
+            response.withData("maxAge", threshold.get().toString());
+            boolean fresh = success.map(run -> Duration.between(run.finishedAt(), now).compareTo(threshold.get()) <= 0)
+                    .orElse(false);
+            boolean verifyFailed = verify.map(run -> "failed".equals(run.status())).orElse(false);
+            return response.status(fresh && !verifyFailed).build();
+        } catch (SQLException e) {
+            return response.down().withData("error", e.getMessage()).build();
+        }
+    }
+}

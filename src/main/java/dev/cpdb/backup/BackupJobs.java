@@ -1,0 +1,305 @@
+package dev.cpdb.backup;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+import dev.cpdb.backup.engine.Compression;
+import dev.cpdb.backup.store.BackupStore;
+import dev.cpdb.database.Database;
+import io.quarkus.runtime.ShutdownEvent;
+
+/**
+ * Runs backups and restore drills in the background for the schedule and the HTTP API, recording each run in
+ * {@code backup_runs}.
+ *
+ * <p>
+ * A backup runs only while this replica holds the {@code backup_lease} row (taken with database time, renewed by a
+ * heartbeat every third of its lifetime, released at the end), so exactly one backup runs at a time across all
+ * replicas; a replica that dies stops renewing and the lease is free again within {@code CPDB_BACKUP_LEASE_TTL}. On
+ * shutdown a running backup is cancelled: its statement is cancelled on the server, the upload aborted and the lease
+ * released. All work here is blocking JDBC on dedicated threads.
+ */
+@ApplicationScoped
+public class BackupJobs {
+
+    /** How long shutdown waits for a cancelled backup to clean up. */
+    static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
+
+    private static final Logger LOG = Logger.getLogger(BackupJobs.class);
+
+    /** Outcome of asking for a run. */
+    public sealed interface Start {
+    }
+
+    /** The run was started with this id. */
+    public record Started(String runId) implements Start {
+    }
+
+    /** Another backup holds the lease. */
+    public record Busy(String runningId) implements Start {
+    }
+
+    /** The schedule slot was already taken by another run. */
+    public record SlotTaken(Instant slot) implements Start {
+    }
+
+    private final Database database;
+    private final BackupService backups;
+    private final VerifyService verifier;
+    private final BackupConfig config;
+    private final BackupMetrics metrics;
+    private final String holder;
+    private final ExecutorService backupThread = Executors.newSingleThreadExecutor(named("cpdb-backup"));
+    private final ExecutorService verifyThread = Executors.newSingleThreadExecutor(named("cpdb-backup-verify"));
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            named("cpdb-backup-lease"));
+    private final AtomicReference<Running> current = new AtomicReference<>();
+
+    /** The backup running on this replica. */
+    private static final class Running {
+        final String id;
+        volatile Connection connection;
+        volatile boolean cancelled;
+        volatile Future<?> task;
+
+        Running(String id) {
+            this.id = id;
+        }
+    }
+
+    public BackupJobs(Database database, BackupService backups, VerifyService verifier, BackupConfig config,
+            BackupMetrics metrics) {
+        this.database = database;
+        this.backups = backups;
+        this.verifier = verifier;
+        this.config = config;
+        this.metrics = metrics;
+        this.holder = hostName() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString()
+                .substring(0, 8);
+    }
+
+    /** This replica's name in leases and runs. */
+    public String holder() {
+        return holder;
+    }
+
+    /**
+     * Starts a backup to the configured store unless another one runs (on any replica) or, for a scheduled run,
+     * the slot was already taken. Blocking: call from a worker thread.
+     */
+    public Start startBackup(String trigger, Instant slot) {
+        String id = BackupId.next(Instant.now());
+        BackupStore store = backups.defaultStore();
+        Compression compression = backups.defaultCompression();
+        try (Connection connection = database.direct().open()) {
+            if (!BackupRunRepository.acquireLease(connection, holder, id, config.leaseTtl())) {
+                return new Busy(BackupRunRepository.leaseHolderRun(connection).orElse("unknown"));
+            }
+            if (!BackupRunRepository.insert(connection, id, "backup", id, trigger, slot, store.location(), holder)) {
+                BackupRunRepository.releaseLease(connection, holder, id);
+                return new SlotTaken(slot);
+            }
+        } catch (SQLException e) {
+            throw new BackupFailedException("cannot start a backup: " + e.getMessage(), e);
+        }
+        Running running = new Running(id);
+        current.set(running);
+        metrics.running(true);
+        running.task = backupThread.submit(() -> runBackup(running, store, compression));
+        return new Started(id);
+    }
+
+    private void runBackup(Running running, BackupStore store, Compression compression) {
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renew(running),
+                config.leaseTtl().toMillis() / 3, config.leaseTtl().toMillis() / 3, TimeUnit.MILLISECONDS);
+        Instant started = Instant.now();
+        try {
+            BackupManifest manifest = backups.backup(store, compression, running.id, new BackupService.Progress() {
+                @Override
+                public void connected(Connection connection) {
+                    running.connection = connection;
+                }
+
+                @Override
+                public void phase(String phase) {
+                    recordPhase(running.id, phase);
+                }
+            });
+            finish(running.id, true, manifest.data().bytes(), manifest.totalRows(), null);
+            metrics.succeeded(Instant.now().getEpochSecond(), Duration.between(started, Instant.now()).toMillis(),
+                    manifest.data().bytes());
+        } catch (RuntimeException e) {
+            String reason = running.cancelled ? "cancelled: " + e.getMessage() : e.getMessage();
+            LOG.errorf("backup %s failed: %s", running.id, reason);
+            finish(running.id, false, null, null, reason);
+            metrics.failed(Instant.now().getEpochSecond());
+        } finally {
+            heartbeat.cancel(false);
+            release(running.id);
+            current.compareAndSet(running, null);
+            metrics.running(false);
+        }
+    }
+
+    /**
+     * Starts a restore drill of a committed backup in the background.
+     *
+     * @return the drill's run id
+     */
+    public Start startVerify(BackupService.Located backup, String trigger, Instant slot) {
+        String id = "verify-" + BackupId.next(Instant.now());
+        try (Connection connection = database.direct().open()) {
+            if (!BackupRunRepository.insert(connection, id, "verify", backup.id(), trigger, slot,
+                    backup.store().location(), holder)) {
+                return new SlotTaken(slot);
+            }
+        } catch (SQLException e) {
+            throw new BackupFailedException("cannot start a restore drill: " + e.getMessage(), e);
+        }
+        verifyThread.submit(() -> {
+            VerifyResult result = verifier.verify(backup);
+            finish(id, result.passed(), null, result.rows(),
+                    result.passed() ? null : result.error() + (result.mismatches().isEmpty() ? ""
+                            : ": " + String.join("; ", result.mismatches())));
+            metrics.verified(result.passed());
+        });
+        return new Started(id);
+    }
+
+    /** The id of the backup running on this replica, if any. */
+    public Optional<String> runningHere() {
+        Running running = current.get();
+        return running == null ? Optional.empty() : Optional.of(running.id);
+    }
+
+    /** Marks runs of replicas that died as failed; returns their ids. */
+    public List<String> failInterruptedRuns() {
+        try (Connection connection = database.direct().open()) {
+            List<String> ids = BackupRunRepository.failInterrupted(connection, config.deadline().plusMinutes(5));
+            ids.forEach(id -> LOG.warnf("run %s was interrupted (its replica stopped); marked failed", id));
+            return ids;
+        } catch (SQLException e) {
+            LOG.warnf("cannot check for interrupted backup runs: %s", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Cancels the backup running on this replica and waits a bounded time for it to clean up (abort the upload,
+     * record the failure, release the lease).
+     */
+    public void cancelRunning(Duration wait) {
+        Running running = current.get();
+        if (running == null) {
+            return;
+        }
+        running.cancelled = true;
+        LOG.warnf("cancelling backup %s", running.id);
+        Connection connection = running.connection;
+        if (connection != null) {
+            try {
+                connection.unwrap(PGConnection.class).cancelQuery();
+            } catch (SQLException e) {
+                LOG.debugf(e, "cancelling the running statement failed");
+            }
+        }
+        Future<?> task = running.task;
+        if (task != null) {
+            try {
+                task.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warnf("backup %s did not stop within %d s", running.id, wait.toSeconds());
+            } catch (Exception e) {
+                LOG.debugf(e, "backup task ended with an error");
+            }
+        }
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        cancelRunning(CANCEL_WAIT);
+    }
+
+    @PreDestroy
+    void stopThreads() {
+        backupThread.shutdownNow();
+        verifyThread.shutdownNow();
+        heartbeats.shutdownNow();
+    }
+
+    private void renew(Running running) {
+        try (Connection connection = database.direct().open()) {
+            if (!BackupRunRepository.renewLease(connection, holder, running.id, config.leaseTtl())) {
+                LOG.errorf("backup %s lost its lease; cancelling it", running.id);
+                cancelRunning(Duration.ZERO);
+            }
+        } catch (SQLException e) {
+            LOG.warnf("cannot renew the backup lease: %s", e.getMessage());
+        }
+    }
+
+    private void recordPhase(String id, String phase) {
+        try (Connection connection = database.direct().open()) {
+            BackupRunRepository.phase(connection, id, phase);
+        } catch (SQLException e) {
+            LOG.debugf("cannot record phase %s of %s: %s", phase, id, e.getMessage());
+        }
+    }
+
+    private void finish(String id, boolean succeeded, Long bytes, Long rows, String error) {
+        try (Connection connection = database.direct().open()) {
+            BackupRunRepository.finish(connection, id, succeeded, bytes, rows, error);
+        } catch (SQLException e) {
+            LOG.errorf("cannot record the end of run %s: %s", id, e.getMessage());
+        }
+    }
+
+    private void release(String id) {
+        try (Connection connection = database.direct().open()) {
+            BackupRunRepository.releaseLease(connection, holder, id);
+        } catch (SQLException e) {
+            // The lease expires on its own within its lifetime.
+            LOG.warnf("cannot release the backup lease: %s", e.getMessage());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static String hostName() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.cpdb.backup;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All SQL of the backup catalog ({@code backup_runs}) and lease ({@code backup_lease}), on the direct path. Each
+ * method takes a JDBC connection in auto-commit mode. Times come from the database ({@code now()}), so replicas
+ * with skewed clocks still agree on leases and slots.
+ */
+final class BackupRunRepository {
+
+    static final String LEASE = "backup";
+
+    private BackupRunRepository() {
+    }
+
+    /**
+     * Takes the lease when it is free or expired.
+     *
+     * @return true when {@code holder} now holds it for {@code runId}
+     */
+    static boolean acquireLease(Connection connection, String holder, String runId, Duration ttl) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO public.backup_lease (name, holder, run_id, acquired_at, expires_at) "
+                        + "VALUES (?, ?, ?, now(), now() + ? * interval '1 millisecond') "
+                        + "ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, run_id = EXCLUDED.run_id, "
+                        + "acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at "
+                        + "WHERE public.backup_lease.expires_at < now() RETURNING holder")) {
+            statement.setString(1, LEASE);
+            statement.setString(2, holder);
+            statement.setString(3, runId);
+            statement.setLong(4, ttl.toMillis());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Extends the lease; false when it was lost (expired and taken by another replica). */
+    static boolean renewLease(Connection connection, String holder, String runId, Duration ttl) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE public.backup_lease SET expires_at = "
+                + "now() + ? * interval '1 millisecond' WHERE name = ? AND holder = ? AND run_id = ?")) {
+            statement.setLong(1, ttl.toMillis());
+            statement.setString(2, LEASE);
+            statement.setString(3, holder);
+            statement.setString(4, runId);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /** Gives the lease back, if still held. */
+    static void releaseLease(Connection connection, String holder, String runId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "DELETE FROM public.backup_lease WHERE name = ? AND holder = ? AND run_id = ?")) {
+            statement.setString(1, LEASE);
+            statement.setString(2, holder);
+            statement.setString(3, runId);
+            statement.executeUpdate();
+        }
+    }
+
+    /** The run holding an unexpired lease, if any. */
+    static Optional<String> leaseHolderRun(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT run_id FROM public.backup_lease WHERE name = ? AND expires_at >= now()")) {
+            statement.setString(1, LEASE);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Records a new running run.
+     *
+     * @return false when a run of this kind already claimed {@code slot}
+     */
+    static boolean insert(Connection connection, String id, String kind, String backupId, String trigger,
+            Instant slot, String target, String holder) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO public.backup_runs (id, kind, backup_id, trigger, slot, status, phase, target, holder) "
+                        + "VALUES (?, ?, ?, ?, ?, 'running', 'starting', ?, ?) ON CONFLICT DO NOTHING")) {
+            statement.setString(1, id);
+            statement.setString(2, kind);
+            statement.setString(3, backupId);
+            statement.setString(4, trigger);
+            statement.setTimestamp(5, slot == null ? null : Timestamp.from(slot));
+            statement.setString(6, target);
+            statement.setString(7, holder);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    static void phase(Connection connection, String id, String phase) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE public.backup_runs SET phase = ? WHERE id = ? AND status = 'running'")) {
+            statement.setString(1, phase);
+            statement.setString(2, id);
+            statement.executeUpdate();
+        }
+    }
+
+    static void finish(Connection connection, String id, boolean succeeded, Long bytes, Long rows, String error)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE public.backup_runs SET status = ?, finished_at = now(), bytes = ?, row_count = ?, error = ?, "
+                        + "phase = CASE WHEN ? THEN 'done' ELSE phase END WHERE id = ?")) {
+            statement.setString(1, succeeded ? "succeeded" : "failed");
+            statement.setObject(2, bytes);
+            statement.setObject(3, rows);
+            statement.setString(4, error);
+            statement.setBoolean(5, succeeded);
+            statement.setString(6, id);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Marks runs whose replica is gone as failed: running rows without an unexpired lease (backups) or older than
+     * {@code staleAfter} (drills, which hold no lease).
+     *
+     * @return the ids marked
+     */
+    static List<String> failInterrupted(Connection connection, Duration staleAfter) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE public.backup_runs r SET status = 'failed', finished_at = now(), "
+                        + "error = 'interrupted: the replica running it stopped before it finished' "
+                        + "WHERE r.status = 'running' AND ((r.kind = 'backup' AND NOT EXISTS (SELECT 1 FROM "
+                        + "public.backup_lease l WHERE l.run_id = r.id AND l.expires_at >= now())) OR "
+                        + "(r.kind = 'verify' AND r.started_at < now() - ? * interval '1 millisecond')) "
+                        + "RETURNING r.id")) {
+            statement.setLong(1, staleAfter.toMillis());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    static Optional<BackupRun> find(Connection connection, String id) throws SQLException {
+        List<BackupRun> runs = query(connection, "WHERE id = ?", id);
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    }
+
+    /** Runs of a kind, newest first. */
+    static List<BackupRun> recent(Connection connection, String kind, int limit) throws SQLException {
+        return query(connection, "WHERE kind = ? ORDER BY started_at DESC LIMIT " + Math.max(1, limit), kind);
+    }
+
+    /** The newest run of a kind with a status, if any. */
+    static Optional<BackupRun> latest(Connection connection, String kind, String status) throws SQLException {
+        List<BackupRun> runs = query(connection, "WHERE kind = ? AND status = ? ORDER BY started_at DESC LIMIT 1",
+                kind, status);
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    }
+
+    /** The newest drill of one backup. */
+    static Optional<BackupRun> latestVerify(Connection connection, String backupId) throws SQLException {
+        List<BackupRun> runs = query(connection, "WHERE kind = 'verify' AND backup_id = ? ORDER BY started_at DESC "
+                + "LIMIT 1", backupId);
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    }
+
+    private static List<BackupRun> query(Connection connection, String where, Object... parameters)
+            throws SQLException {
+        List<BackupRun> runs = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT id, kind, backup_id, trigger, slot, "
+                + "status, phase, target, holder, started_at, finished_at, bytes, row_count, error "
+                + "FROM public.backup_runs " + where)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(from(rs));
+                }
+            }
+        }
+        return runs;
+    }
+
+    private static BackupRun from(ResultSet rs) throws SQLException {
+        return new BackupRun(rs.getString("id"), rs.getString("kind"), rs.getString("backup_id"),
+                rs.getString("trigger"), instant(rs, "slot"), rs.getString("status"), rs.getString("phase"),
+                rs.getString("target"), rs.getString("holder"), instant(rs, "started_at"),
+                instant(rs, "finished_at"), (Long) rs.getObject("bytes"), (Long) rs.getObject("row_count"),
+                rs.getString("error"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp value = rs.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+}

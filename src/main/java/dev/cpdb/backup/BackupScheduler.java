@@ -1,0 +1,114 @@
+package dev.cpdb.backup;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
+
+/**
+ * Scheduled backups and restore drills. Every replica ticks; a tick claims the current schedule slot (see
+ * {@link BackupSchedule}) if no run has claimed it yet, so each slot gets exactly one run across replicas, and a
+ * freshly started service takes the current slot's backup soon after start-up instead of one period later.
+ */
+@ApplicationScoped
+public class BackupScheduler {
+
+    private static final Logger LOG = Logger.getLogger(BackupScheduler.class);
+
+    private final BackupConfig config;
+    private final BackupJobs jobs;
+    private final BackupService backups;
+    private final Scheduler scheduler;
+    private Optional<BackupSchedule> backupSchedule = Optional.empty();
+    private Optional<BackupSchedule> verifySchedule = Optional.empty();
+    private volatile Instant handledBackupSlot;
+    private volatile Instant handledVerifySlot;
+
+    public BackupScheduler(BackupConfig config, BackupJobs jobs, BackupService backups, Scheduler scheduler) {
+        this.config = config;
+        this.jobs = jobs;
+        this.backups = backups;
+        this.scheduler = scheduler;
+    }
+
+    /** Checks the schedule settings; called at start-up so a bad value stops the service with a clear message. */
+    public void validate() {
+        backupSchedule = BackupSchedule.parse("CPDB_BACKUP_SCHEDULE (cpdb.backup.schedule)", config.schedule());
+        verifySchedule = BackupSchedule.parse("CPDB_BACKUP_VERIFY_SCHEDULE (cpdb.backup.verify-schedule)",
+                config.verifySchedule());
+    }
+
+    /** The backup schedule, empty when scheduled backups are off. */
+    public Optional<BackupSchedule> backupSchedule() {
+        return config.enabled() ? backupSchedule : Optional.empty();
+    }
+
+    /** Starts ticking (server mode only), after marking runs of dead replicas as failed. */
+    public void start() {
+        validate();
+        jobs.failInterruptedRuns();
+        if (backupSchedule().isEmpty() && verifySchedule.isEmpty()) {
+            LOG.info("scheduled backups are off");
+            return;
+        }
+        Duration period = backupSchedule().or(() -> verifySchedule).orElseThrow().period(Instant.now());
+        long tickMillis = Math.max(1000, Math.min(15_000, period.toMillis() / 10));
+        scheduler.newJob("cpdb-backup-schedule")
+                .setInterval(tickMillis + "ms")
+                .setDelayed("1s")
+                .setConcurrentExecution(ConcurrentExecution.SKIP)
+                .setTask(execution -> tick())
+                .schedule();
+        LOG.infof("scheduled backups: %s; restore drills: %s", backupSchedule().map(Object::toString).orElse("off"),
+                verifySchedule.map(Object::toString).orElse("off"));
+    }
+
+    /** One look at the schedules; public for tests. */
+    public void tick() {
+        try {
+            jobs.failInterruptedRuns();
+            Instant now = Instant.now();
+            backupSchedule().ifPresent(schedule -> tickBackup(schedule.slotAt(now)));
+            verifySchedule.ifPresent(schedule -> tickVerify(schedule.slotAt(now)));
+        } catch (RuntimeException e) {
+            LOG.errorf("backup schedule tick failed: %s", e.getMessage());
+        }
+    }
+
+    private void tickBackup(Instant slot) {
+        if (slot.equals(handledBackupSlot)) {
+            return;
+        }
+        BackupJobs.Start start = jobs.startBackup("schedule", slot);
+        if (start instanceof BackupJobs.Started started) {
+            LOG.infof("scheduled backup %s started for slot %s", started.runId(), slot);
+            handledBackupSlot = slot;
+        } else if (start instanceof BackupJobs.SlotTaken) {
+            handledBackupSlot = slot;
+        }
+        // Busy: another backup runs; try again on the next tick, the slot is still open.
+    }
+
+    private void tickVerify(Instant slot) {
+        if (slot.equals(handledVerifySlot)) {
+            return;
+        }
+        List<BackupManifest> committed = backups.list(backups.defaultStore());
+        if (committed.isEmpty()) {
+            return;
+        }
+        String newest = committed.get(0).backupId();
+        BackupJobs.Start start = jobs.startVerify(backups.locate(backups.defaultStore(), newest), "schedule", slot);
+        if (start instanceof BackupJobs.Started started) {
+            LOG.infof("scheduled restore drill %s of backup %s started", started.runId(), newest);
+        }
+        handledVerifySlot = slot;
+    }
+}

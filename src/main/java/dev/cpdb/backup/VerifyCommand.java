@@ -1,0 +1,54 @@
+package dev.cpdb.backup;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.cpdb.cli.CliCommand;
+import dev.cpdb.cli.CommandArguments;
+
+/**
+ * {@code verify <id|path> [--target DIR] [--json]}: a restore drill into a scratch database on the configured server.
+ */
+@ApplicationScoped
+public class VerifyCommand implements CliCommand {
+
+    private final BackupService backups;
+    private final VerifyService verifier;
+
+    public VerifyCommand(BackupService backups, VerifyService verifier) {
+        this.backups = backups;
+        this.verifier = verifier;
+    }
+
+    @Override
+    public String name() {
+        return "verify";
+    }
+
+    @Override
+    public String usage() {
+        return "<id|path> [--target DIR] [--json]  restore a backup into a scratch database and compare row counts";
+    }
+
+    @Override
+    public int run(List<String> args) {
+        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json"));
+        String reference = options.positional(1, "one backup id or backup folder").get(0);
+        BackupService.Located backup = backups.locate(
+                options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
+        VerifyResult result = verifier.verify(backup);
+        if (options.flag("json")) {
+            System.out.println(backups.toJson(result));
+        } else if (result.passed()) {
+            System.out.printf("backup %s verified: %d tables, %d rows, counts match the manifest%n", result.backupId(),
+                    result.tables(), result.rows());
+        } else {
+            System.err.printf("cpdb verify: backup %s failed its restore drill: %s%s%n", result.backupId(),
+                    result.error(), result.mismatches().isEmpty() ? "" : " (" + String.join("; ", result.mismatches())
+                            + ")");
+        }
+        return result.passed() ? 0 : 1;
+    }
+}
