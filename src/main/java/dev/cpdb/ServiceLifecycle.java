@@ -7,11 +7,13 @@ import dev.cpdb.auth.AdminToken;
 import dev.cpdb.cli.CommandLine;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
+import dev.cpdb.plugin.PluginService;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Start-up order of the service: database paths first, then the core migration policy (server mode only; one-off
- * commands decide for themselves whether they migrate).
+ * Start-up order of the service: database paths first, then the core migration policy, the operator token, and
+ * plugin namespace migrations (server mode only; one-off commands decide for themselves whether they migrate). A
+ * failing plugin never fails start-up.
  */
 @ApplicationScoped
 public class ServiceLifecycle {
@@ -21,15 +23,17 @@ public class ServiceLifecycle {
     private final CpdbConfig config;
     private final AdminToken adminToken;
     private final CommandLine commandLine;
+    private final PluginService plugins;
     private volatile boolean started;
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
-            AdminToken adminToken, CommandLine commandLine) {
+            AdminToken adminToken, CommandLine commandLine, PluginService plugins) {
         this.database = database;
         this.migrations = migrations;
         this.config = config;
         this.adminToken = adminToken;
         this.commandLine = commandLine;
+        this.plugins = plugins;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -45,6 +49,7 @@ public class ServiceLifecycle {
             database.start(false);
             migrations.applyOrRequireCurrent(config.migration().autoApply());
             adminToken.initialize(database.embedded());
+            plugins.migrateAtStartup();
         }
         started = true;
     }

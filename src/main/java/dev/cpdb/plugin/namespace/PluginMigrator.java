@@ -34,7 +34,7 @@ import dev.cpdb.plugin.namespace.PluginRun.Outcome;
  * prepare schema, role and grants in one transaction, check the recorded history against the files (a changed or
  * vanished applied migration stops the plugin), then apply each pending migration in its own transaction, recording
  * it in the same transaction. Any failure marks that plugin {@code migration_failed} with a one-line reason; other
- * plugins carry on.
+ * plugins carry on. Failures are returned, not logged: the caller (start-up, command, resource) reports them once.
  *
  * <p>
  * Blocking by design (JDBC): call it from start-up code, commands or worker threads, never from the event loop.
@@ -89,7 +89,6 @@ public final class PluginMigrator {
             }
         } catch (SQLException e) {
             String reason = "database error: " + describe(e);
-            LOG.errorf("plugin %s: %s", plugin.key(), reason);
             return new PluginRun(plugin.key(), Outcome.FAILED, null, null, null, 0, plugin.migrations().size(),
                     reason);
         }
@@ -126,7 +125,6 @@ public final class PluginMigrator {
             return new PluginRun(plugin.key(), Outcome.MIGRATED, namespace.namespace(), namespace.role(), isolation,
                     applied, 0, null);
         } catch (PluginMigrationException e) {
-            LOG.errorf("plugin %s: %s", plugin.key(), e.getMessage());
             RegisteredNamespace failed = new RegisteredNamespace(plugin.key(), namespace.namespace(),
                     namespace.role(), isolation, RegisteredNamespace.MIGRATION_FAILED, plugin.manifest().version(),
                     registered.map(RegisteredNamespace::readGrants).orElse(List.of()), e.getMessage());
@@ -364,7 +362,6 @@ public final class PluginMigrator {
                 lock.release();
             }
         } catch (PluginMigrationException e) {
-            LOG.warnf("removed plugin %s: %s", namespace.key(), e.getMessage());
             return new PluginRun(namespace.key(), Outcome.FAILED, namespace.namespace(), namespace.role(),
                     namespace.isolation(), 0, 0, e.getMessage());
         } catch (SQLException e) {
