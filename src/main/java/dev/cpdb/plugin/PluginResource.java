@@ -64,7 +64,8 @@ public class PluginResource {
         }
         return plugins.migrate(key)
                 .map(run -> answer(key, run))
-                .orElseGet(() -> unknown(key));
+                .orElseGet(() -> ProblemMappers.problem(404, "No plugin folder in " + plugins.directory()
+                        + " declares the key '" + key + "'"));
     }
 
     private Response answer(String key, PluginRun run) {

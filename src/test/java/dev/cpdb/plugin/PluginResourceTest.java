@@ -111,7 +111,10 @@ class PluginResourceTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", containsString("is not a plugin key"));
-        given().auth().oauth2(TOKEN).when().post("/api/plugins/nope/migrate").then().statusCode(404);
+        given().auth().oauth2(TOKEN).when().post("/api/plugins/nope/migrate")
+                .then()
+                .statusCode(404)
+                .body("detail", containsString("declares the key 'nope'"));
     }
 
     @Test

@@ -106,9 +106,11 @@ public final class PluginMigrator {
                 : newNamespace(connection, catalog, plugin, identity);
         List<String> reads = plugin.manifest().readCoreTables();
         IsolationMode isolation = namespace.isolation();
+        List<String> grantsInEffect = registered.map(RegisteredNamespace::readGrants).orElse(List.of());
         int applied = 0;
         try {
             isolation = prepare(connection, identity, namespace, reads, registered.isEmpty());
+            grantsInEffect = reads;
             List<RecordedMigration> recorded = repository.migrations(connection, plugin.key());
             List<PluginMigrationFile> pending = pending(plugin, recorded);
             for (PluginMigrationFile file : pending) {
@@ -127,7 +129,7 @@ public final class PluginMigrator {
         } catch (PluginMigrationException e) {
             RegisteredNamespace failed = new RegisteredNamespace(plugin.key(), namespace.namespace(),
                     namespace.role(), isolation, RegisteredNamespace.MIGRATION_FAILED, plugin.manifest().version(),
-                    registered.map(RegisteredNamespace::readGrants).orElse(List.of()), e.getMessage());
+                    grantsInEffect, e.getMessage());
             if (repository.namespace(connection, plugin.key()).isPresent()) {
                 repository.updateNamespace(connection, failed);
             } else {

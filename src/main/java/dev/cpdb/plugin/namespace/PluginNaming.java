@@ -20,7 +20,8 @@ import dev.cpdb.plugin.folder.PluginMigrationFile;
  *
  * <p>
  * A name, once recorded in the registry, belongs to its key for good: later plugins that would collide with it get
- * the hashed form, and a plugin never changes namespace when other plugins come or go.
+ * the hashed form, and a plugin never changes namespace when other plugins come or go. Among plugins not yet
+ * registered, the result depends only on the set of plugins in the folder, never on the order they are migrated in.
  */
 public final class PluginNaming {
 
@@ -80,13 +81,14 @@ public final class PluginNaming {
     public static Map<String, String> assign(List<PluginDefinition> plugins, Map<String, String> registered,
             Set<String> existingSchemas) {
         Map<String, String> assigned = new LinkedHashMap<>();
+        // Every plugin of the folder competes for its plain name, registered or not, so that the outcome does not
+        // depend on which plugin happened to be migrated first.
         Map<String, List<PluginDefinition>> wanting = new HashMap<>();
         for (PluginDefinition plugin : plugins) {
+            wanting.computeIfAbsent(plainNamespace(plugin.manifest()), name -> new ArrayList<>()).add(plugin);
             String recorded = registered.get(plugin.key());
             if (recorded != null) {
                 assigned.put(plugin.key(), recorded);
-            } else {
-                wanting.computeIfAbsent(plainNamespace(plugin.manifest()), name -> new ArrayList<>()).add(plugin);
             }
         }
         Set<String> taken = new java.util.HashSet<>(registered.values());

@@ -172,6 +172,25 @@ class PluginMigratorTest {
         assertEquals(PluginState.ACTIVE, state("notes").status());
     }
 
+    @Test
+    void keysThatDifferOnlyInCaseAndAnOverlongKeyGetTheirOwnValidSchemas() {
+        String longKey = "com.example." + "very-long-plugin-name-".repeat(5);
+        plugin("acme", "V1__init.sql", "CREATE TABLE t (id int);");
+        plugin("ACME", "V1__init.sql", "CREATE TABLE t (id int);");
+        PluginFixtures.writePlugin(plugins, "long", PluginFixtures.manifest(longKey), "V1__init.sql",
+                "CREATE TABLE t (id int);");
+
+        Map<String, PluginRun> runs = migrateAll();
+
+        List<String> schemas = List.of(runs.get("acme").namespace(), runs.get("ACME").namespace(),
+                runs.get(longKey).namespace());
+        assertEquals(3, schemas.stream().distinct().count(), schemas.toString());
+        for (String schema : schemas) {
+            assertTrue(schema.matches("plugin_[a-z0-9_]+_[0-9a-f]{8}") && schema.length() <= 63, schema);
+            assertTrue(exists(schema + ".t"), schema);
+        }
+    }
+
     // --- checksums ------------------------------------------------------------------------------------------------
 
     @Test

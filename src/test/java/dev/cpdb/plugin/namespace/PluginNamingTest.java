@@ -103,6 +103,15 @@ class PluginNamingTest {
     }
 
     @Test
+    void aCompetitorThatWasRegisteredFirstStillCountsSoMigrationOrderDoesNotMatter() {
+        Map<String, String> names = PluginNaming.assign(List.of(plugin("acme"), plugin("ACME")),
+                Map.of("ACME", "plugin_acme_0badcafe"), Set.of("plugin_acme_0badcafe"));
+
+        assertTrue(names.get("acme").matches("plugin_acme_[0-9a-f]{8}"), names.toString());
+        assertEquals(assign(plugin("acme"), plugin("ACME")).get("acme"), names.get("acme"));
+    }
+
+    @Test
     void aSchemaThatExistsWithoutBeingRegisteredIsNeverTakenOver() {
         Map<String, String> names = PluginNaming.assign(List.of(plugin("notes")), Map.of(), Set.of("plugin_notes"));
 
