@@ -10,11 +10,13 @@ import dev.cpdb.backup.BackupScheduler;
 import dev.cpdb.cli.CommandLine;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
+import dev.cpdb.plugin.PluginService;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Start-up order of the service: database paths first, then the core migration policy (server mode only; one-off
- * commands decide for themselves whether they migrate).
+ * Start-up order of the service: database paths first, then the core migration policy, the operator token, and
+ * plugin namespace migrations (server mode only; one-off commands decide for themselves whether they migrate). A
+ * failing plugin never fails start-up.
  */
 @ApplicationScoped
 public class ServiceLifecycle {
@@ -25,16 +27,18 @@ public class ServiceLifecycle {
     private final AdminToken adminToken;
     private final CommandLine commandLine;
     private final BackupScheduler backupScheduler;
+    private final PluginService plugins;
     private volatile boolean started;
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
-            AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler) {
+            AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler, PluginService plugins) {
         this.database = database;
         this.migrations = migrations;
         this.config = config;
         this.adminToken = adminToken;
         this.commandLine = commandLine;
         this.backupScheduler = backupScheduler;
+        this.plugins = plugins;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -52,6 +56,7 @@ public class ServiceLifecycle {
             database.start(false);
             migrations.applyOrRequireCurrent(config.migration().autoApply());
             adminToken.initialize(database.embedded());
+            plugins.migrateAtStartup();
             backupScheduler.start();
         }
         started = true;

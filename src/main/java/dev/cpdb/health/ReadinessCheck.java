@@ -5,17 +5,20 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
+import dev.cpdb.plugin.PluginService;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Readiness: the runtime pool answers (through the pooler when there is one), the direct path answers, and the
- * core schema is migrated. The direct probe is blocking JDBC and runs on a worker thread.
+ * Readiness: the runtime pool answers (through the pooler when there is one), the direct path answers, the core
+ * schema is migrated, and, only with {@code CPDB_PLUGINS_REQUIRED=true}, every plugin is active. The direct and plugin
+ * probes are blocking (JDBC, plugin folder) and run on worker threads.
  */
 @Readiness
 public class ReadinessCheck implements AsyncHealthCheck {
@@ -24,10 +27,12 @@ public class ReadinessCheck implements AsyncHealthCheck {
 
     private final Database database;
     private final MigrationService migrations;
+    private final PluginService plugins;
 
-    public ReadinessCheck(Database database, MigrationService migrations) {
+    public ReadinessCheck(Database database, MigrationService migrations, PluginService plugins) {
         this.database = database;
         this.migrations = migrations;
+        this.plugins = plugins;
     }
 
     @Override
@@ -45,18 +50,25 @@ public class ReadinessCheck implements AsyncHealthCheck {
         Uni<String> direct = Uni.createFrom().item(this::probeDirect)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(TIMEOUT).recoverWithItem("no answer within " + TIMEOUT.toSeconds() + " s");
-        return Uni.combine().all().unis(runtime, direct).asTuple()
-                .onItem().transform(errors -> response(errors.getItem1(), errors.getItem2()));
+        Uni<String> pluginProblem = plugins.required()
+                ? Uni.createFrom().item(() -> plugins.readinessProblem().orElse(null))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                : Uni.createFrom().nullItem();
+        return Uni.combine().all().unis(runtime, direct, pluginProblem).asTuple()
+                .onItem().transform(errors -> response(errors.getItem1(), errors.getItem2(), errors.getItem3()));
     }
 
-    private HealthCheckResponse response(String runtimeError, String directError) {
+    private HealthCheckResponse response(String runtimeError, String directError, String pluginProblem) {
         boolean migrated = migrations.verifiedUpToDate();
-        return HealthCheckResponse.named("database")
-                .status(runtimeError == null && directError == null && migrated)
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("database")
+                .status(runtimeError == null && directError == null && migrated && pluginProblem == null)
                 .withData("runtime", runtimeError == null ? "UP" : runtimeError)
                 .withData("direct", directError == null ? "UP" : directError)
-                .withData("migrations", migrated ? "applied" : "not verified")
-                .build();
+                .withData("migrations", migrated ? "applied" : "not verified");
+        if (plugins.required()) {
+            builder.withData("plugins", pluginProblem == null ? "UP" : pluginProblem);
+        }
+        return builder.build();
     }
 
     private String probeDirect() {

@@ -4,16 +4,20 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.cpdb.plugin.PluginsOverview;
+
 /**
  * The answer of {@code GET /api/db/status} and {@code cpdb status}: how the database is set up and whether it is
  * usable. Never holds credentials.
  *
  * @param configured a database is available to the service (embedded or external)
  * @param initialized the core schema is reachable and fully migrated
+ * @param plugins plugin namespaces: folder, isolation and each plugin's migration state
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatabaseStatus(boolean configured, boolean initialized, String dialect, String mode, String pooler,
-        Path runtime, Path direct, String serverVersion, Migrations migrations, Embedded embedded) {
+        Path runtime, Path direct, String serverVersion, Migrations migrations, Embedded embedded,
+        PluginsOverview plugins) {
 
     /** One connection path. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

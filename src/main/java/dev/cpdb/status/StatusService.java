@@ -13,12 +13,14 @@ import dev.cpdb.database.Database;
 import dev.cpdb.database.DatabaseEndpoint;
 import dev.cpdb.migration.MigrationService;
 import dev.cpdb.migration.MigrationState;
+import dev.cpdb.plugin.PluginService;
+import dev.cpdb.plugin.PluginsOverview;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Assembles {@link DatabaseStatus}: the runtime path is probed over the pool, the direct path and the migration
- * history over JDBC on a worker thread.
+ * Assembles {@link DatabaseStatus}: the runtime path is probed over the pool, the direct path, the migration history
+ * and the plugin namespaces over JDBC on worker threads.
  */
 @ApplicationScoped
 public class StatusService {
@@ -27,10 +29,12 @@ public class StatusService {
 
     private final Database database;
     private final MigrationService migrations;
+    private final PluginService plugins;
 
-    public StatusService(Database database, MigrationService migrations) {
+    public StatusService(Database database, MigrationService migrations, PluginService plugins) {
         this.database = database;
         this.migrations = migrations;
+        this.plugins = plugins;
     }
 
     /** Builds the status; never fails, unreachable paths are reported inside it. */
@@ -39,11 +43,14 @@ public class StatusService {
         Uni<RuntimeProbe> runtime = probeRuntime();
         Uni<DirectProbe> direct = Uni.createFrom().item(this::probeDirect)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return Uni.combine().all().unis(runtime, direct).asTuple()
-                .onItem().transform(probes -> assemble(plan, probes.getItem1(), probes.getItem2()));
+        Uni<PluginsOverview> pluginState = Uni.createFrom().item(plugins::overview)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.combine().all().unis(runtime, direct, pluginState).asTuple()
+                .onItem().transform(probes -> assemble(plan, probes.getItem1(), probes.getItem2(), probes.getItem3()));
     }
 
-    private DatabaseStatus assemble(ConnectionPlan plan, RuntimeProbe runtime, DirectProbe direct) {
+    private DatabaseStatus assemble(ConnectionPlan plan, RuntimeProbe runtime, DirectProbe direct,
+            PluginsOverview pluginState) {
         DatabaseStatus.Embedded embedded = database.embeddedInfo()
                 .map(info -> new DatabaseStatus.Embedded(info.dataDirectory().toString(), info.port(),
                         info.ownedByThisProcess()))
@@ -55,7 +62,7 @@ public class StatusService {
                 path(plan.runtime().endpoint(), runtime.error()),
                 path(plan.direct().endpoint(), direct.error()),
                 runtime.serverVersion() != null ? runtime.serverVersion() : direct.serverVersion(),
-                direct.migrations(), embedded);
+                direct.migrations(), embedded, pluginState);
     }
 
     private static DatabaseStatus.Path path(DatabaseEndpoint endpoint, String error) {
