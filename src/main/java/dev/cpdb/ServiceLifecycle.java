@@ -29,6 +29,7 @@ public class ServiceLifecycle {
     private final BackupScheduler backupScheduler;
     private final PluginService plugins;
     private volatile boolean started;
+    private volatile boolean stopping;
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
             AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler, PluginService plugins) {
@@ -65,5 +66,16 @@ public class ServiceLifecycle {
     /** Whether start-up work has completed. */
     public boolean started() {
         return started;
+    }
+
+    /** Whether shutdown has begun; readiness reports down from then on. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    // Runs before other shutdown observers (lower priority values run first), so the pod leaves the load balancer
+    // while backups are being cancelled.
+    void onStop(@Observes @jakarta.annotation.Priority(1) io.quarkus.runtime.ShutdownEvent event) {
+        stopping = true;
     }
 }

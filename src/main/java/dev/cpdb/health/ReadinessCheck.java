@@ -8,6 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.cpdb.ServiceLifecycle;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
 import dev.cpdb.plugin.PluginService;
@@ -28,18 +29,21 @@ public class ReadinessCheck implements AsyncHealthCheck {
     private final Database database;
     private final MigrationService migrations;
     private final PluginService plugins;
+    private final ServiceLifecycle lifecycle;
 
-    public ReadinessCheck(Database database, MigrationService migrations, PluginService plugins) {
+    public ReadinessCheck(Database database, MigrationService migrations, PluginService plugins,
+            ServiceLifecycle lifecycle) {
         this.database = database;
         this.migrations = migrations;
         this.plugins = plugins;
+        this.lifecycle = lifecycle;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        if (!database.started()) {
+        if (!database.started() || lifecycle.stopping()) {
             return Uni.createFrom().item(HealthCheckResponse.named("database").down().withData("reason",
-                    "starting").build());
+                    lifecycle.stopping() ? "shutting down" : "starting").build());
         }
         Uni<String> runtime = database.pool()
                 .query("SELECT 1")

@@ -279,6 +279,31 @@ class BackupServiceTest {
         public Duration lockTimeout() {
             return Duration.ofSeconds(1);
         }
+
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        @Override
+        public String schedule() {
+            return "off";
+        }
+
+        @Override
+        public String verifySchedule() {
+            return "off";
+        }
+
+        @Override
+        public java.util.Optional<Duration> maxAge() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public Duration leaseTtl() {
+            return Duration.ofSeconds(60);
+        }
     }
 
     private static DirectConnections direct(DatabaseUrl url) {

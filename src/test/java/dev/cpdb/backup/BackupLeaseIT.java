@@ -1,0 +1,176 @@
+package dev.cpdb.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.testing.CpdbProcess;
+import dev.cpdb.testing.FreePorts;
+import dev.cpdb.testing.TestFolders;
+import dev.cpdb.testing.TestPostgres;
+
+/**
+ * Several replicas of the packaged service against one database: scheduled backups are taken once per slot by one
+ * replica, the loss of the replica holding the lease frees it for the others, and SIGTERM during a backup cancels
+ * it cleanly. Expectations come from cpdb's design (lease row with database time, unique slot per run).
+ */
+class BackupLeaseIT {
+
+    static final String TOKEN = "lease-test-token-0123456789abcdef";
+
+    @Test
+    void threeReplicasTakeOneBackupPerSlotAndAnotherTakesOverWhenTheLeaseHolderDies() throws Exception {
+        DatabaseUrl database = TestPostgres.createDatabase("lease_slots");
+        Path backups = TestFolders.create("cpdb-lease-backups");
+        List<CpdbProcess> replicas = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                int port = FreePorts.next();
+                ports.add(port);
+                replicas.add(CpdbProcess.start(environment(database, backups, port, "15s")));
+            }
+            for (int i = 0; i < 3; i++) {
+                replicas.get(i).awaitHttp200(ports.get(i), "/q/health/ready", Duration.ofSeconds(120));
+            }
+            await(Duration.ofSeconds(90), () -> count(database, "status = 'succeeded'") >= 3);
+
+            // Make the next scheduled backup hang on its table locks, then kill the replica that holds the lease.
+            try (Connection blocker = TestPostgres.connect(database); Statement sql = blocker.createStatement()) {
+                blocker.setAutoCommit(false);
+                sql.execute("LOCK TABLE public.companies IN ACCESS EXCLUSIVE MODE");
+                await(Duration.ofSeconds(40),
+                        () -> count(database, "status = 'running' AND phase = 'locking tables'") == 1);
+                long holderPid = Long.parseLong(query(database, "SELECT split_part(holder, '/', 2) FROM "
+                        + "public.backup_lease").get(0));
+                CpdbProcess holder = replicas.stream().filter(p -> p.pid() == holderPid).findFirst().orElseThrow();
+                holder.kill();
+                holder.awaitExit(Duration.ofSeconds(30));
+                blocker.rollback();
+            }
+            long succeededBefore = count(database, "status = 'succeeded'");
+            await(Duration.ofSeconds(90), () -> count(database, "status = 'succeeded'") > succeededBefore
+                    && count(database, "status = 'failed'") == 1);
+        } finally {
+            replicas.forEach(CpdbProcess::close);
+        }
+
+        List<String> perSlot = query(database, "SELECT count(*) FROM public.backup_runs WHERE kind = 'backup' "
+                + "GROUP BY slot");
+        assertTrue(perSlot.stream().allMatch("1"::equals), "exactly one run per slot: " + perSlot);
+        List<String> gaps = query(database, "SELECT slot FROM (SELECT slot, lag(slot) OVER (ORDER BY slot) AS prev "
+                + "FROM public.backup_runs WHERE kind = 'backup') s WHERE prev IS NOT NULL "
+                + "AND slot - prev <> interval '15 seconds'");
+        assertEquals(List.of(), gaps, "no slot was missed");
+        assertEquals(List.of("interrupted: the replica running it stopped before it finished"),
+                query(database, "SELECT error FROM public.backup_runs WHERE status = 'failed'"));
+        assertTrue(query(database, "SELECT count(DISTINCT holder) FROM public.backup_runs WHERE status = "
+                + "'succeeded'").stream().allMatch(n -> Integer.parseInt(n) >= 1));
+        long manifests;
+        try (Stream<Path> files = Files.walk(backups)) {
+            manifests = files.filter(file -> file.getFileName().toString().equals("manifest.json")).count();
+        }
+        assertEquals(count(database, "status = 'succeeded'"), manifests, "one committed backup per successful run");
+    }
+
+    @Test
+    void sigtermDuringABackupCancelsItAbortsTheUploadAndReleasesTheLease() throws Exception {
+        DatabaseUrl database = TestPostgres.createDatabase("lease_sigterm");
+        Path backups = TestFolders.create("cpdb-sigterm-backups");
+        int port = FreePorts.next();
+        try (CpdbProcess replica = CpdbProcess.start(environment(database, backups, port, "off"))) {
+            replica.awaitHttp200(port, "/q/health/ready", Duration.ofSeconds(120));
+            try (Connection blocker = TestPostgres.connect(database); Statement sql = blocker.createStatement()) {
+                blocker.setAutoCommit(false);
+                sql.execute("LOCK TABLE public.companies IN ACCESS EXCLUSIVE MODE");
+                assertEquals(202, post(port, "/api/db/backups"));
+                await(Duration.ofSeconds(30),
+                        () -> count(database, "status = 'running' AND phase = 'locking tables'") == 1);
+
+                replica.terminate();
+                int exit = replica.awaitExit(Duration.ofSeconds(25));
+                assertTrue(exit == 0 || exit == 143, "exit " + exit);
+                blocker.rollback();
+            }
+        }
+        assertEquals(List.of("failed"), query(database, "SELECT status FROM public.backup_runs"));
+        assertTrue(query(database, "SELECT error FROM public.backup_runs").get(0).startsWith("cancelled"));
+        assertEquals(List.of("0"), query(database, "SELECT count(*) FROM public.backup_lease"));
+        try (Stream<Path> files = Files.walk(backups)) {
+            assertFalse(files.anyMatch(Files::isRegularFile), "no manifest, no data object, no temporary file");
+        }
+    }
+
+    private static Map<String, String> environment(DatabaseUrl database, Path backups, int port, String schedule) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", TestPostgres.libpq(database));
+        env.put("CPDB_HOME", TestFolders.create("cpdb-lease-home").toString());
+        env.put("CPDB_ADMIN_TOKEN", TOKEN);
+        env.put("CPDB_BACKUP_TARGET", backups.toString());
+        env.put("CPDB_BACKUP_SCHEDULE", schedule);
+        env.put("CPDB_BACKUP_VERIFY_SCHEDULE", "off");
+        env.put("CPDB_BACKUP_LEASE_TTL", "6s");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        return env;
+    }
+
+    private static int post(int port, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static long count(DatabaseUrl database, String where) {
+        try {
+            return Long.parseLong(query(database, "SELECT count(*) FROM public.backup_runs WHERE kind = 'backup' AND "
+                    + where).get(0));
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private static List<String> query(DatabaseUrl database, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = TestPostgres.connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("condition not reached within " + timeout);
+    }
+}
