@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.embedded.ParentBoundProcess;
 import dev.cpdb.database.embedded.ServerUser;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -277,45 +277,12 @@ public final class PgBouncer implements AutoCloseable {
         return "\"" + value.replace("\"", "\"\"") + "\"";
     }
 
-    /**
-     * Starts the process from a thread that stays alive as long as the process does, because the parent-death
-     * signal fires when the starting thread ends, not when the JVM ends.
-     */
+    /** Starts PgBouncer bound to this JVM (see {@link ParentBoundProcess}). */
     private static Process launch(List<String> command, Path logFile) {
-        CompletableFuture<Process> started = new CompletableFuture<>();
-        Thread launcher = new Thread(() -> launchAndWait(command, logFile, started), "test-pgbouncer");
-        launcher.setDaemon(true);
-        launcher.start();
         try {
-            return started.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot launch pgbouncer: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while launching pgbouncer", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("pgbouncer was not launched in time", e);
-        }
-    }
-
-    private static void launchAndWait(List<String> command, Path logFile, CompletableFuture<Process> started) {
-        Process process;
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException | RuntimeException e) {
-            started.completeExceptionally(e);
-            return;
-        }
-        started.complete(process);
-        while (process.isAlive()) {
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                // Keep waiting: this thread must outlive PgBouncer for the parent-death signal to stay armed.
-            }
+            return ParentBoundProcess.start("test-pgbouncer", command, logFile, START_TIMEOUT).process();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot launch pgbouncer: " + e.getMessage(), e);
         }
     }
 

@@ -22,10 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
@@ -85,18 +82,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final ServerUser user;
     private final InstanceLock lock;
     private final Process process;
-    private final Thread launcher;
+    private final ParentBoundProcess launched;
     private final int port;
     private final String password;
 
     private EmbeddedPostgres(Settings settings, PostgresDistribution distribution, ServerUser user, InstanceLock lock,
-            Process process, Thread launcher, int port, String password) {
+            Process process, ParentBoundProcess launched, int port, String password) {
         this.settings = settings;
         this.distribution = distribution;
         this.user = user;
         this.lock = lock;
         this.process = process;
-        this.launcher = launcher;
+        this.launched = launched;
         this.port = port;
         this.password = password;
     }
@@ -215,29 +212,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
         stopOrphanOrClearStalePid(settings, distribution, user);
         requireFreePort(settings.port());
 
-        CompletableFuture<Process> started = new CompletableFuture<>();
         List<String> command = user.command(List.of(distribution.binary("postgres").toString(), "-D",
                 settings.dataDir().toString(), "-p", Integer.toString(settings.port()), "-c",
                 "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="), true);
-        // The launching thread lives as long as the server: with --pdeathsig the kernel stops the server when
-        // this thread ends, which happens when the JVM dies, even by SIGKILL.
-        Thread launcher = new Thread(() -> launchAndWait(command, settings.logFile(), started),
-                "cpdb-embedded-postgres");
-        launcher.setDaemon(true);
-        launcher.start();
-        Process process;
+        ParentBoundProcess launched;
         try {
-            process = started.get(settings.timeout().toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new EmbeddedPostgresException("cannot launch the embedded PostgreSQL: " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedPostgresException("interrupted while starting the embedded PostgreSQL", e);
-        } catch (TimeoutException e) {
-            throw new EmbeddedPostgresException("the embedded PostgreSQL was not launched in time", e);
+            launched = ParentBoundProcess.start("cpdb-embedded-postgres", command, settings.logFile(),
+                    settings.timeout());
+        } catch (IOException e) {
+            throw new EmbeddedPostgresException("cannot launch the embedded PostgreSQL: " + e.getMessage(), e);
         }
-        EmbeddedPostgres server = new EmbeddedPostgres(settings, distribution, user, lock, process, launcher,
+        Process process = launched.process();
+        EmbeddedPostgres server = new EmbeddedPostgres(settings, distribution, user, lock, process, launched,
                 settings.port(), password);
         try {
             server.awaitReady();
@@ -249,27 +235,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         LOG.infof("embedded PostgreSQL %s ready on 127.0.0.1:%d, data in %s", distribution.version(), settings.port(),
                 settings.dataDir());
         return server;
-    }
-
-    private static void launchAndWait(List<String> command, Path logFile, CompletableFuture<Process> started) {
-        Process process;
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException | RuntimeException e) {
-            started.completeExceptionally(e);
-            return;
-        }
-        started.complete(process);
-        while (process.isAlive()) {
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                // Keep waiting: this thread must outlive the server for the parent-death signal to work.
-            }
-        }
     }
 
     private static String initializeIfNeeded(Settings settings, PostgresDistribution distribution, ServerUser user) {
@@ -448,7 +413,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 LOG.warnf("embedded PostgreSQL did not stop (pg_ctl said: %s); killing it", result.lastLines(2));
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            launcher.join(TimeUnit.SECONDS.toMillis(5));
+            launched.awaitThread(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
