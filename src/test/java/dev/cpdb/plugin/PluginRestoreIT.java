@@ -2,8 +2,6 @@ package dev.cpdb.plugin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,40 +9,27 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.FreshPostgresServer;
 import dev.cpdb.testing.PluginFixtures;
+import dev.cpdb.testing.TestFolders;
 import dev.cpdb.testing.TestPostgres;
 
 /**
  * Backup, restore into a fresh server, {@code plugins migrate}: the plugin works again (issue 5, "Backups").
  *
  * <p>
- * <b>What is simulated.</b> cpdb's own backup is built elsewhere, and Debian's pg_dump 15 refuses PostgreSQL 17
- * servers, so the restore is reproduced with plain SQL and COPY, shaped like a restore of a logical dump taken
- * without owners and privileges ({@code pg_dump --no-owner --no-privileges}, the usual way to move a database to new
- * infrastructure) into a new, separate PostgreSQL server:
- * <ul>
- * <li>the target server is a second server started for this test, so none of the source's roles exist there;</li>
- * <li>the core schema is re-created by the core migrations, and the rows of {@code companies} and of both plugin
- * registry tables are copied with COPY, as a dump's data section does;</li>
- * <li>the plugin schema is re-created by running the plugin's own migration files as the restoring superuser: that
- * yields the objects the dump would contain (types, domain, sequences, identity table, function, view), owned by
- * whoever ran the restore and without grants, which is exactly what a role-less restore leaves;</li>
- * <li>the plugin's table rows are copied with COPY and the sequences set with {@code setval}, as in a dump.</li>
- * </ul>
- * Not covered: anything a real dump tool does beyond that (comments, statistics, extensions); the backup issue's own
- * tests cover the dump itself.
+ * The backup and the restore are cpdb's own commands on the packaged jar: {@code backup} of the source database, then
+ * {@code restore --target-url} into an empty database on a second PostgreSQL server started for this test, so none
+ * of the source's roles exist there. Backups carry no owners or privileges (like {@code pg_dump --no-owner
+ * --no-privileges}), so the restored plugin objects belong to the restoring user until {@code plugins migrate} hands
+ * them back.
  */
 class PluginRestoreIT {
 
@@ -99,7 +84,7 @@ class PluginRestoreIT {
 
         try (FreshPostgresServer server = FreshPostgresServer.start()) {
             DatabaseUrl target = server.createDatabase("restored");
-            restoreWithoutOwnersOrPrivileges(source, target, ledger);
+            backupAndRestore(source, target);
             assertEquals("0", text(target, "SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'"),
                     "a fresh server has none of the plugin roles");
             assertEquals(target.user(), text(target, "SELECT nspowner::regrole::text FROM pg_namespace "
@@ -135,39 +120,17 @@ class PluginRestoreIT {
         }
     }
 
-    /** Replays the shape of a {@code --no-owner --no-privileges} dump restore; see the class comment. */
-    private void restoreWithoutOwnersOrPrivileges(DatabaseUrl source, DatabaseUrl target, Path ledger)
-            throws Exception {
-        run(target, "migrate");
-        copyRows(source, target, "public.companies", "public.plugin_database_namespaces", "public.plugin_migrations");
-        List<String> ddl = new ArrayList<>();
-        ddl.add("CREATE SCHEMA plugin_ledger");
-        ddl.add("SET search_path = plugin_ledger");
-        try (Stream<Path> files = Files.list(ledger.resolve("migrations"))) {
-            for (Path file : files.sorted().toList()) {
-                ddl.add(Files.readString(file));
-            }
+    /** {@code backup} of the source into a folder, then {@code restore} of that backup into the target. */
+    private void backupAndRestore(DatabaseUrl source, DatabaseUrl target) throws IOException {
+        Path folder = TestFolders.create("cpdb-plugin-backups");
+        run(source, "backup", "--target", folder.toString());
+        Path backup;
+        try (Stream<Path> entries = Files.list(folder)) {
+            backup = entries.filter(Files::isDirectory).findFirst().orElseThrow();
         }
-        execute(target, ddl.toArray(String[]::new));
-        copyRows(source, target, "plugin_ledger.entries");
-        for (String sequence : List.of("plugin_ledger.receipt_numbers", "plugin_ledger.entries_id_seq")) {
-            String state = text(source, "SELECT last_value || ',' || is_called FROM " + sequence);
-            execute(target, "SELECT setval('" + sequence + "', " + state.split(",")[0] + ", "
-                    + state.split(",")[1] + ")");
-        }
-    }
-
-    private static void copyRows(DatabaseUrl source, DatabaseUrl target, String... tables)
-            throws SQLException, IOException {
-        try (Connection from = TestPostgres.connect(source); Connection to = TestPostgres.connect(target)) {
-            CopyManager out = from.unwrap(PGConnection.class).getCopyAPI();
-            CopyManager in = to.unwrap(PGConnection.class).getCopyAPI();
-            for (String table : tables) {
-                ByteArrayOutputStream rows = new ByteArrayOutputStream();
-                out.copyOut("COPY " + table + " TO STDOUT", rows);
-                in.copyIn("COPY " + table + " FROM STDIN", new ByteArrayInputStream(rows.toByteArray()));
-            }
-        }
+        CpdbProcess restore = CpdbProcess.run(Map.of(), "restore", backup.toString(), "--target-url",
+                TestPostgres.libpq(target));
+        assertEquals(0, restore.exitCode(), restore.stderr());
     }
 
     private static String balanceSeenBy(DatabaseUrl database, String role) throws SQLException {
