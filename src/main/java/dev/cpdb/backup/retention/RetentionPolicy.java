@@ -176,9 +176,21 @@ public record RetentionPolicy(int days, int weeks, int months, int minCount) {
 
     /** The policy in words, for reports. */
     public String describe() {
-        return "keep everything within " + plural(days, "day") + ", the newest backup of each of the last "
-                + plural(weeks, "ISO week") + " and " + plural(months, "month") + ", at least the "
-                + plural(minCount, "newest backup") + ", and always the newest one (times in UTC)";
+        List<String> rules = new ArrayList<>();
+        if (days > 0) {
+            rules.add("everything within " + plural(days, "day"));
+        }
+        if (weeks > 0) {
+            rules.add("the newest of each ISO week for " + plural(weeks, "week"));
+        }
+        if (months > 0) {
+            rules.add("the newest of each month for " + plural(months, "month"));
+        }
+        if (minCount > 0) {
+            rules.add("the " + plural(minCount, "newest backup"));
+        }
+        return "keep " + String.join(", ", rules) + (rules.isEmpty() ? "" : " and ")
+                + "always the newest backup (calendar in UTC)";
     }
 
     private static LocalDate utcDate(Instant time) {

@@ -199,6 +199,14 @@ class RetentionPolicyTest {
         assertTrue(decisions.stream().allMatch(Decision::keep), decisions.toString());
     }
 
+    @Test
+    void thePolicyDescribesItselfLeavingOutRulesThatAreOff() {
+        assertEquals("keep everything within 7 days, the newest of each ISO week for 4 weeks, the newest of each month "
+                + "for 1 month, the 3 newest backups and always the newest backup (calendar in UTC)",
+                RetentionPolicy.DEFAULT.describe());
+        assertEquals("keep always the newest backup (calendar in UTC)", new RetentionPolicy(0, 0, 0, 0).describe());
+    }
+
     private static Backup backup(String id, String finishedAt) {
         return new Backup(id, Instant.parse(finishedAt));
     }
