@@ -4,7 +4,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +18,9 @@ public final class BackupId {
 
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STRICT = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC)
+            .withResolverStyle(ResolverStyle.STRICT);
     private static final Pattern SHAPE = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{6}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -31,5 +37,20 @@ public final class BackupId {
     /** Whether {@code text} has the shape of a backup id (and so is safe as an object key segment). */
     public static boolean isValid(String text) {
         return text != null && SHAPE.matcher(text).matches();
+    }
+
+    /**
+     * The start time written into an id, to the second; empty when {@code text} is not a valid id or names a time
+     * that does not exist (such as February 30).
+     */
+    public static Optional<Instant> startedAt(String text) {
+        if (!isValid(text)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(STRICT.parse(text.substring(0, 16), Instant::from));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 import dev.cpdb.backup.engine.Compression;
+import dev.cpdb.backup.retention.BackupRetention;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.database.Database;
 import io.quarkus.runtime.ShutdownEvent;
@@ -69,6 +70,7 @@ public class BackupJobs {
     private final VerifyService verifier;
     private final BackupConfig config;
     private final BackupMetrics metrics;
+    private final BackupRetention retention;
     private final String holder;
     private final ExecutorService backupThread = Executors.newSingleThreadExecutor(named("cpdb-backup"));
     private final ExecutorService verifyThread = Executors.newSingleThreadExecutor(named("cpdb-backup-verify"));
@@ -89,12 +91,13 @@ public class BackupJobs {
     }
 
     public BackupJobs(Database database, BackupService backups, VerifyService verifier, BackupConfig config,
-            BackupMetrics metrics) {
+            BackupMetrics metrics, BackupRetention retention) {
         this.database = database;
         this.backups = backups;
         this.verifier = verifier;
         this.config = config;
         this.metrics = metrics;
+        this.retention = retention;
         this.holder = hostName() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString()
                 .substring(0, 8);
     }
@@ -149,6 +152,8 @@ public class BackupJobs {
             finish(running.id, true, manifest.data().bytes(), manifest.totalRows(), null);
             metrics.succeeded(Instant.now().getEpochSecond(), Duration.between(started, Instant.now()).toMillis(),
                     manifest.data().bytes());
+            // Still under the lease: no other replica prunes while this one does.
+            retention.afterBackup(store);
         } catch (RuntimeException e) {
             String reason = running.cancelled ? "cancelled: " + e.getMessage() : e.getMessage();
             LOG.errorf("backup %s failed: %s", running.id, reason);

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -110,22 +111,55 @@ public final class FilesystemBackupStore implements BackupStore {
     public void delete(String key) throws IOException {
         Path path = path(key);
         Files.deleteIfExists(path);
-        Path parent = path.getParent();
         // Remove the backup's folder once it is empty, so deleted backups leave nothing behind.
-        try (Stream<Path> rest = Files.isDirectory(parent) ? Files.list(parent) : Stream.empty()) {
-            if (!parent.equals(root) && rest.findAny().isEmpty()) {
-                Files.deleteIfExists(parent);
-            }
-        }
+        removeIfEmpty(path.getParent());
     }
 
-    /** Temporary files older than any running upload could be, left by crashed processes. */
+    /**
+     * Every temporary file: those of uploads in progress and those left by crashed processes, which only their age
+     * ({@link #lastModified}) tells apart.
+     */
     public List<Path> partialFiles() throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(path -> path.getFileName().toString().contains(PARTIAL)).toList();
+        }
+    }
+
+    /** When a temporary file was last written to; empty when it is gone (its upload committed or aborted). */
+    public Optional<Instant> lastModified(Path partialFile) throws IOException {
+        try {
+            return Optional.of(Files.getLastModifiedTime(requirePartial(partialFile)).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes one temporary file found by {@link #partialFiles()}, and its folder once empty. Callers decide that its
+     * upload is abandoned; anything that is not a temporary file of this store is refused.
+     */
+    public void deletePartialFile(Path partialFile) throws IOException {
+        Path path = requirePartial(partialFile);
+        Files.deleteIfExists(path);
+        removeIfEmpty(path.getParent());
+    }
+
+    private Path requirePartial(Path file) {
+        Path path = file.toAbsolutePath().normalize();
+        if (!path.startsWith(root) || path.equals(root) || !path.getFileName().toString().contains(PARTIAL)) {
+            throw new IllegalArgumentException(file + " is not a temporary file of the store in " + root);
+        }
+        return path;
+    }
+
+    private void removeIfEmpty(Path folder) throws IOException {
+        try (Stream<Path> rest = Files.isDirectory(folder) ? Files.list(folder) : Stream.empty()) {
+            if (!folder.equals(root) && rest.findAny().isEmpty()) {
+                Files.deleteIfExists(folder);
+            }
         }
     }
 

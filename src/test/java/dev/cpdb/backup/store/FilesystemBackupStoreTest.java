@@ -1,11 +1,14 @@
 package dev.cpdb.backup.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +41,29 @@ class FilesystemBackupStoreTest extends BackupStoreContract {
         folder.delete("b1/manifest.json");
 
         assertTrue(Files.notExists(folder.root().resolve("b1")));
+    }
+
+    @Test
+    void temporaryFilesHaveAnAgeAndCanBeDeletedButNothingElseCan() throws IOException {
+        FilesystemBackupStore folder = (FilesystemBackupStore) store;
+        folder.write("b1/manifest.json", new byte[] { 1 });
+        BackupStore.Upload upload = folder.create("b2/data.sql");
+        upload.stream().close();
+        Path partial = folder.partialFiles().get(0);
+
+        assertTrue(folder.lastModified(partial).isPresent());
+        assertThrows(IllegalArgumentException.class,
+                () -> folder.lastModified(folder.root().resolve("b1/manifest.json")));
+        assertThrows(IllegalArgumentException.class,
+                () -> folder.deletePartialFile(folder.root().resolve("b1/manifest.json")));
+        assertThrows(IllegalArgumentException.class,
+                () -> folder.deletePartialFile(folder.root().getParent().resolve(partial.getFileName())));
+
+        folder.deletePartialFile(partial);
+
+        assertEquals(List.of(), folder.partialFiles());
+        assertTrue(Files.notExists(folder.root().resolve("b2")), "the emptied folder goes too");
+        assertEquals(Optional.empty(), folder.lastModified(partial));
+        assertEquals(List.of("b1/manifest.json"), folder.list(""));
     }
 }
