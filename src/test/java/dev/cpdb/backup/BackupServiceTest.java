@@ -201,7 +201,7 @@ class BackupServiceTest {
             sql.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE");
 
             BackupService impatient = new BackupService(database, new ShortLockTimeout(), null,
-                    new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules());
+                    new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
             BackupFailedException e = assertThrows(BackupFailedException.class,
                     () -> impatient.backup(store, Compression.ZSTD));
 
