@@ -78,11 +78,13 @@ public final class S3BackupStore implements BackupStore {
         }
     }
 
+    /** {@inheritDoc} A connection lost midway is resumed from the first byte not yet read (see S3ObjectStream). */
     @Override
     public Optional<InputStream> read(String key) throws IOException {
         String objectKey = objectKey(key);
         try {
-            return Optional.of(s3.getObject(request -> request.bucket(location.bucket()).key(objectKey)));
+            return Optional.of(new S3ObjectStream(s3, location, key,
+                    s3.getObject(request -> request.bucket(location.bucket()).key(objectKey))));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (SdkException e) {

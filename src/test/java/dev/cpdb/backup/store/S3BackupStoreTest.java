@@ -36,6 +36,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
@@ -218,6 +219,57 @@ class S3BackupStoreTest extends BackupStoreContract {
     }
 
     @Test
+    void aReadCutOffMidwayResumesWhereItBroke() throws IOException {
+        byte[] content = new byte[3 * MIB + 5];
+        new Random(19).nextBytes(content);
+        store.write("b1/data.sql.zst", content);
+        // The first two answers to GetObject break after 1 MiB, the way a dropped connection would.
+        AtomicInteger gets = new AtomicInteger();
+        ExecutionInterceptor cutter = new ExecutionInterceptor() {
+            @Override
+            public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                    ExecutionAttributes attributes) {
+                if (context.request() instanceof GetObjectRequest && gets.incrementAndGet() <= 2) {
+                    return context.responseBody().map(body -> new BrokenAfter(body, MIB));
+                }
+                return context.responseBody();
+            }
+        };
+        S3BackupStore flaky = store(PartSizes.forS3(5 * MIB), 2, cutter);
+
+        byte[] read;
+        try (InputStream in = flaky.read("b1/data.sql.zst").orElseThrow()) {
+            read = in.readAllBytes();
+            assertEquals(2, ((S3ObjectStream) in).resumes());
+        }
+
+        assertArrayEquals(content, read);
+        assertEquals(3, gets.get());
+    }
+
+    @Test
+    void aReadIsNotResumedIntoADifferentObject() throws IOException {
+        store.write("b1/data.sql", new byte[3 * MIB]);
+        ExecutionInterceptor cutter = new ExecutionInterceptor() {
+            @Override
+            public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                    ExecutionAttributes attributes) {
+                return context.responseBody().map(body -> new BrokenAfter(body, MIB));
+            }
+        };
+        S3BackupStore flaky = store(PartSizes.forS3(5 * MIB), 2, cutter);
+
+        try (InputStream in = flaky.read("b1/data.sql").orElseThrow()) {
+            assertEquals(MIB, in.readNBytes(MIB).length);
+            store.write("b1/data.sql", new byte[3 * MIB + 1]);
+
+            IOException e = assertThrows(IOException.class, in::readAllBytes);
+            assertTrue(e.getMessage().contains("the rest could not be read") && e.getMessage().contains("412"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void listingPagesThroughMoreThanAThousandKeys() throws IOException {
         AtomicInteger listRequests = new AtomicInteger();
         ExecutionInterceptor counter = new ExecutionInterceptor() {
@@ -337,6 +389,35 @@ class S3BackupStoreTest extends BackupStoreContract {
             latch.await(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Passes {@code limit} bytes through, then fails like a reset connection. */
+    private static final class BrokenAfter extends java.io.FilterInputStream {
+
+        private long left;
+
+        BrokenAfter(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (left <= 0) {
+                throw new java.net.SocketException("Connection reset");
+            }
+            int n = super.read(buffer, offset, (int) Math.min(length, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
         }
     }
 
