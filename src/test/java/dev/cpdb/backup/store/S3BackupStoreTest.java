@@ -96,6 +96,23 @@ class S3BackupStoreTest extends BackupStoreContract {
     }
 
     @Test
+    void anObjectIsInvisibleWhileItsPartsAreBeingUploaded() throws IOException {
+        // The contract's own check writes a few bytes, which never leave memory; this one has parts on the server.
+        S3MultipartUpload upload = (S3MultipartUpload) store.create("b1/data.sql.zst");
+        writeRandom(upload.stream(), 12L * MIB, 23);
+        assertEquals(2, upload.partsSent());
+
+        assertFalse(store.exists("b1/data.sql.zst"));
+        assertTrue(store.read("b1/data.sql.zst").isEmpty());
+        assertEquals(List.of(), store.list(""));
+
+        upload.commit();
+
+        assertEquals(Optional.of(12L * MIB), store.size("b1/data.sql.zst"));
+        assertEquals(List.of("b1/data.sql.zst"), store.list(""));
+    }
+
+    @Test
     void anObjectSmallerThanAPartIsOnePutWithoutMultipartUpload() throws IOException {
         S3MultipartUpload upload = (S3MultipartUpload) store.create("b1/manifest.json");
         upload.stream().write(new byte[] { 1, 2, 3 });
