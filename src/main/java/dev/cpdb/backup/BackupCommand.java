@@ -11,7 +11,7 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
 /**
- * {@code backup [--target DIR] [--compression zstd|gzip|none] [--json]}: takes one backup over the direct path.
+ * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--json]}: takes one backup over the direct path.
  */
 @ApplicationScoped
 public class BackupCommand implements CliCommand {
@@ -29,7 +29,7 @@ public class BackupCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "[--target DIR] [--compression zstd|gzip|none] [--json]  take a backup, then exit";
+        return "[--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--json]  take a backup, then exit";
     }
 
     @Override

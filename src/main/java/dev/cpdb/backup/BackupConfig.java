@@ -13,7 +13,10 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "cpdb.backup")
 public interface BackupConfig {
 
-    /** Where backups go: a folder path; default {@code $CPDB_HOME/instances/$CPDB_INSTANCE_ID/backups}. */
+    /**
+     * Where backups go: a folder path or {@code s3://bucket/prefix}; default
+     * {@code $CPDB_HOME/instances/$CPDB_INSTANCE_ID/backups}.
+     */
     Optional<String> target();
 
     /** Compression of the data object: zstd, gzip or none. */

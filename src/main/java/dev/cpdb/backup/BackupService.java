@@ -39,6 +39,8 @@ import dev.cpdb.backup.engine.RestoreEngine;
 import dev.cpdb.backup.engine.RestoreResult;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.backup.store.S3BackupStores;
+import dev.cpdb.backup.store.S3Location;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DirectConnections;
 
@@ -60,13 +62,16 @@ public class BackupService {
     private final BackupConfig config;
     private final InstanceDirectory instance;
     private final ObjectMapper json;
+    private final S3BackupStores s3;
     private final Clock clock;
 
-    public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json) {
+    public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json,
+            S3BackupStores s3) {
         this.database = database;
         this.config = config;
         this.instance = instance;
         this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.s3 = s3;
         this.clock = Clock.systemUTC();
     }
 
@@ -76,19 +81,22 @@ public class BackupService {
                 .orElseGet(() -> new FilesystemBackupStore(instance.path().resolve("backups")));
     }
 
-    /** A store for a target given by an operator: a folder path or {@code file://} URL. */
+    /** A store for a target given by an operator: a folder path, {@code file://} URL or {@code s3://bucket/prefix}. */
     public BackupStore store(String target) {
         String text = target.strip();
-        if (text.startsWith("s3://")) {
-            throw new BackupFailedException("S3 targets (" + text + ") are not supported by this version yet; "
-                    + "use a folder path");
+        if (S3Location.isS3(text)) {
+            try {
+                return s3.open(S3Location.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new BackupFailedException(e.getMessage());
+            }
         }
         if (text.startsWith("file://")) {
             text = text.substring("file://".length());
         }
         if (text.isEmpty() || text.contains("://")) {
-            throw new BackupFailedException("backup target '" + target + "' is neither a folder path nor a "
-                    + "file:// URL");
+            throw new BackupFailedException("backup target '" + target + "' is neither a folder path, a "
+                    + "file:// URL nor an s3://bucket/prefix URL");
         }
         return new FilesystemBackupStore(Path.of(text));
     }

@@ -17,7 +17,7 @@ public final class BackupsCommands {
     private BackupsCommands() {
     }
 
-    /** {@code backups list [--target DIR] [--json]}. */
+    /** {@code backups list [--target DIR|s3://BUCKET/PREFIX] [--json]}. */
     @ApplicationScoped
     public static class ListCommand implements CliCommand {
 
@@ -34,7 +34,7 @@ public final class BackupsCommands {
 
         @Override
         public String usage() {
-            return "[--target DIR] [--json]  list committed backups, newest first";
+            return "[--target DIR|s3://BUCKET/PREFIX] [--json]  list committed backups, newest first";
         }
 
         @Override
@@ -63,7 +63,7 @@ public final class BackupsCommands {
         }
     }
 
-    /** {@code backups show <id|path> [--target DIR]}: prints the manifest. */
+    /** {@code backups show <id|path> [--target DIR|s3://BUCKET/PREFIX]}: prints the manifest. */
     @ApplicationScoped
     public static class ShowCommand implements CliCommand {
 
@@ -80,7 +80,7 @@ public final class BackupsCommands {
 
         @Override
         public String usage() {
-            return "<id|path> [--target DIR]  print a backup's manifest";
+            return "<id|path> [--target DIR|s3://BUCKET/PREFIX]  print a backup's manifest";
         }
 
         @Override

@@ -14,7 +14,7 @@ import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.database.DirectConnections;
 
 /**
- * {@code restore <id|path> [--target-url URL] [--target DIR] [--clean] [--json]}: restores a backup in one
+ * {@code restore <id|path> [--target-url URL] [--target DIR|s3://BUCKET/PREFIX] [--clean] [--json]}: restores a backup in one
  * transaction into the configured database or the one given by {@code --target-url}.
  */
 @ApplicationScoped
@@ -38,7 +38,7 @@ public class RestoreCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "<id|path> [--target-url URL] [--target DIR] [--clean] [--json]  restore a backup, all or nothing";
+        return "<id|path> [--target-url URL] [--target DIR|s3://BUCKET/PREFIX] [--clean] [--json]  restore a backup, all or nothing";
     }
 
     @Override

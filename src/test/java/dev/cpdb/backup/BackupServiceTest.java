@@ -201,7 +201,7 @@ class BackupServiceTest {
             sql.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE");
 
             BackupService impatient = new BackupService(database, new ShortLockTimeout(), null,
-                    new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules());
+                    new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
             BackupFailedException e = assertThrows(BackupFailedException.class,
                     () -> impatient.backup(store, Compression.ZSTD));
 
@@ -257,54 +257,6 @@ class BackupServiceTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** Backup settings with a one-second lock timeout. */
-    private static final class ShortLockTimeout implements BackupConfig {
-        @Override
-        public java.util.Optional<String> target() {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public String compression() {
-            return "zstd";
-        }
-
-        @Override
-        public Duration deadline() {
-            return Duration.ofMinutes(5);
-        }
-
-        @Override
-        public Duration lockTimeout() {
-            return Duration.ofSeconds(1);
-        }
-
-        @Override
-        public boolean enabled() {
-            return false;
-        }
-
-        @Override
-        public String schedule() {
-            return "off";
-        }
-
-        @Override
-        public String verifySchedule() {
-            return "off";
-        }
-
-        @Override
-        public java.util.Optional<Duration> maxAge() {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public Duration leaseTtl() {
-            return Duration.ofSeconds(60);
-        }
-    }
 
     private static DirectConnections direct(DatabaseUrl url) {
         return new DirectConnections(url, "cpdb-test", Duration.ofSeconds(10));

@@ -35,6 +35,7 @@ import dev.cpdb.backup.retention.PruneReport.LeftAlone;
 import dev.cpdb.backup.retention.PruneReport.Leftover;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.backup.store.S3BackupStore;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -65,6 +66,7 @@ public class BackupRetention {
 
     static final String DATA_WITHOUT_MANIFEST = "data object without manifest";
     static final String TEMPORARY_FILE = "temporary file";
+    static final String ABANDONED_UPLOAD = "abandoned multipart upload";
 
     private final RetentionPolicy policy;
     private final Duration leftoverAge;
@@ -231,6 +233,9 @@ public class BackupRetention {
         if (store instanceof FilesystemBackupStore folder) {
             run.temporaryFiles(folder);
         }
+        if (store instanceof S3BackupStore bucket) {
+            run.abandonedUploads(bucket);
+        }
         PruneReport report = new PruneReport(store.location(), now, dryRun, policy, leftoverAge,
                 List.of(outcomes), List.copyOf(run.leftovers), List.copyOf(run.leftAlone), foreign,
                 List.copyOf(run.errors));
@@ -331,6 +336,34 @@ public class BackupRetention {
             } else {
                 leftovers.add(new Leftover(key, DATA_WITHOUT_MANIFEST, started.get(),
                         removeIfOld(started.get(), () -> store.delete(key), key)));
+            }
+        }
+
+        /** Multipart uploads of the S3 store that never completed (a crashed backup's parts cost storage). */
+        void abandonedUploads(S3BackupStore bucket) {
+            List<S3BackupStore.PendingUpload> pending;
+            try {
+                pending = bucket.pendingUploads();
+            } catch (IOException e) {
+                errors.add("cannot list multipart uploads in " + bucket.location() + ": " + oneLine(e.getMessage()));
+                return;
+            }
+            boolean anyOld = false;
+            for (S3BackupStore.PendingUpload upload : pending) {
+                if (upload.initiated().isEmpty()) {
+                    continue; // no start time: it cannot be proven abandoned
+                }
+                boolean old = !upload.initiated().get().isAfter(leftoverCutoff);
+                anyOld |= old;
+                leftovers.add(new Leftover(upload.key(), ABANDONED_UPLOAD, upload.initiated().get(),
+                        !old ? Action.KEPT : dryRun ? Action.WOULD_DELETE : Action.DELETED));
+            }
+            if (anyOld && !dryRun) {
+                try {
+                    bucket.abortUploadsStartedBefore(leftoverCutoff);
+                } catch (IOException e) {
+                    errors.add("cannot abort abandoned multipart uploads: " + oneLine(e.getMessage()));
+                }
             }
         }
 

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Where backups are kept: a flat namespace of objects addressed by keys such as
- * {@code 20261125T101500Z-3f9a1c/data.sql.zst}. Implementations exist for a local folder and (later) S3-compatible
+ * {@code 20261125T101500Z-3f9a1c/data.sql.zst}. Implementations exist for a local folder and for S3-compatible
  * object storage; both follow the contract below.
  *
  * <ul>
@@ -23,7 +23,10 @@ import java.util.Optional;
  */
 public interface BackupStore {
 
-    /** Where the store points, for messages, e.g. {@code /var/lib/cpdb/instances/default/backups}. */
+    /**
+     * Where the store points, for messages, e.g. {@code /var/lib/cpdb/instances/default/backups} or
+     * {@code s3://bucket/prefix}.
+     */
     String location();
 
     /** Starts a new object. The caller writes to {@link Upload#stream()}, then commits or aborts. */

@@ -1,0 +1,53 @@
+package dev.cpdb.backup;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Backup settings for tests that need a backup to give up on its table locks after one second; no schedule. */
+final class ShortLockTimeout implements BackupConfig {
+
+    @Override
+    public Optional<String> target() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String compression() {
+        return "zstd";
+    }
+
+    @Override
+    public Duration deadline() {
+        return Duration.ofMinutes(5);
+    }
+
+    @Override
+    public Duration lockTimeout() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public boolean enabled() {
+        return false;
+    }
+
+    @Override
+    public String schedule() {
+        return "off";
+    }
+
+    @Override
+    public String verifySchedule() {
+        return "off";
+    }
+
+    @Override
+    public Optional<Duration> maxAge() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Duration leaseTtl() {
+        return Duration.ofSeconds(60);
+    }
+}
