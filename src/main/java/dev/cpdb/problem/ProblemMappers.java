@@ -7,6 +7,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.vertx.pgclient.PgException;
 
 /**
  * The one place where exceptions become HTTP answers with a {@link Problem} body.
@@ -37,8 +41,63 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unboundJson(MismatchedInputException exception) {
+        return problem(400, JsonInputProblems.describe(exception));
+    }
+
+    @ServerExceptionMapper
+    public Response badJsonShape(JsonMappingException exception) {
+        return problem(400, JsonInputProblems.describe(exception));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidInput(InvalidInputException exception) {
+        return problem(400, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unprocessable(UnprocessableException exception) {
+        return problem(422, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(EntityNotFoundException exception) {
+        return problem(404, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException exception) {
+        return problem(409, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response accessDenied(AccessDeniedException exception) {
+        return problem(403, exception.getMessage());
+    }
+
+    /** Constraint violations the client caused become 4xx; anything else from PostgreSQL is an outage or a bug. */
+    @ServerExceptionMapper
+    public Response database(PgException exception) {
+        DatabaseProblems.Answer answer = DatabaseProblems.answer(exception);
+        if (answer == null) {
+            return unexpected(exception);
+        }
+        if (answer.status() >= 500) {
+            LOG.warnf("request failed with SQLSTATE %s: %s", exception.getSqlState(), exception.getErrorMessage());
+        }
+        return problem(answer.status(), answer.detail());
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(Exception exception) {
         LOG.error("request failed", exception);
+        return problem(500, "The request could not be processed; the service log has the details");
+    }
+
+    /** Failures that are not exceptions (some client libraries fail with bare throwables) are server errors too. */
+    @ServerExceptionMapper
+    public Response unexpectedThrowable(Throwable failure) {
+        LOG.error("request failed", failure);
         return problem(500, "The request could not be processed; the service log has the details");
     }
 
