@@ -1,5 +1,7 @@
 package dev.cpdb.agent;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.cpdb.api.WireValue;
 
 /**
@@ -8,5 +10,12 @@ import dev.cpdb.api.WireValue;
 public enum AgentStatus implements WireValue {
     ACTIVE,
     PAUSED,
-    TERMINATED
+    TERMINATED;
+
+    /** The word on the wire and in the database; declared here so that schema generators see it. */
+    @Override
+    @JsonValue
+    public String wire() {
+        return WireValue.super.wire();
+    }
 }

@@ -84,6 +84,10 @@ public final class Input {
     }
 
     private static String length(String field, String value, int min, int max) {
+        if (value.indexOf(0) >= 0) {
+            throw new InvalidInputException("Field '" + field + "' contains a NUL character (\\u0000), which "
+                    + "PostgreSQL text cannot hold");
+        }
         int length = value.codePointCount(0, value.length());
         if (length < min) {
             throw new InvalidInputException(min == 1 ? "Field '" + field + "' must not be empty"

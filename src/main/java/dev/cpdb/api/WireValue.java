@@ -10,8 +10,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public interface WireValue {
 
-    /** The word used on the wire and in the database. */
-    @JsonValue
+    /**
+     * The word used on the wire and in the database. Enums re-declare it with {@link JsonValue}, where both Jackson
+     * and the OpenAPI generator find it.
+     */
     default String wire() {
         return ((Enum<?>) this).name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -1,5 +1,7 @@
 package dev.cpdb.goal;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.cpdb.api.WireValue;
 
 /**
@@ -9,5 +11,12 @@ public enum GoalStatus implements WireValue {
     PLANNED,
     ACTIVE,
     ACHIEVED,
-    ABANDONED
+    ABANDONED;
+
+    /** The word on the wire and in the database; declared here so that schema generators see it. */
+    @Override
+    @JsonValue
+    public String wire() {
+        return WireValue.super.wire();
+    }
 }

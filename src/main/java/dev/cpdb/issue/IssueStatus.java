@@ -1,5 +1,7 @@
 package dev.cpdb.issue;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.cpdb.api.WireValue;
 
 /**
@@ -13,6 +15,13 @@ public enum IssueStatus implements WireValue {
     BLOCKED,
     DONE,
     CANCELLED;
+
+    /** The word on the wire and in the database; declared here so that schema generators see it. */
+    @Override
+    @JsonValue
+    public String wire() {
+        return WireValue.super.wire();
+    }
 
     /** Whether the issue is finished. */
     public boolean closed() {

@@ -26,8 +26,13 @@ final class JsonInputProblems {
     static String describe(MismatchedInputException e) {
         String field = path(e.getPath());
         if (e instanceof UnrecognizedPropertyException unknown) {
-            return "Unknown field '" + join(field, unknown.getPropertyName()) + "'" + accepted(unknown)
+            // The path already ends with the unknown field itself.
+            return "Unknown field '" + (field.isEmpty() ? unknown.getPropertyName() : field) + "'" + accepted(unknown)
                     + "; unknown fields are refused so that typos do not go unnoticed";
+        }
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (original.startsWith("Trailing token")) {
+            return "The request body has more text after its JSON value; send exactly one JSON object";
         }
         if (field.isEmpty()) {
             return e.getTargetType() == null || e.getPath().isEmpty() && isEndOfInput(e)
@@ -70,10 +75,6 @@ final class JsonInputProblems {
             }
         }
         return path.toString();
-    }
-
-    private static String join(String parent, String name) {
-        return parent.isEmpty() ? name : parent + "." + name;
     }
 
     private static String accepted(UnrecognizedPropertyException e) {

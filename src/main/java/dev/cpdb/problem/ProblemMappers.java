@@ -22,6 +22,13 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException exception) {
         int status = exception.getResponse().getStatus();
+        // The JSON body reader reports syntax errors wrapped in a plain 400.
+        if (status == 400 && exception.getCause() instanceof MismatchedInputException mismatch) {
+            return unboundJson(mismatch);
+        }
+        if (status == 400 && exception.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json);
+        }
         String detail = switch (status) {
             case 404 -> "No resource at this path; see the endpoint table in the README or /q/openapi";
             case 405 -> "This path does not accept this HTTP method";

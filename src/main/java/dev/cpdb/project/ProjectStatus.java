@@ -1,5 +1,7 @@
 package dev.cpdb.project;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.cpdb.api.WireValue;
 
 /**
@@ -10,5 +12,12 @@ public enum ProjectStatus implements WireValue {
     ACTIVE,
     PAUSED,
     COMPLETED,
-    CANCELLED
+    CANCELLED;
+
+    /** The word on the wire and in the database; declared here so that schema generators see it. */
+    @Override
+    @JsonValue
+    public String wire() {
+        return WireValue.super.wire();
+    }
 }
