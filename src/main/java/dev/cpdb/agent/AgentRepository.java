@@ -23,7 +23,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class AgentRepository {
 
     /** The values of an agent row that writes set. */
-    record Values(String name, String role, AgentStatus status, String adapterType, Map<String, Object> adapterConfig) {
+    public record Values(String name, String role, AgentStatus status, String adapterType,
+            Map<String, Object> adapterConfig) {
     }
 
     public Uni<Agent> insert(SqlClient client, UUID id, UUID companyId, Values values) {

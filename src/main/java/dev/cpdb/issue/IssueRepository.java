@@ -120,6 +120,18 @@ public class IssueRepository {
                 .onItem().transform(rows -> Rows.list(rows, Issue::from));
     }
 
+    /** Issues in id order after {@code after} (null: from the start), of one company or (null) all, for batch jobs. */
+    public Uni<List<Issue>> batch(SqlClient client, UUID companyId, UUID after, int limit) {
+        return client.preparedQuery("SELECT " + Issue.COLUMNS + """
+                 FROM public.issues
+                WHERE ($1::uuid IS NULL OR company_id = $1)
+                  AND ($2::uuid IS NULL OR id > $2)
+                ORDER BY id
+                LIMIT $3""")
+                .execute(Tuple.of(companyId, after, limit))
+                .onItem().transform(rows -> Rows.list(rows, Issue::from));
+    }
+
     public Uni<Issue> update(SqlClient client, UUID id, Values values) {
         return client.preparedQuery("""
                 UPDATE public.issues

@@ -49,6 +49,13 @@ public class SecretRepository {
                 .onItem().transform(rows -> Rows.first(rows, Secret::from));
     }
 
+    /** Whether the company has a secret with this name. */
+    public Uni<Boolean> nameTaken(SqlClient client, UUID companyId, String name) {
+        return client.preparedQuery("SELECT 1 FROM public.company_secrets WHERE company_id = $1 AND name = $2")
+                .execute(Tuple.of(companyId, name))
+                .onItem().transform(rows -> rows.size() > 0);
+    }
+
     /** A page of a company's secrets (metadata only), newest first. */
     public Uni<List<Secret>> list(SqlClient client, UUID companyId, PageRequest page) {
         return client.preparedQuery("SELECT " + Secret.COLUMNS + """
