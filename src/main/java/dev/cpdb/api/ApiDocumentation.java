@@ -1,6 +1,7 @@
 package dev.cpdb.api;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -92,12 +93,12 @@ public class ApiDocumentation implements OASFilter {
 
     private static Schema problemSchema() {
         return OASFactory.createSchema()
-                .type(java.util.List.of(Schema.SchemaType.OBJECT))
+                .type(List.of(Schema.SchemaType.OBJECT))
                 .description("RFC 9457 problem body of every error answer")
-                .addProperty("type", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
-                .addProperty("title", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
-                .addProperty("status", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.INTEGER)))
-                .addProperty("detail", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING))
+                .addProperty("type", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                .addProperty("title", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
+                .addProperty("detail", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
                         .description("What went wrong and what to fix"));
     }
 }

@@ -3,6 +3,8 @@ package dev.cpdb.api;
 import java.security.SecureRandom;
 import java.util.UUID;
 
+import dev.cpdb.problem.InvalidInputException;
+
 /**
  * Identifiers of runtime records: UUID version 7 (RFC 9562), so that ids sort by creation time and one index on
  * {@code (company_id, id)} serves both lookups and keyset pagination in creation order.
@@ -52,7 +54,7 @@ public final class Ids {
      * Parses an id from a path or query parameter.
      *
      * @param what how the parameter is called in messages, e.g. {@code "company id"}
-     * @throws dev.cpdb.problem.InvalidInputException when the text is not a UUID
+     * @throws InvalidInputException when the text is not a UUID
      */
     public static UUID parse(String what, String text) {
         if (text == null || text.length() != 36) {
@@ -65,8 +67,8 @@ public final class Ids {
         }
     }
 
-    private static dev.cpdb.problem.InvalidInputException invalid(String what, String text) {
-        return new dev.cpdb.problem.InvalidInputException(
+    private static InvalidInputException invalid(String what, String text) {
+        return new InvalidInputException(
                 "'" + Input.abbreviate(text) + "' is not a valid " + what + "; ids are UUIDs such as "
                         + "0192f3a0-7c1e-7d2a-9b3c-4d5e6f708192");
     }

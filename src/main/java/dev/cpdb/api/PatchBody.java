@@ -3,6 +3,8 @@ package dev.cpdb.api;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * Base of PATCH request bodies with merge-patch meaning: a field left out stays as it is, a field sent as
  * {@code null} is cleared (where the field may be empty), any other value replaces the stored one.
@@ -13,6 +15,7 @@ import java.util.Set;
  */
 public abstract class PatchBody {
 
+    @Schema(hidden = true)
     private final Set<String> present = new HashSet<>();
 
     /** Records that the body contained {@code field}; called by the setters of subclasses. */

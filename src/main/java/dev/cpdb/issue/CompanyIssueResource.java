@@ -1,5 +1,7 @@
 package dev.cpdb.issue;
 
+import java.util.UUID;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -10,7 +12,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
@@ -45,6 +50,7 @@ public class CompanyIssueResource {
 
     @POST
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Issue.class)))
     @Operation(operationId = "createIssue", summary = "Create an issue; it gets the next identifier of the company "
             + "(PREFIX-N)")
     public Uni<Issue> create(@PathParam("companyId") String companyId, IssueCreate body) {
@@ -69,7 +75,7 @@ public class CompanyIssueResource {
         return service.list(caller.get(), Ids.parse("company id", companyId), filter, PageRequest.of(cursor, limit));
     }
 
-    private static java.util.UUID optionalId(String parameter, String value) {
+    private static UUID optionalId(String parameter, String value) {
         return value == null || value.isEmpty() ? null : Ids.parse(parameter, value);
     }
 }

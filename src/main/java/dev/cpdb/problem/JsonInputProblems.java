@@ -1,5 +1,6 @@
 package dev.cpdb.problem;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -48,6 +50,21 @@ final class JsonInputProblems {
             return "Field '" + field + "' is '" + echo(format.getValue()) + "', which is not a UUID";
         }
         return "Field '" + field + "' must be " + expected(e.getTargetType());
+    }
+
+    /** A JSON syntax error with its position, without the parser's internal source description. */
+    static String syntax(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "unreadable input" : e.getOriginalMessage();
+        int internal = message.indexOf(" (start marker at");
+        if (internal < 0) {
+            internal = message.indexOf("\n at [Source");
+        }
+        if (internal >= 0) {
+            message = message.substring(0, internal);
+        }
+        String where = e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return "The request body is not valid JSON" + where + ": " + message;
     }
 
     static String describe(JsonMappingException e) {
@@ -114,7 +131,7 @@ final class JsonInputProblems {
     }
 
     private static String enumWords(Class<?> type) {
-        return java.util.Arrays.stream(type.getEnumConstants())
+        return Arrays.stream(type.getEnumConstants())
                 .map(JsonInputProblems::wire)
                 .collect(Collectors.joining(", "));
     }

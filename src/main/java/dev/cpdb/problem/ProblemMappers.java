@@ -27,7 +27,7 @@ public class ProblemMappers {
             return unboundJson(mismatch);
         }
         if (status == 400 && exception.getCause() instanceof JsonProcessingException json) {
-            return malformedJson(json);
+            return problem(400, JsonInputProblems.syntax(json));
         }
         String detail = switch (status) {
             case 404 -> "No resource at this path; see the endpoint table in the README or /q/openapi";

@@ -19,6 +19,7 @@ import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
 import dev.cpdb.database.Database;
 import dev.cpdb.problem.EntityNotFoundException;
+import dev.cpdb.problem.InvalidInputException;
 import dev.cpdb.problem.UnprocessableException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -113,7 +114,7 @@ public class SecretService {
     /** Decrypts one version (null: the latest); for operators only, enforced by the resource. */
     public Uni<SecretValue> value(Caller caller, UUID id, Integer version) {
         if (version != null && version < 1) {
-            throw new dev.cpdb.problem.InvalidInputException("Query parameter 'version' must be 1 or more");
+            throw new InvalidInputException("Query parameter 'version' must be 1 or more");
         }
         return secrets.find(database.pool(), id, Access.scope(caller))
                 .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", id)))

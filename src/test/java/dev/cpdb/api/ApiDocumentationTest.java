@@ -75,6 +75,19 @@ class ApiDocumentationTest {
     }
 
     @Test
+    void creationsAreDocumentedAs201() {
+        JsonPath document = given().accept("application/json").get("/q/openapi?format=json").jsonPath();
+
+        for (String path : List.of("/api/companies", "/api/companies/{companyId}/issues",
+                "/api/issues/{issue}/comments", "/api/agents/{id}/keys", "/api/secrets/{id}/versions")) {
+            Map<String, Object> responses = document.getMap("paths.'" + path + "'.post.responses");
+            assertTrue(responses.containsKey("201") && !responses.containsKey("200"), path + ": " + responses.keySet());
+        }
+        assertTrue(!document.getMap("components.schemas.IssuePatch.properties").containsKey("present"),
+                "bookkeeping of patch bodies is not part of the contract");
+    }
+
+    @Test
     void enumsAreDocumentedWithTheirWireWords() {
         given().accept("application/json").get("/q/openapi?format=json")
                 .then()

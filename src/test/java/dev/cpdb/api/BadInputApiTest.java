@@ -29,7 +29,8 @@ abstract class BadInputApiTest {
 
     @Test
     void malformedJsonIs400() {
-        expectProblem(post("/api/companies", "{\"name\": \"x\","), 400, "not valid JSON");
+        expectProblem(post("/api/companies", "{\"name\": \"x\","), 400, "not valid JSON (line 1, column");
+        post("/api/companies", "{\"name\": \"x\",").body("detail", not(containsString("Source")));
         expectProblem(post("/api/companies", "{\"name\": 'single'}"), 400, "not valid JSON");
     }
 
