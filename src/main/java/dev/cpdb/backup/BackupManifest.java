@@ -39,6 +39,15 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
     public record Migrations(List<String> core, Map<String, List<String>> plugins) {
     }
 
+    /**
+     * A mapper for reading manifests: fields a newer cpdb adds within the same format version are ignored (a format
+     * change that matters raises {@link #formatVersion()} instead), whatever the API's strict input policy says.
+     */
+    public static com.fasterxml.jackson.databind.ObjectMapper reader(com.fasterxml.jackson.databind.ObjectMapper base) {
+        return base.copy().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                false);
+    }
+
     /** Total rows over all tables. */
     public long totalRows() {
         return tables.stream().mapToLong(TableStats::rows).sum();

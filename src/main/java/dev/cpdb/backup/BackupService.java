@@ -70,7 +70,7 @@ public class BackupService {
         this.database = database;
         this.config = config;
         this.instance = instance;
-        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.json = BackupManifest.reader(json).enable(SerializationFeature.INDENT_OUTPUT);
         this.s3 = s3;
         this.clock = Clock.systemUTC();
     }

@@ -7,6 +7,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.vertx.pgclient.PgException;
 
 /**
  * The one place where exceptions become HTTP answers with a {@link Problem} body.
@@ -18,6 +22,13 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException exception) {
         int status = exception.getResponse().getStatus();
+        // The JSON body reader reports syntax errors wrapped in a plain 400.
+        if (status == 400 && exception.getCause() instanceof MismatchedInputException mismatch) {
+            return unboundJson(mismatch);
+        }
+        if (status == 400 && exception.getCause() instanceof JsonProcessingException json) {
+            return problem(400, JsonInputProblems.syntax(json));
+        }
         String detail = switch (status) {
             case 404 -> "No resource at this path; see the endpoint table in the README or /q/openapi";
             case 405 -> "This path does not accept this HTTP method";
@@ -37,8 +48,63 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unboundJson(MismatchedInputException exception) {
+        return problem(400, JsonInputProblems.describe(exception));
+    }
+
+    @ServerExceptionMapper
+    public Response badJsonShape(JsonMappingException exception) {
+        return problem(400, JsonInputProblems.describe(exception));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidInput(InvalidInputException exception) {
+        return problem(400, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unprocessable(UnprocessableException exception) {
+        return problem(422, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(EntityNotFoundException exception) {
+        return problem(404, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConflictException exception) {
+        return problem(409, exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response accessDenied(AccessDeniedException exception) {
+        return problem(403, exception.getMessage());
+    }
+
+    /** Constraint violations the client caused become 4xx; anything else from PostgreSQL is an outage or a bug. */
+    @ServerExceptionMapper
+    public Response database(PgException exception) {
+        DatabaseProblems.Answer answer = DatabaseProblems.answer(exception);
+        if (answer == null) {
+            return unexpected(exception);
+        }
+        if (answer.status() >= 500) {
+            LOG.warnf("request failed with SQLSTATE %s: %s", exception.getSqlState(), exception.getErrorMessage());
+        }
+        return problem(answer.status(), answer.detail());
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(Exception exception) {
         LOG.error("request failed", exception);
+        return problem(500, "The request could not be processed; the service log has the details");
+    }
+
+    /** Failures that are not exceptions (some client libraries fail with bare throwables) are server errors too. */
+    @ServerExceptionMapper
+    public Response unexpectedThrowable(Throwable failure) {
+        LOG.error("request failed", failure);
         return problem(500, "The request could not be processed; the service log has the details");
     }
 

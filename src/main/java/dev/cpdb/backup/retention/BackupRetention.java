@@ -94,7 +94,7 @@ public class BackupRetention {
         this.leftoverAge = leftoverAge;
         this.enabled = enabled;
         this.clock = clock;
-        this.json = json;
+        this.json = BackupManifest.reader(json);
     }
 
     /** Creating the bean checks the settings, so invalid ones stop start-up before anything else starts. */

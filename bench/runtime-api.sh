@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Runtime API benchmark: issue-get and issue-list endpoints, straight to PostgreSQL and through PgBouncer in
+# transaction mode, next to `pgbench -S` run the same two ways at the same concurrency. Prints requests/s, p50 and
+# p99 and the ratios the issue sets as targets. Everything runs on 127.0.0.1, in a temporary folder that is removed
+# at the end, and every run is bounded in time and requests.
+#
+# Usage (from the project root, after ./mvnw -B package -DskipTests):
+#   bench/runtime-api.sh
+# Knobs (environment): CONCURRENCY (64), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), MAX_REQUESTS (2000000),
+#   COMPANIES (50), ISSUES_PER_COMPANY (2000), BOUNCER_POOL (8 server connections), PGBENCH_SCALE (10).
+# Needs: java 17, psql, pgbench and pgbouncer (Debian: postgresql-client, pgbouncer).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONCURRENCY=${CONCURRENCY:-64}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
+WARMUP_SECONDS=${WARMUP_SECONDS:-5}
+MAX_REQUESTS=${MAX_REQUESTS:-2000000}
+COMPANIES=${COMPANIES:-50}
+ISSUES_PER_COMPANY=${ISSUES_PER_COMPANY:-2000}
+BOUNCER_POOL=${BOUNCER_POOL:-8}
+PGBENCH_SCALE=${PGBENCH_SCALE:-10}
+JAR=target/quarkus-app/quarkus-run.jar
+
+[ -f "$JAR" ] || { echo "no $JAR: run ./mvnw -B package -DskipTests first" >&2; exit 2; }
+for tool in java psql pgbench; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 2; }
+done
+PGBOUNCER=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+[ -x "$PGBOUNCER" ] || { echo "pgbouncer is missing (Debian: apt-get install pgbouncer)" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/cpdb-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_ready() {
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "cpdb on port $1 did not become ready; its log:" >&2
+  tail -30 "$2" >&2
+  exit 1
+}
+
+PG_PORT=$(free_port); BOUNCER_PORT=$(free_port); HTTP_DIRECT=$(free_port); HTTP_POOLED=$(free_port)
+TOKEN=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
+MASTER_KEY=$(head -c 32 /dev/urandom | base64)
+
+echo "== starting cpdb on its embedded PostgreSQL (127.0.0.1:$PG_PORT), HTTP $HTTP_DIRECT"
+CPDB_HOME="$WORK/home" CPDB_EMBEDDED_PORT=$PG_PORT QUARKUS_HTTP_PORT=$HTTP_DIRECT CPDB_ADMIN_TOKEN=$TOKEN \
+  CPDB_SECRETS_MASTER_KEY=$MASTER_KEY java -jar "$JAR" >"$WORK/direct.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$HTTP_DIRECT" "$WORK/direct.log"
+export PGPASSWORD
+PGPASSWORD=$(cat "$WORK/home/instances/default/db.password")
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U cpdb)
+
+echo "== loading $COMPANIES companies x $ISSUES_PER_COMPANY issues, and pgbench scale $PGBENCH_SCALE"
+"${PSQL[@]}" -d cpdb <<SQL
+INSERT INTO public.companies (id, name, issue_prefix)
+SELECT gen_random_uuid(), 'Bench company ' || c, 'BENCH' || c FROM generate_series(1, $COMPANIES) AS c;
+INSERT INTO public.issues (id, company_id, number, identifier, title, description, status, priority)
+SELECT gen_random_uuid(), co.id, n, co.issue_prefix || '-' || n, 'Issue ' || n || ' of ' || co.name,
+       'Generated for the benchmark; mentions nothing.',
+       (ARRAY['backlog', 'todo', 'in_progress', 'done'])[1 + n % 4], 'medium'
+  FROM public.companies co CROSS JOIN generate_series(1, $ISSUES_PER_COMPANY) AS n
+ WHERE co.issue_prefix LIKE 'BENCH%';
+INSERT INTO public.issue_counters (company_id, last_number)
+SELECT id, $ISSUES_PER_COMPANY FROM public.companies WHERE issue_prefix LIKE 'BENCH%';
+ANALYZE;
+SQL
+"${PSQL[@]}" -d cpdb -c "CREATE DATABASE pgbench"
+pgbench -i -q -s "$PGBENCH_SCALE" -h 127.0.0.1 -p "$PG_PORT" -U cpdb pgbench >/dev/null 2>&1
+"${PSQL[@]}" -d cpdb -At -c "SELECT '/api/issues/' || id FROM public.issues ORDER BY random() LIMIT 20000" \
+  >"$WORK/get-paths.txt"
+"${PSQL[@]}" -d cpdb -At -c "SELECT '/api/companies/' || id || '/issues?limit=50&status=todo' FROM public.companies
+  WHERE issue_prefix LIKE 'BENCH%'" >"$WORK/list-paths.txt"
+# The ceiling of HTTP plus this load generator on this machine, without any database work.
+echo "/q/health/live" >"$WORK/ceiling-paths.txt"
+
+echo "== starting PgBouncer (transaction mode, $BOUNCER_POOL server connections) on 127.0.0.1:$BOUNCER_PORT"
+cat >"$WORK/pgbouncer.ini" <<INI
+[databases]
+cpdb = host=127.0.0.1 port=$PG_PORT dbname=cpdb
+pgbench = host=127.0.0.1 port=$PG_PORT dbname=pgbench
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $BOUNCER_PORT
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $WORK/userlist.txt
+pool_mode = transaction
+default_pool_size = $BOUNCER_POOL
+max_client_conn = 1000
+ignore_startup_parameters = extra_float_digits
+INI
+printf '"cpdb" "%s"\n' "$PGPASSWORD" >"$WORK/userlist.txt"
+chmod 600 "$WORK/userlist.txt"
+if [ "$(id -u)" -eq 0 ]; then
+  # PgBouncer refuses to run as root; the embedded server's user runs it.
+  chown cpdb "$WORK/userlist.txt" "$WORK/pgbouncer.ini"
+  runuser -u cpdb -- "$PGBOUNCER" "$WORK/pgbouncer.ini" >"$WORK/pgbouncer.log" 2>&1 &
+else
+  "$PGBOUNCER" "$WORK/pgbouncer.ini" >"$WORK/pgbouncer.log" 2>&1 &
+fi
+PIDS+=($!)
+sleep 1
+
+echo "== starting a second cpdb through PgBouncer, HTTP $HTTP_POOLED"
+DATABASE_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$BOUNCER_PORT/cpdb?sslmode=disable" \
+  DATABASE_MIGRATION_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$PG_PORT/cpdb?sslmode=disable" \
+  CPDB_POOLER=transaction CPDB_HOME="$WORK/home-pooled" QUARKUS_HTTP_PORT=$HTTP_POOLED CPDB_ADMIN_TOKEN=$TOKEN \
+  CPDB_SECRETS_MASTER_KEY=$MASTER_KEY java -jar "$JAR" >"$WORK/pooled.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$HTTP_POOLED" "$WORK/pooled.log"
+
+RESULTS="$WORK/results.txt"
+load() { # name port paths
+  java bench/LoadGenerator.java "http://127.0.0.1:$2" "$TOKEN" "$3" "$CONCURRENCY" "$WARMUP_SECONDS" "$MAX_REQUESTS" \
+    >/dev/null
+  local line
+  line=$(java bench/LoadGenerator.java "http://127.0.0.1:$2" "$TOKEN" "$3" "$CONCURRENCY" "$SECONDS_PER_RUN" \
+    "$MAX_REQUESTS")
+  echo "$1 $line" | tee -a "$RESULTS"
+}
+pgb() { # name port
+  local out tps latency
+  out=$(pgbench -S -n -c "$CONCURRENCY" -j 2 -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$2" -U cpdb pgbench 2>&1)
+  tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -1)
+  latency=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+  echo "$1 requests=- errors=0 rps=${tps%.*} p50_ms=- p99_ms=- avg_ms=$latency" | tee -a "$RESULTS"
+}
+
+echo "== measuring: $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up)"
+pgb pgbench-S-direct "$PG_PORT"
+pgb pgbench-S-pgbouncer "$BOUNCER_PORT"
+load http-ceiling "$HTTP_DIRECT" "$WORK/ceiling-paths.txt"
+load get-direct "$HTTP_DIRECT" "$WORK/get-paths.txt"
+load get-pgbouncer "$HTTP_POOLED" "$WORK/get-paths.txt"
+load list-direct "$HTTP_DIRECT" "$WORK/list-paths.txt"
+load list-pgbouncer "$HTTP_POOLED" "$WORK/list-paths.txt"
+
+value() { sed -n "s/^$1 .*$2=\([0-9.a-z-]*\).*/\1/p" "$RESULTS"; }
+echo
+echo "== summary"
+printf '%-22s %10s %8s %8s %8s\n' run req/s p50_ms p99_ms errors
+for run in pgbench-S-direct pgbench-S-pgbouncer http-ceiling get-direct get-pgbouncer list-direct list-pgbouncer; do
+  printf '%-22s %10s %8s %8s %8s\n' "$run" "$(value $run rps)" "$(value $run p50_ms)" "$(value $run p99_ms)" \
+    "$(value $run errors)"
+done
+ratio() { python3 -c "a, b = float('$1'), float('$2'); print(f'{a / b:.2f}' if b else 'n/a')"; }
+GET_RATIO=$(ratio "$(value get-pgbouncer rps)" "$(value pgbench-S-pgbouncer rps)")
+echo
+echo "get through PgBouncer / pgbench -S through PgBouncer = $GET_RATIO (target >= 0.35)"
+echo "get direct / pgbench -S direct                      = $(ratio "$(value get-direct rps)" "$(value pgbench-S-direct rps)")"
+echo "list through PgBouncer / pgbench -S through PgBouncer = $(ratio "$(value list-pgbouncer rps)" "$(value pgbench-S-pgbouncer rps)")"
+echo "get through PgBouncer: p99 $(value get-pgbouncer p99_ms) ms (target < 50), errors $(value get-pgbouncer errors) (target 0)"
+echo "http-ceiling is /q/health/live (no database): what HTTP and this load generator reach on this machine"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews every number)"

@@ -1,0 +1,69 @@
+package dev.cpdb.agent;
+
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import dev.cpdb.api.PatchBody;
+
+/**
+ * Body of {@code PATCH /api/agents/{id}}: fields left out stay unchanged; {@code adapterConfig} replaces the whole
+ * configuration.
+ */
+@Schema(description = "Fields to change; adapterConfig replaces the whole configuration")
+public final class AgentPatch extends PatchBody {
+
+    private String name;
+    private String role;
+    private AgentStatus status;
+    private String adapterType;
+    private Map<String, Object> adapterConfig;
+
+    @Schema(minLength = 1, maxLength = 200)
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+        mark("name");
+    }
+
+    @Schema(minLength = 1, maxLength = 100)
+    public String getRole() {
+        return role;
+    }
+
+    public void setRole(String role) {
+        this.role = role;
+        mark("role");
+    }
+
+    public AgentStatus getStatus() {
+        return status;
+    }
+
+    public void setStatus(AgentStatus status) {
+        this.status = status;
+        mark("status");
+    }
+
+    @Schema(minLength = 1, maxLength = 100)
+    public String getAdapterType() {
+        return adapterType;
+    }
+
+    public void setAdapterType(String adapterType) {
+        this.adapterType = adapterType;
+        mark("adapterType");
+    }
+
+    public Map<String, Object> getAdapterConfig() {
+        return adapterConfig;
+    }
+
+    public void setAdapterConfig(Map<String, Object> adapterConfig) {
+        this.adapterConfig = adapterConfig;
+        mark("adapterConfig");
+    }
+}

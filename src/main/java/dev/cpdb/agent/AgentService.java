@@ -1,0 +1,253 @@
+package dev.cpdb.agent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.cpdb.activity.ActivityRepository;
+import dev.cpdb.activity.Actor;
+import dev.cpdb.api.Access;
+import dev.cpdb.api.Ids;
+import dev.cpdb.api.Input;
+import dev.cpdb.api.Page;
+import dev.cpdb.api.PageRequest;
+import dev.cpdb.auth.Caller;
+import dev.cpdb.company.CompanyRepository;
+import dev.cpdb.database.Database;
+import dev.cpdb.problem.AccessDeniedException;
+import dev.cpdb.problem.EntityNotFoundException;
+import dev.cpdb.problem.UnprocessableException;
+import dev.cpdb.secret.SecretRepository;
+import dev.cpdb.secret.SecretService;
+import dev.cpdb.secret.SecretsConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Rules and transactions for agents and their API keys. Operators and agents of the company manage agents; only
+ * operators manage keys. An agent's environment may refer to company secrets, which must exist; in strict mode new
+ * inline values under sensitive-looking names are refused.
+ */
+@ApplicationScoped
+public class AgentService {
+
+    private final Database database;
+    private final AgentRepository agents;
+    private final AgentKeyRepository keys;
+    private final CompanyRepository companies;
+    private final SecretService secrets;
+    private final ActivityRepository activity;
+    private final SecretsConfig secretsConfig;
+
+    public AgentService(Database database, AgentRepository agents, AgentKeyRepository keys,
+            CompanyRepository companies, SecretService secrets, ActivityRepository activity,
+            SecretsConfig secretsConfig) {
+        this.database = database;
+        this.agents = agents;
+        this.keys = keys;
+        this.companies = companies;
+        this.secrets = secrets;
+        this.activity = activity;
+        this.secretsConfig = secretsConfig;
+    }
+
+    public Uni<Agent> create(Caller caller, UUID companyId, AgentCreate body) {
+        Access.requireCompany(caller, companyId);
+        Input.body(body);
+        AgentEnv env = AgentEnv.of(body.adapterConfig());
+        AgentRepository.Values values = new AgentRepository.Values(
+                Input.text("name", body.name(), 1, 200),
+                Input.text("role", body.role(), 1, 100),
+                body.status() == null ? AgentStatus.ACTIVE : body.status(),
+                Input.text("adapterType", body.adapterType(), 1, 100),
+                env.into(body.adapterConfig()));
+        refuseSensitiveInline(env, AgentEnv.empty());
+        UUID id = Ids.next();
+        return database.pool().withTransaction(tx -> companies.requireExists(tx, companyId)
+                .call(ignored -> secrets.checkRefs(tx, companyId, refs(env)))
+                .chain(ignored -> agents.insert(tx, id, companyId, values))
+                .call(agent -> agents.replaceSecretRefs(tx, companyId, id, env.secretIds()))
+                .call(agent -> activity.append(tx, Actor.of(caller), companyId, "agent.created", id,
+                        JsonObject.of("name", agent.name(), "role", agent.role(), "envVariables",
+                                List.copyOf(env.entries().keySet())))));
+    }
+
+    public Uni<Agent> get(Caller caller, UUID id) {
+        return agents.find(database.pool(), id, Access.scope(caller))
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)));
+    }
+
+    public Uni<Page<Agent>> list(Caller caller, UUID companyId, AgentStatus status, PageRequest page) {
+        Access.requireCompany(caller, companyId);
+        return companies.requireExists(database.pool(), companyId)
+                .chain(ignored -> agents.list(database.pool(), companyId, status, page))
+                .onItem().transform(rows -> Page.of(rows, page, Agent::id));
+    }
+
+    public Uni<Agent> update(Caller caller, UUID id, AgentPatch patch) {
+        Input.body(patch);
+        return database.pool().withTransaction(tx -> agents.lock(tx, id, Access.scope(caller))
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)))
+                .chain(current -> applyPatch(tx, caller, current, patch)));
+    }
+
+    private Uni<Agent> applyPatch(SqlClient tx, Caller caller, Agent current, AgentPatch patch) {
+        AgentEnv previousEnv = AgentEnv.of(current.adapterConfig());
+        Map<String, Object> config = patch.contains("adapterConfig")
+                ? Input.required("adapterConfig", patch.getAdapterConfig())
+                : current.adapterConfig();
+        AgentEnv env = patch.contains("adapterConfig") ? AgentEnv.of(config) : previousEnv;
+        AgentRepository.Values values = new AgentRepository.Values(
+                patch.contains("name") ? Input.text("name", patch.getName(), 1, 200) : current.name(),
+                patch.contains("role") ? Input.text("role", patch.getRole(), 1, 100) : current.role(),
+                patch.contains("status") ? Input.required("status", patch.getStatus()) : current.status(),
+                patch.contains("adapterType") ? Input.text("adapterType", patch.getAdapterType(), 1, 100)
+                        : current.adapterType(),
+                env.into(config));
+        refuseSensitiveInline(env, previousEnv);
+        List<String> changed = changedFields(current, values);
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(current);
+        }
+        return secrets.checkRefs(tx, current.companyId(), refs(env))
+                .chain(() -> agents.update(tx, current.id(), values))
+                .call(agent -> agents.replaceSecretRefs(tx, current.companyId(), current.id(), env.secretIds()))
+                .call(agent -> activity.append(tx, Actor.of(caller), current.companyId(), "agent.updated",
+                        current.id(), JsonObject.of("changed", changed, "status", agent.status().wire())));
+    }
+
+    public Uni<Void> delete(Caller caller, UUID id) {
+        return database.pool().withTransaction(tx -> agents.lock(tx, id, Access.scope(caller))
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)))
+                .call(agent -> agents.delete(tx, id))
+                .call(agent -> activity.append(tx, Actor.of(caller), agent.companyId(), "agent.deleted", id,
+                        JsonObject.of("name", agent.name())))
+                .replaceWithVoid());
+    }
+
+    /**
+     * The agent's environment with secret references replaced by their values: for operators, and for the agent
+     * itself; other agents of the company are refused.
+     */
+    public Uni<Map<String, String>> resolvedEnv(Caller caller, UUID id) {
+        return agents.find(database.pool(), id, Access.scope(caller))
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)))
+                .invoke(agent -> requireSelfOrOperator(caller, agent))
+                .chain(agent -> resolve(agent));
+    }
+
+    private Uni<Map<String, String>> resolve(Agent agent) {
+        AgentEnv env = AgentEnv.of(agent.adapterConfig());
+        return secrets.resolve(database.pool(), agent.companyId(), refs(env))
+                .onItem().transform(values -> merge(env, values));
+    }
+
+    private static Map<String, String> merge(AgentEnv env, Map<String, String> secretValues) {
+        Map<String, String> resolved = new TreeMap<>();
+        env.entries().forEach((name, entry) -> {
+            String value = entry.inline() ? entry.value() : secretValues.get(name);
+            if (value != null) {
+                resolved.put(name, value);
+            }
+        });
+        return resolved;
+    }
+
+    // --- API keys ---------------------------------------------------------------------------------------------
+
+    public Uni<AgentKeyCreated> createKey(Caller caller, UUID agentId, AgentKeyCreate body) {
+        Input.body(body);
+        String name = Input.text("name", body.name(), 1, 100);
+        String key = ApiKeys.generate();
+        UUID id = Ids.next();
+        return database.pool().withTransaction(tx -> agents.lock(tx, agentId, Access.scope(caller))
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", agentId)))
+                .chain(agent -> keys.insert(tx, id, agent.companyId(), agentId, name, ApiKeys.hash(key),
+                        key.substring(0, ApiKeys.VISIBLE))
+                        .call(created -> activity.append(tx, Actor.of(caller), agent.companyId(),
+                                "agent_api_key.created", id, JsonObject.of("agentId", agentId.toString(), "name",
+                                        name, "keyPrefix", created.keyPrefix()))))
+                .onItem().transform(created -> new AgentKeyCreated(created, key)));
+    }
+
+    public Uni<List<AgentKey>> listKeys(Caller caller, UUID agentId) {
+        return get(caller, agentId)
+                .chain(agent -> keys.list(database.pool(), agentId));
+    }
+
+    public Uni<Void> revokeKey(Caller caller, UUID agentId, UUID keyId) {
+        return database.pool().withTransaction(tx -> agents.find(tx, agentId, Access.scope(caller))
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", agentId)))
+                .chain(agent -> keys.find(tx, agentId, keyId)
+                        .onItem().transform(found -> found.orElseThrow(
+                                () -> new EntityNotFoundException("API key", keyId)))
+                        .chain(key -> key.revokedAt() != null ? Uni.createFrom().voidItem()
+                                : revoke(tx, caller, agent, key))));
+    }
+
+    private Uni<Void> revoke(SqlClient tx, Caller caller, Agent agent, AgentKey key) {
+        return keys.revoke(tx, key.id())
+                .call(revoked -> activity.append(tx, Actor.of(caller), agent.companyId(), "agent_api_key.revoked",
+                        key.id(), JsonObject.of("agentId", agent.id().toString(), "keyPrefix", key.keyPrefix())))
+                .replaceWithVoid();
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------------------
+
+    private void refuseSensitiveInline(AgentEnv env, AgentEnv previous) {
+        if (!secretsConfig.strictMode()) {
+            return;
+        }
+        List<String> refused = env.newSensitiveInlineValues(previous);
+        if (!refused.isEmpty()) {
+            throw new UnprocessableException("Environment variable '" + refused.get(0) + "' looks sensitive and "
+                    + "secrets strict mode is on (CPDB_SECRETS_STRICT_MODE): store the value as a company secret and "
+                    + "refer to it as {\"secretId\": \"...\"} instead of an inline value");
+        }
+    }
+
+    private static void requireSelfOrOperator(Caller caller, Agent agent) {
+        if (!caller.isAdmin() && !caller.agentId().orElseThrow().equals(agent.id())) {
+            throw new AccessDeniedException("Only the agent itself or an operator may read an agent's resolved "
+                    + "environment");
+        }
+    }
+
+    private static Map<String, SecretRepository.SecretRef> refs(AgentEnv env) {
+        Map<String, SecretRepository.SecretRef> refs = new LinkedHashMap<>();
+        env.entries().forEach((name, entry) -> {
+            if (!entry.inline()) {
+                refs.put(name, new SecretRepository.SecretRef(entry.secretId(), entry.version()));
+            }
+        });
+        return refs;
+    }
+
+    private static List<String> changedFields(Agent current, AgentRepository.Values values) {
+        List<String> changed = new ArrayList<>();
+        if (!current.name().equals(values.name())) {
+            changed.add("name");
+        }
+        if (!current.role().equals(values.role())) {
+            changed.add("role");
+        }
+        if (current.status() != values.status()) {
+            changed.add("status");
+        }
+        if (!current.adapterType().equals(values.adapterType())) {
+            changed.add("adapterType");
+        }
+        if (!Objects.equals(new JsonObject(current.adapterConfig()), new JsonObject(values.adapterConfig()))) {
+            changed.add("adapterConfig");
+        }
+        return changed;
+    }
+
+}

@@ -1,0 +1,16 @@
+package dev.cpdb.goal;
+
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * Body of {@code POST /api/companies/{companyId}/goals}.
+ */
+public record GoalCreate(
+        @Schema(required = true, minLength = 1, maxLength = 500) String title,
+        @Schema(maxLength = 10000) String description,
+        @Schema(description = "Default active") GoalStatus status,
+        @Schema(description = "A goal of the same company this one contributes to") UUID parentId,
+        @Schema(description = "A project of the same company") UUID projectId) {
+}

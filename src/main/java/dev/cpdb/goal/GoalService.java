@@ -1,0 +1,167 @@
+package dev.cpdb.goal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.cpdb.activity.ActivityRepository;
+import dev.cpdb.activity.Actor;
+import dev.cpdb.api.Access;
+import dev.cpdb.api.Ids;
+import dev.cpdb.api.Input;
+import dev.cpdb.api.Page;
+import dev.cpdb.api.PageRequest;
+import dev.cpdb.auth.Caller;
+import dev.cpdb.company.CompanyRepository;
+import dev.cpdb.database.Database;
+import dev.cpdb.problem.EntityNotFoundException;
+import dev.cpdb.problem.UnprocessableException;
+import dev.cpdb.project.ProjectRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Rules and transactions for goals: parent and project must belong to the goal's company, and a goal can never
+ * become its own ancestor.
+ */
+@ApplicationScoped
+public class GoalService {
+
+    private final Database database;
+    private final GoalRepository goals;
+    private final ProjectRepository projects;
+    private final CompanyRepository companies;
+    private final ActivityRepository activity;
+
+    public GoalService(Database database, GoalRepository goals, ProjectRepository projects,
+            CompanyRepository companies, ActivityRepository activity) {
+        this.database = database;
+        this.goals = goals;
+        this.projects = projects;
+        this.companies = companies;
+        this.activity = activity;
+    }
+
+    public Uni<Goal> create(Caller caller, UUID companyId, GoalCreate body) {
+        Access.requireCompany(caller, companyId);
+        Input.body(body);
+        GoalRepository.Values values = new GoalRepository.Values(
+                Input.text("title", body.title(), 1, 500),
+                body.description() == null ? "" : Input.verbatim("description", body.description(), 0, 10000),
+                body.status() == null ? GoalStatus.ACTIVE : body.status(),
+                body.parentId(),
+                body.projectId());
+        UUID id = Ids.next();
+        return database.pool().withTransaction(tx -> companies.requireExists(tx, companyId)
+                .call(ignored -> checkLinks(tx, companyId, values))
+                .chain(ignored -> goals.insert(tx, id, companyId, values))
+                .call(goal -> activity.append(tx, Actor.of(caller), companyId, "goal.created", id,
+                        JsonObject.of("title", goal.title(), "status", goal.status().wire()))));
+    }
+
+    public Uni<Goal> get(Caller caller, UUID id) {
+        return goals.find(database.pool(), id, Access.scope(caller), false)
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("goal", id)));
+    }
+
+    public Uni<Page<Goal>> list(Caller caller, UUID companyId, GoalFilter filter, PageRequest page) {
+        Access.requireCompany(caller, companyId);
+        return companies.requireExists(database.pool(), companyId)
+                .chain(ignored -> goals.list(database.pool(), companyId, filter, page))
+                .onItem().transform(rows -> Page.of(rows, page, Goal::id));
+    }
+
+    public Uni<Goal> update(Caller caller, UUID id, GoalPatch patch) {
+        Input.body(patch);
+        return database.pool().withTransaction(tx -> goals.find(tx, id, Access.scope(caller), true)
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("goal", id)))
+                .chain(current -> applyPatch(tx, caller, current, patch)));
+    }
+
+    private Uni<Goal> applyPatch(SqlClient tx, Caller caller, Goal current, GoalPatch patch) {
+        GoalRepository.Values values = new GoalRepository.Values(
+                patch.contains("title") ? Input.text("title", patch.getTitle(), 1, 500) : current.title(),
+                patch.contains("description") ? Input.verbatim("description", patch.getDescription(), 0, 10000)
+                        : current.description(),
+                patch.contains("status") ? Input.required("status", patch.getStatus()) : current.status(),
+                patch.contains("parentId") ? patch.getParentId() : current.parentId(),
+                patch.contains("projectId") ? patch.getProjectId() : current.projectId());
+        List<String> changed = changedFields(current, values);
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(current);
+        }
+        boolean reparent = changed.contains("parentId") && values.parentId() != null;
+        return checkLinks(tx, current.companyId(), values)
+                .call(() -> reparent ? refuseCycle(tx, current, values.parentId()) : Uni.createFrom().voidItem())
+                .chain(() -> goals.update(tx, current.id(), values))
+                .call(goal -> activity.append(tx, Actor.of(caller), current.companyId(), "goal.updated",
+                        current.id(), JsonObject.of("changed", changed, "status", goal.status().wire())));
+    }
+
+    public Uni<Void> delete(Caller caller, UUID id) {
+        return database.pool().withTransaction(tx -> goals.find(tx, id, Access.scope(caller), true)
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("goal", id)))
+                .call(goal -> goals.delete(tx, id))
+                .call(goal -> activity.append(tx, Actor.of(caller), goal.companyId(), "goal.deleted", id,
+                        JsonObject.of("title", goal.title())))
+                .replaceWithVoid());
+    }
+
+    /** Parent and project, when set, must be records of the same company. */
+    private Uni<Void> checkLinks(SqlClient tx, UUID companyId, GoalRepository.Values values) {
+        Uni<Void> parent = values.parentId() == null ? Uni.createFrom().voidItem()
+                : goals.existsInCompany(tx, companyId, values.parentId())
+                        .invoke(exists -> require(exists, "parentId", "goal", values.parentId()))
+                        .replaceWithVoid();
+        return parent
+                .chain(() -> values.projectId() == null ? Uni.createFrom().voidItem()
+                        : projects.existsInCompany(tx, companyId, values.projectId())
+                                .invoke(exists -> require(exists, "projectId", "project", values.projectId()))
+                                .replaceWithVoid());
+    }
+
+    private Uni<Void> refuseCycle(SqlClient tx, Goal goal, UUID newParent) {
+        return goals.lockTree(tx, goal.companyId())
+                .chain(() -> goals.isSelfOrAncestor(tx, goal.id(), newParent))
+                .invoke(cycle -> refuseIf(cycle, goal, newParent))
+                .replaceWithVoid();
+    }
+
+    private static void refuseIf(boolean cycle, Goal goal, UUID newParent) {
+        if (cycle) {
+            throw new UnprocessableException("Goal " + newParent + " cannot be the parent of goal " + goal.id()
+                    + ": it is the goal itself or one of its sub-goals");
+        }
+    }
+
+    private static void require(boolean exists, String field, String entity, UUID id) {
+        if (!exists) {
+            throw new UnprocessableException("Field '" + field + "' names " + entity + " " + id
+                    + ", which does not exist in this company");
+        }
+    }
+
+    private static List<String> changedFields(Goal current, GoalRepository.Values values) {
+        List<String> changed = new ArrayList<>();
+        if (!current.title().equals(values.title())) {
+            changed.add("title");
+        }
+        if (!current.description().equals(values.description())) {
+            changed.add("description");
+        }
+        if (current.status() != values.status()) {
+            changed.add("status");
+        }
+        if (!Objects.equals(current.parentId(), values.parentId())) {
+            changed.add("parentId");
+        }
+        if (!Objects.equals(current.projectId(), values.projectId())) {
+            changed.add("projectId");
+        }
+        return changed;
+    }
+}

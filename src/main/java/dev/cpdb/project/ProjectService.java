@@ -1,0 +1,108 @@
+package dev.cpdb.project;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.cpdb.activity.ActivityRepository;
+import dev.cpdb.activity.Actor;
+import dev.cpdb.api.Access;
+import dev.cpdb.api.Ids;
+import dev.cpdb.api.Input;
+import dev.cpdb.api.Page;
+import dev.cpdb.api.PageRequest;
+import dev.cpdb.auth.Caller;
+import dev.cpdb.company.CompanyRepository;
+import dev.cpdb.database.Database;
+import dev.cpdb.problem.EntityNotFoundException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Rules and transactions for projects; operators and the company's agents manage them.
+ */
+@ApplicationScoped
+public class ProjectService {
+
+    private final Database database;
+    private final ProjectRepository projects;
+    private final CompanyRepository companies;
+    private final ActivityRepository activity;
+
+    public ProjectService(Database database, ProjectRepository projects, CompanyRepository companies,
+            ActivityRepository activity) {
+        this.database = database;
+        this.projects = projects;
+        this.companies = companies;
+        this.activity = activity;
+    }
+
+    public Uni<Project> create(Caller caller, UUID companyId, ProjectCreate body) {
+        Access.requireCompany(caller, companyId);
+        Input.body(body);
+        ProjectRepository.Values values = new ProjectRepository.Values(
+                Input.text("name", body.name(), 1, 200),
+                body.description() == null ? "" : Input.verbatim("description", body.description(), 0, 10000),
+                body.status() == null ? ProjectStatus.ACTIVE : body.status());
+        UUID id = Ids.next();
+        return database.pool().withTransaction(tx -> companies.requireExists(tx, companyId)
+                .chain(ignored -> projects.insert(tx, id, companyId, values))
+                .call(project -> activity.append(tx, Actor.of(caller), companyId, "project.created", id,
+                        JsonObject.of("name", project.name(), "status", project.status().wire()))));
+    }
+
+    public Uni<Project> get(Caller caller, UUID id) {
+        return projects.find(database.pool(), id, Access.scope(caller), false)
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("project", id)));
+    }
+
+    public Uni<Page<Project>> list(Caller caller, UUID companyId, ProjectStatus status, PageRequest page) {
+        Access.requireCompany(caller, companyId);
+        return companies.requireExists(database.pool(), companyId)
+                .chain(ignored -> projects.list(database.pool(), companyId, status, page))
+                .onItem().transform(rows -> Page.of(rows, page, Project::id));
+    }
+
+    public Uni<Project> update(Caller caller, UUID id, ProjectPatch patch) {
+        Input.body(patch);
+        return database.pool().withTransaction(tx -> projects.find(tx, id, Access.scope(caller), true)
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("project", id)))
+                .chain(current -> applyPatch(tx, caller, current, patch)));
+    }
+
+    private Uni<Project> applyPatch(SqlClient tx, Caller caller, Project current, ProjectPatch patch) {
+        ProjectRepository.Values values = new ProjectRepository.Values(
+                patch.contains("name") ? Input.text("name", patch.getName(), 1, 200) : current.name(),
+                patch.contains("description") ? Input.verbatim("description", patch.getDescription(), 0, 10000)
+                        : current.description(),
+                patch.contains("status") ? Input.required("status", patch.getStatus()) : current.status());
+        List<String> changed = new ArrayList<>();
+        if (!values.name().equals(current.name())) {
+            changed.add("name");
+        }
+        if (!values.description().equals(current.description())) {
+            changed.add("description");
+        }
+        if (values.status() != current.status()) {
+            changed.add("status");
+        }
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(current);
+        }
+        return projects.update(tx, current.id(), values)
+                .call(project -> activity.append(tx, Actor.of(caller), current.companyId(), "project.updated",
+                        current.id(), JsonObject.of("changed", changed, "status", project.status().wire())));
+    }
+
+    public Uni<Void> delete(Caller caller, UUID id) {
+        return database.pool().withTransaction(tx -> projects.find(tx, id, Access.scope(caller), true)
+                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("project", id)))
+                .call(project -> projects.delete(tx, id))
+                .call(project -> activity.append(tx, Actor.of(caller), project.companyId(), "project.deleted", id,
+                        JsonObject.of("name", project.name())))
+                .replaceWithVoid());
+    }
+}

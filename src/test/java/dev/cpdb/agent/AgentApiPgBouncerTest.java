@@ -1,0 +1,13 @@
+package dev.cpdb.agent;
+
+import dev.cpdb.testing.ApiTestProfiles;
+import dev.cpdb.testing.RequiresPgBouncer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link AgentApiTest} through PgBouncer in transaction mode. */
+@QuarkusTest
+@TestProfile(ApiTestProfiles.ThroughPgBouncer.class)
+@RequiresPgBouncer
+class AgentApiPgBouncerTest extends AgentApiTest {
+}
