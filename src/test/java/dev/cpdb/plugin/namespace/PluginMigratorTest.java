@@ -362,9 +362,9 @@ class PluginMigratorTest {
 
     @Test
     void readingACoreTableThatDoesNotExistFailsThePluginWithTheName() {
-        PluginFixtures.writePlugin(plugins, "reader", PluginFixtures.manifest("reader", "agents"));
+        PluginFixtures.writePlugin(plugins, "reader", PluginFixtures.manifest("reader", "no_such_table"));
 
-        assertFailedWith(migrate("reader"), "readCoreTables names core tables that do not exist: agents");
+        assertFailedWith(migrate("reader"), "readCoreTables names core tables that do not exist: no_such_table");
     }
 
     /**
