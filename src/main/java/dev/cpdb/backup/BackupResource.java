@@ -186,8 +186,9 @@ public class BackupResource {
         if (backups.manifest(store, id).isEmpty()) {
             return notFound(id);
         }
-        BackupJobs.Start start = jobs.startVerify(backups.locate(store, id), "api", null);
-        String runId = ((BackupJobs.Started) start).runId();
+        // Without a slot the only outcome is a start: drill ids are fresh and nothing else can claim them.
+        BackupJobs.Started start = (BackupJobs.Started) jobs.startVerify(backups.locate(store, id), "api", null);
+        String runId = start.runId();
         String url = "/api/db/backups/" + id;
         return Response.accepted(Map.of("verifyRunId", runId, "backupId", id, "statusUrl", url))
                 .location(URI.create(url)).build();

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.cpdb.InvalidConfigurationException;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 
@@ -38,8 +39,17 @@ public class BackupScheduler {
         this.scheduler = scheduler;
     }
 
-    /** Checks the schedule settings; called at start-up so a bad value stops the service with a clear message. */
+    /** Checks the backup settings; called at start-up so a bad value stops the service with a clear message. */
     public void validate() {
+        // Target and compression are used by every scheduled and HTTP backup: a bad value stops start-up instead
+        // of failing each run later.
+        try {
+            backups.defaultStore();
+            backups.defaultCompression();
+        } catch (BackupFailedException e) {
+            throw new InvalidConfigurationException("CPDB_BACKUP_TARGET / CPDB_BACKUP_COMPRESSION: " + e.getMessage(),
+                    e);
+        }
         backupSchedule = BackupSchedule.parse("CPDB_BACKUP_SCHEDULE (cpdb.backup.schedule)", config.schedule());
         verifySchedule = BackupSchedule.parse("CPDB_BACKUP_VERIFY_SCHEDULE (cpdb.backup.verify-schedule)",
                 config.verifySchedule());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,7 +41,10 @@ public class VerifyService {
 
     /** Runs the drill; failures of the drill itself are part of the result, not exceptions. */
     public VerifyResult verify(BackupService.Located backup) {
-        String scratch = ("cpdb_verify_" + backup.id()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        // A random suffix keeps drills of the same backup (from several replicas) out of each other's way: each
+        // one creates, and so may drop, only its own scratch database.
+        String scratch = ("cpdb_verify_" + backup.id() + "_" + UUID.randomUUID().toString().substring(0, 8))
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         try {
             execute("CREATE DATABASE \"" + scratch + "\"");
         } catch (SQLException e) {

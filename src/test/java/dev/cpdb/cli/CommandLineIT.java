@@ -39,6 +39,18 @@ class CommandLineIT {
     }
 
     @Test
+    void aBadBackupTargetStopsStartUpInsteadOfFailingEveryBackup() {
+        DatabaseUrl database = TestPostgres.createDatabase("cli_bad_target");
+        CpdbProcess cpdb = CpdbProcess.run(Map.of("DATABASE_URL", TestPostgres.libpq(database),
+                "CPDB_BACKUP_TARGET", "ftp://backups.example/cpdb", "QUARKUS_HTTP_PORT",
+                Integer.toString(FreePorts.next())));
+
+        assertNotEquals(0, cpdb.exitCode());
+        assertTrue(cpdb.stderr().contains("CPDB_BACKUP_TARGET"), cpdb.stderr());
+        assertTrue(cpdb.stderr().contains("ftp://backups.example/cpdb"), cpdb.stderr());
+    }
+
+    @Test
     void anUnknownCommandPrintsUsageAndExitsWithTwo() {
         CpdbProcess cpdb = CpdbProcess.run(Map.of(), "frobnicate");
 
