@@ -7,7 +7,9 @@
 # Usage (from the project root, after ./mvnw -B package -DskipTests):
 #   bench/runtime-api.sh
 # Knobs (environment): CONCURRENCY (64), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), MAX_REQUESTS (2000000),
-#   COMPANIES (50), ISSUES_PER_COMPANY (2000), BOUNCER_POOL (8 server connections), PGBENCH_SCALE (10).
+#   COMPANIES (50), ISSUES_PER_COMPANY (2000), BOUNCER_POOL (8 server connections), PGBENCH_SCALE (10),
+#   RUNS (which runs, by name; default all of them), POOLED_ENV (extra settings for the cpdb behind PgBouncer,
+#   e.g. "DATABASE_STATEMENT_PROTOCOL=extended").
 # Needs: java 17, psql, pgbench and pgbouncer (Debian: postgresql-client, pgbouncer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ COMPANIES=${COMPANIES:-50}
 ISSUES_PER_COMPANY=${ISSUES_PER_COMPANY:-2000}
 BOUNCER_POOL=${BOUNCER_POOL:-8}
 PGBENCH_SCALE=${PGBENCH_SCALE:-10}
+RUNS=${RUNS:-pgbench-S-direct pgbench-S-pgbouncer http-ceiling get-direct get-pgbouncer list-direct list-pgbouncer}
 JAR=target/quarkus-app/quarkus-run.jar
 
 [ -f "$JAR" ] || { echo "no $JAR: run ./mvnw -B package -DskipTests first" >&2; exit 2; }
@@ -119,12 +122,13 @@ echo "== starting a second cpdb through PgBouncer, HTTP $HTTP_POOLED"
 DATABASE_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$BOUNCER_PORT/cpdb?sslmode=disable" \
   DATABASE_MIGRATION_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$PG_PORT/cpdb?sslmode=disable" \
   CPDB_POOLER=transaction CPDB_HOME="$WORK/home-pooled" QUARKUS_HTTP_PORT=$HTTP_POOLED CPDB_ADMIN_TOKEN=$TOKEN \
-  CPDB_SECRETS_MASTER_KEY=$MASTER_KEY java -jar "$JAR" >"$WORK/pooled.log" 2>&1 &
+  CPDB_SECRETS_MASTER_KEY=$MASTER_KEY env ${POOLED_ENV:-} java -jar "$JAR" >"$WORK/pooled.log" 2>&1 &
 PIDS+=($!)
 wait_ready "$HTTP_POOLED" "$WORK/pooled.log"
 
 RESULTS="$WORK/results.txt"
 load() { # name port paths
+  wanted "$1" || return 0
   java bench/LoadGenerator.java "http://127.0.0.1:$2" "$TOKEN" "$3" "$CONCURRENCY" "$WARMUP_SECONDS" "$MAX_REQUESTS" \
     >/dev/null
   local line
@@ -132,7 +136,9 @@ load() { # name port paths
     "$MAX_REQUESTS")
   echo "$1 $line" | tee -a "$RESULTS"
 }
+wanted() { [[ " $RUNS " == *" $1 "* ]]; }
 pgb() { # name port
+  wanted "$1" || return 0
   local out tps latency
   out=$(pgbench -S -n -c "$CONCURRENCY" -j 2 -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$2" -U cpdb pgbench 2>&1)
   tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -1)
@@ -153,7 +159,7 @@ value() { sed -n "s/^$1 .*$2=\([0-9.a-z-]*\).*/\1/p" "$RESULTS"; }
 echo
 echo "== summary"
 printf '%-22s %10s %8s %8s %8s\n' run req/s p50_ms p99_ms errors
-for run in pgbench-S-direct pgbench-S-pgbouncer http-ceiling get-direct get-pgbouncer list-direct list-pgbouncer; do
+for run in $RUNS; do
   printf '%-22s %10s %8s %8s %8s\n' "$run" "$(value $run rps)" "$(value $run p50_ms)" "$(value $run p99_ms)" \
     "$(value $run errors)"
 done

@@ -94,8 +94,16 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
                     + "other clients' server connections. Remove the setting or set it to false");
         }
         boolean cache = cacheSetting.orElse(!transactionPooler);
+        boolean simpleProtocol = switch (config.statementProtocol().strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> transactionPooler;
+            case "simple" -> true;
+            case "extended" -> false;
+            default ->
+                throw new InvalidConfigurationException("DATABASE_STATEMENT_PROTOCOL (database.statement-protocol) "
+                        + "is '" + config.statementProtocol() + "'; use auto, simple or extended");
+        };
         return new RuntimePoolSettings(max, config.pool().idleTimeout(), config.pool().acquireTimeout(),
-                config.connectTimeout(), applicationName, cache, transactionPooler);
+                config.connectTimeout(), applicationName, cache, transactionPooler, simpleProtocol);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -72,9 +72,11 @@ public class Database {
                 resolved.pool().connectTimeout());
         pool = Pool.newInstance(RuntimePools.create(vertx, resolved.runtime(), resolved.pool()));
         plan = resolved;
-        LOG.infof("database mode %s; runtime path %s (pooler %s, prepared-statement cache %s); direct path %s",
+        LOG.infof("database mode %s; runtime path %s (pooler %s, %s); direct path %s",
                 resolved.mode().settingValue(), resolved.runtime().redacted(), resolved.pooler().settingValue(),
-                resolved.pool().cachePreparedStatements() ? "on" : "off", resolved.direct().redacted());
+                resolved.pool().simpleProtocol() ? "simple statement protocol"
+                        : "prepared-statement cache " + (resolved.pool().cachePreparedStatements() ? "on" : "off"),
+                resolved.direct().redacted());
     }
 
     private DatabaseUrl placeholderUrl() {

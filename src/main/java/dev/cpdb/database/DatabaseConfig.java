@@ -41,6 +41,15 @@ public interface DatabaseConfig {
     @WithName("cache-prepared-statements")
     Optional<Boolean> cachePreparedStatements();
 
+    /**
+     * How the runtime pool sends parameterized statements: {@code simple} writes the values as literals into one
+     * simple-protocol message (one round trip), {@code extended} binds them with parse/bind/execute, {@code auto}
+     * picks simple behind a transaction pooler and extended otherwise.
+     */
+    @WithName("statement-protocol")
+    @WithDefault("auto")
+    String statementProtocol();
+
     /** Runtime pool sizing. */
     interface Pool {
 

@@ -9,7 +9,9 @@ import java.time.Duration;
  *        transaction pooler because the next transaction may run on another server connection
  * @param layer7Proxy send every statement as an unnamed parse/bind/execute in one round trip set, which a
  *        transaction pooler can route; required behind one (see the deployment notes)
+ * @param simpleProtocol send parameterized statements in the simple query protocol with their values written as
+ *        literals: one message and one round trip per statement, nothing prepared on the server
  */
 public record RuntimePoolSettings(int maxSize, Duration idleTimeout, Duration acquireTimeout, Duration connectTimeout,
-        String applicationName, boolean cachePreparedStatements, boolean layer7Proxy) {
+        String applicationName, boolean cachePreparedStatements, boolean layer7Proxy, boolean simpleProtocol) {
 }

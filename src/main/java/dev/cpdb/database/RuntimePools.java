@@ -3,6 +3,7 @@ package dev.cpdb.database;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.cpdb.database.simple.SimpleProtocolPool;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
@@ -30,6 +31,8 @@ public final class RuntimePools {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("application_name", url.option("application_name").orElse(settings.applicationName()));
         properties.put("DateStyle", DATE_STYLE);
+        // Timestamps come back as text in the simple protocol; UTC keeps them the same as binary results.
+        properties.put("TimeZone", "UTC");
         PgConnectOptions options = new PgConnectOptions()
                 .setHost(url.host())
                 .setPort(url.port())
@@ -57,11 +60,12 @@ public final class RuntimePools {
                 .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
                 .setConnectionTimeout((int) settings.acquireTimeout().toMillis())
                 .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
-        return PgBuilder.pool()
+        Pool pool = PgBuilder.pool()
                 .with(poolOptions)
                 .connectingTo(connectOptions(url, settings))
                 .using(vertx)
                 .build();
+        return settings.simpleProtocol() ? SimpleProtocolPool.wrap(pool) : pool;
     }
 
     /** Maps libpq's sslmode onto the reactive client, keeping libpq's meaning of each mode. */

@@ -175,13 +175,14 @@ class ConnectionPlanTest {
 
     private static TestDatabaseConfig config(String url, String migrationUrl) {
         return new TestDatabaseConfig(Optional.ofNullable(url), Optional.ofNullable(migrationUrl), 10,
-                Duration.ofMinutes(5), Duration.ofSeconds(10), "cpdb", Duration.ofSeconds(10), Optional.empty());
+                Duration.ofMinutes(5), Duration.ofSeconds(10), "cpdb", Duration.ofSeconds(10), Optional.empty(),
+                "auto");
     }
 
     /** A plain implementation of the configuration interface, so the rules can be tested without a container. */
     record TestDatabaseConfig(Optional<String> url, Optional<String> migrationUrl, int poolMax,
             Duration poolIdleTimeout, Duration poolAcquireTimeout, String applicationName, Duration connectTimeout,
-            Optional<Boolean> cachePreparedStatements) implements DatabaseConfig {
+            Optional<Boolean> cachePreparedStatements, String statementProtocol) implements DatabaseConfig {
 
         @Override
         public Pool pool() {
@@ -205,27 +206,32 @@ class ConnectionPlanTest {
 
         TestDatabaseConfig withPoolMax(int value) {
             return new TestDatabaseConfig(url, migrationUrl, value, poolIdleTimeout, poolAcquireTimeout,
-                    applicationName, connectTimeout, cachePreparedStatements);
+                    applicationName, connectTimeout, cachePreparedStatements, statementProtocol);
         }
 
         TestDatabaseConfig withIdleTimeout(Duration value) {
             return new TestDatabaseConfig(url, migrationUrl, poolMax, value, poolAcquireTimeout, applicationName,
-                    connectTimeout, cachePreparedStatements);
+                    connectTimeout, cachePreparedStatements, statementProtocol);
         }
 
         TestDatabaseConfig withConnectTimeout(Duration value) {
             return new TestDatabaseConfig(url, migrationUrl, poolMax, poolIdleTimeout, poolAcquireTimeout,
-                    applicationName, value, cachePreparedStatements);
+                    applicationName, value, cachePreparedStatements, statementProtocol);
         }
 
         TestDatabaseConfig withApplicationName(String value) {
             return new TestDatabaseConfig(url, migrationUrl, poolMax, poolIdleTimeout, poolAcquireTimeout, value,
-                    connectTimeout, cachePreparedStatements);
+                    connectTimeout, cachePreparedStatements, statementProtocol);
         }
 
         TestDatabaseConfig withCachePreparedStatements(boolean value) {
             return new TestDatabaseConfig(url, migrationUrl, poolMax, poolIdleTimeout, poolAcquireTimeout,
-                    applicationName, connectTimeout, Optional.of(value));
+                    applicationName, connectTimeout, Optional.of(value), statementProtocol);
+        }
+
+        TestDatabaseConfig withStatementProtocol(String value) {
+            return new TestDatabaseConfig(url, migrationUrl, poolMax, poolIdleTimeout, poolAcquireTimeout,
+                    applicationName, connectTimeout, cachePreparedStatements, value);
         }
     }
 }
