@@ -9,7 +9,7 @@
 # Knobs (environment): CONCURRENCY (64), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), MAX_REQUESTS (2000000),
 #   COMPANIES (50), ISSUES_PER_COMPANY (2000), BOUNCER_POOL (8 server connections), PGBENCH_SCALE (10),
 #   RUNS (which runs, by name; default all of them), POOLED_ENV (extra settings for the cpdb behind PgBouncer,
-#   e.g. "DATABASE_STATEMENT_PROTOCOL=extended").
+#   e.g. "DATABASE_STATEMENT_PROTOCOL=extended"), LOADGEN (wrk when installed, else java).
 # Needs: java 17, psql, pgbench and pgbouncer (Debian: postgresql-client, pgbouncer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -127,13 +127,20 @@ PIDS+=($!)
 wait_ready "$HTTP_POOLED" "$WORK/pooled.log"
 
 RESULTS="$WORK/results.txt"
+LOADGEN=${LOADGEN:-$(command -v wrk >/dev/null && echo wrk || echo java)}
+generate() { # port paths seconds
+  if [ "$LOADGEN" = wrk ]; then
+    # one wrk thread: it keeps up with this concurrency and leaves the other core to the service
+    wrk -t1 -c "$CONCURRENCY" -d "${3}s" -s bench/wrk-paths.lua "http://127.0.0.1:$1" -- "$TOKEN" "$2" | tail -1
+  else
+    java bench/LoadGenerator.java "http://127.0.0.1:$1" "$TOKEN" "$2" "$CONCURRENCY" "$3" "$MAX_REQUESTS"
+  fi
+}
 load() { # name port paths
   wanted "$1" || return 0
-  java bench/LoadGenerator.java "http://127.0.0.1:$2" "$TOKEN" "$3" "$CONCURRENCY" "$WARMUP_SECONDS" "$MAX_REQUESTS" \
-    >/dev/null
+  generate "$2" "$3" "$WARMUP_SECONDS" >/dev/null
   local line
-  line=$(java bench/LoadGenerator.java "http://127.0.0.1:$2" "$TOKEN" "$3" "$CONCURRENCY" "$SECONDS_PER_RUN" \
-    "$MAX_REQUESTS")
+  line=$(generate "$2" "$3" "$SECONDS_PER_RUN")
   echo "$1 $line" | tee -a "$RESULTS"
 }
 wanted() { [[ " $RUNS " == *" $1 "* ]]; }
@@ -146,7 +153,7 @@ pgb() { # name port
   echo "$1 requests=- errors=0 rps=${tps%.*} p50_ms=- p99_ms=- avg_ms=$latency" | tee -a "$RESULTS"
 }
 
-echo "== measuring: $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up)"
+echo "== measuring: $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up), load generator $LOADGEN"
 pgb pgbench-S-direct "$PG_PORT"
 pgb pgbench-S-pgbouncer "$BOUNCER_PORT"
 load http-ceiling "$HTTP_DIRECT" "$WORK/ceiling-paths.txt"

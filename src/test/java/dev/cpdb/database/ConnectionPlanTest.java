@@ -59,12 +59,14 @@ class ConnectionPlanTest {
         assertEquals(PoolerMode.TRANSACTION, plan.pooler());
         assertFalse(plan.pool().cachePreparedStatements());
         assertTrue(plan.pool().layer7Proxy());
+        assertTrue(plan.pool().simpleProtocol(), "one round trip per statement behind a transaction pooler");
         assertEquals("pgbouncer", plan.runtime().host());
         assertEquals("postgres", plan.direct().host());
 
         PgConnectOptions options = RuntimePools.connectOptions(plan.runtime(), plan.pool());
         assertFalse(options.getCachePreparedStatements());
         assertTrue(options.getUseLayer7Proxy());
+        assertEquals("UTC", options.getProperties().get("TimeZone"));
         assertEquals("ISO, MDY", options.getProperties().get("DateStyle"),
                 "PgBouncer re-sends SET DateStyle before transactions unless the client sets it at start-up");
         assertEquals("cpdb", options.getProperties().get("application_name"));
@@ -77,7 +79,22 @@ class ConnectionPlanTest {
         assertEquals(PoolerMode.NONE, plan.pooler());
         assertTrue(plan.pool().cachePreparedStatements());
         assertFalse(plan.pool().layer7Proxy());
+        assertFalse(plan.pool().simpleProtocol(), "cached statements already take one round trip");
         assertEquals(plan.runtime(), plan.direct(), "the direct path defaults to DATABASE_URL");
+    }
+
+    @Test
+    void theStatementProtocolCanBeChosenExplicitly() {
+        TestDatabaseConfig pooled = config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db");
+        assertFalse(ConnectionPlan.external(pooled.withStatementProtocol("extended"), PoolerMode.AUTO).pool()
+                .simpleProtocol());
+        assertTrue(ConnectionPlan.external(config("postgres://u:p@db:5432/app", null).withStatementProtocol(" Simple"),
+                PoolerMode.AUTO).pool().simpleProtocol());
+
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConnectionPlan.external(pooled.withStatementProtocol("binary"), PoolerMode.AUTO));
+        assertTrue(e.getMessage().contains("DATABASE_STATEMENT_PROTOCOL"), e.getMessage());
+        assertTrue(e.getMessage().contains("auto, simple or extended"), e.getMessage());
     }
 
     @Test

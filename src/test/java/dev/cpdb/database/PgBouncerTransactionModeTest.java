@@ -51,7 +51,8 @@ import io.vertx.pgclient.PgException;
 
 /**
  * The service behind PgBouncer 1.18 in transaction mode with two server connections: the runtime pool's settings
- * (no prepared-statement cache, layer-7 proxy mode) must give every client its own results and transactions,
+ * (no prepared-statement cache; statements in the simple protocol, or in layer-7-proxy mode in the subclass) must
+ * give every client its own results and transactions,
  * migrations must go to PostgreSQL directly, and nothing a request does may stay behind on a shared server
  * connection.
  *
@@ -77,6 +78,17 @@ class PgBouncerTransactionModeTest {
 
     @InjectPgBouncer
     PgBouncer pgBouncer;
+
+    /** The statement protocol this class runs the checks with. */
+    boolean simpleProtocol() {
+        return true;
+    }
+
+    @Test
+    void theRuntimePoolUsesTheStatementProtocolUnderTest() {
+        assertEquals(simpleProtocol(), database.plan().pool().simpleProtocol());
+        assertTrue(database.plan().pool().layer7Proxy());
+    }
 
     @Test
     void pgBouncerAsksClientsForScramSha256EvenThoughItsUserlistHoldsAPlainPassword() throws IOException {
