@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Counts bytes and newline characters passing through; COPY's text format writes exactly one line per row, so the
- * newline count of a table's data is its row count.
+ * Counts the bytes passing through.
  */
 public final class CountingOutputStream extends FilterOutputStream {
 
     private long bytes;
-    private long newlines;
 
     public CountingOutputStream(OutputStream target) {
         super(target);
@@ -21,27 +19,15 @@ public final class CountingOutputStream extends FilterOutputStream {
     public void write(int b) throws IOException {
         out.write(b);
         bytes++;
-        if (b == '\n') {
-            newlines++;
-        }
     }
 
     @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
         out.write(buffer, offset, length);
         bytes += length;
-        for (int i = offset; i < offset + length; i++) {
-            if (buffer[i] == '\n') {
-                newlines++;
-            }
-        }
     }
 
     public long bytes() {
         return bytes;
-    }
-
-    public long newlines() {
-        return newlines;
     }
 }
