@@ -29,6 +29,11 @@ import org.postgresql.copy.CopyManager;
  */
 public final class RestoreEngine {
 
+    /** Memory for index builds during a restore (256 MiB), unless the server already allows more. */
+    static final long RESTORE_MAINTENANCE_WORK_MEM_KB = 256 * 1024;
+    /** Memory per sort or hash, used by the foreign-key checks (64 MiB), unless the server already allows more. */
+    static final long RESTORE_WORK_MEM_KB = 64 * 1024;
+
     private static final Pattern COPY_TARGET = Pattern
             .compile("(?is)^\\s*COPY\\s+(\"(?:[^\"]|\"\")*\"\\.\"(?:[^\"]|\"\")*\"|\\S+)");
 
@@ -86,6 +91,7 @@ public final class RestoreEngine {
             phase = "dropping existing schemas (--clean)";
             dropUserSchemas();
         }
+        raiseWorkMemory();
         ScriptReader reader = new ScriptReader(script);
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         Map<String, Long> rows = new LinkedHashMap<>();
@@ -114,6 +120,19 @@ public final class RestoreEngine {
         phase = "verifying the backup's checksum";
         beforeCommit.verify();
         return new RestoreResult(statements, rows);
+    }
+
+    /**
+     * Gives this transaction more memory for sorts and hashes than the usual defaults, where the server's own settings
+     * are lower: index builds and foreign-key checks after the data load are most of a restore's server time, and
+     * they spill to disk at the defaults. Transaction-local, so the connection and the server are left as they were.
+     */
+    private void raiseWorkMemory() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_catalog.set_config(s.name, v.kb || 'kB', true) FROM pg_catalog.pg_settings s "
+                    + "JOIN (VALUES ('maintenance_work_mem', " + RESTORE_MAINTENANCE_WORK_MEM_KB + "), ('work_mem', "
+                    + RESTORE_WORK_MEM_KB + ")) AS v (name, kb) ON v.name = s.name WHERE s.setting::bigint < v.kb");
+        }
     }
 
     private static String copyTarget(String sql) {
