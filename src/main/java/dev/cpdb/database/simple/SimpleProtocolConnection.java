@@ -4,11 +4,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.sqlclient.PrepareOptions;
-import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.PreparedStatement;
-import io.vertx.sqlclient.Query;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.spi.DatabaseMetadata;
@@ -17,27 +13,10 @@ import io.vertx.sqlclient.spi.DatabaseMetadata;
  * A pooled connection whose parameterized queries run in the simple protocol (see {@link SimpleProtocolQuery});
  * named prepared statements are refused because a transaction pooler cannot keep them.
  */
-final class SimpleProtocolConnection implements SqlConnection {
-
-    private final SqlConnection delegate;
+final class SimpleProtocolConnection extends SimpleProtocolClient<SqlConnection> implements SqlConnection {
 
     SimpleProtocolConnection(SqlConnection delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public Query<RowSet<Row>> query(String sql) {
-        return delegate.query(sql);
-    }
-
-    @Override
-    public PreparedQuery<RowSet<Row>> preparedQuery(String sql) {
-        return new SimpleProtocolQuery(delegate, sql);
-    }
-
-    @Override
-    public PreparedQuery<RowSet<Row>> preparedQuery(String sql, PrepareOptions options) {
-        return new SimpleProtocolQuery(delegate, sql);
+        super(delegate);
     }
 
     @Override
@@ -92,16 +71,6 @@ final class SimpleProtocolConnection implements SqlConnection {
     @Override
     public boolean isSSL() {
         return delegate.isSSL();
-    }
-
-    @Override
-    public void close(Handler<AsyncResult<Void>> handler) {
-        delegate.close(handler);
-    }
-
-    @Override
-    public Future<Void> close() {
-        return delegate.close();
     }
 
     @Override

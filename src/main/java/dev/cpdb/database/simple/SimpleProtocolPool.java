@@ -7,11 +7,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PrepareOptions;
-import io.vertx.sqlclient.PreparedQuery;
-import io.vertx.sqlclient.Query;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
@@ -19,12 +14,10 @@ import io.vertx.sqlclient.SqlConnection;
  * one message with its values written as literals. Behind a transaction pooler that is one round trip per statement
  * instead of the two that unnamed extended-protocol statements need, and nothing is left on a server connection.
  */
-public final class SimpleProtocolPool implements Pool {
-
-    private final Pool delegate;
+public final class SimpleProtocolPool extends SimpleProtocolClient<Pool> implements Pool {
 
     private SimpleProtocolPool(Pool delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Wraps {@code pool}; transactions use the default implementations over {@link #getConnection()}. */
@@ -40,31 +33,6 @@ public final class SimpleProtocolPool implements Pool {
     @Override
     public Future<SqlConnection> getConnection() {
         return delegate.getConnection().map(SimpleProtocolConnection::new);
-    }
-
-    @Override
-    public Query<RowSet<Row>> query(String sql) {
-        return delegate.query(sql);
-    }
-
-    @Override
-    public PreparedQuery<RowSet<Row>> preparedQuery(String sql) {
-        return new SimpleProtocolQuery(delegate, sql);
-    }
-
-    @Override
-    public PreparedQuery<RowSet<Row>> preparedQuery(String sql, PrepareOptions options) {
-        return new SimpleProtocolQuery(delegate, sql);
-    }
-
-    @Override
-    public void close(Handler<AsyncResult<Void>> handler) {
-        delegate.close(handler);
-    }
-
-    @Override
-    public Future<Void> close() {
-        return delegate.close();
     }
 
     @Override
