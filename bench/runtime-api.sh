@@ -170,12 +170,12 @@ for run in $RUNS; do
   printf '%-22s %10s %8s %8s %8s\n' "$run" "$(value $run rps)" "$(value $run p50_ms)" "$(value $run p99_ms)" \
     "$(value $run errors)"
 done
-ratio() { python3 -c "a, b = float('$1'), float('$2'); print(f'{a / b:.2f}' if b else 'n/a')"; }
+ratio() { python3 -c "a, b = '$1', '$2'; print(f'{float(a) / float(b):.2f}' if a and b and float(b) else 'n/a')"; }
 GET_RATIO=$(ratio "$(value get-pgbouncer rps)" "$(value pgbench-S-pgbouncer rps)")
 echo
 echo "get through PgBouncer / pgbench -S through PgBouncer = $GET_RATIO (target >= 0.35)"
 echo "get direct / pgbench -S direct                      = $(ratio "$(value get-direct rps)" "$(value pgbench-S-direct rps)")"
 echo "list through PgBouncer / pgbench -S through PgBouncer = $(ratio "$(value list-pgbouncer rps)" "$(value pgbench-S-pgbouncer rps)")"
 echo "get through PgBouncer: p99 $(value get-pgbouncer p99_ms) ms (target < 50), errors $(value get-pgbouncer errors) (target 0)"
-echo "http-ceiling is /q/health/live (no database): what HTTP and this load generator reach on this machine"
+echo "http-ceiling is /q/health/live (no database): what HTTP and this load generator ($LOADGEN) reach on this machine"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews every number)"
