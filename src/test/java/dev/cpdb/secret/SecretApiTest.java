@@ -4,6 +4,7 @@ import static dev.cpdb.testing.Api.agent;
 import static dev.cpdb.testing.Api.newAgent;
 import static dev.cpdb.testing.Api.newAgentKey;
 import static dev.cpdb.testing.Api.newCompany;
+import static dev.cpdb.testing.Api.newSecret;
 import static dev.cpdb.testing.Api.operator;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -222,13 +223,5 @@ abstract class SecretApiTest {
                 : Map.of("secretId", secretId, "version", version);
         return Map.of("name", name, "role", "r", "adapterType", "process",
                 "adapterConfig", Map.of("env", Map.of("SOME_TOKEN", ref)));
-    }
-
-    static String newSecret(String company, String name, String value) {
-        return operator().body(Map.of("name", name, "value", value))
-                .post("/api/companies/{id}/secrets", company)
-                .then()
-                .statusCode(201)
-                .extract().path("id");
     }
 }

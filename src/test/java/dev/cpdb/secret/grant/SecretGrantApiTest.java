@@ -4,6 +4,7 @@ import static dev.cpdb.testing.Api.agent;
 import static dev.cpdb.testing.Api.newAgent;
 import static dev.cpdb.testing.Api.newAgentKey;
 import static dev.cpdb.testing.Api.newCompany;
+import static dev.cpdb.testing.Api.newSecret;
 import static dev.cpdb.testing.Api.operator;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -224,13 +225,5 @@ abstract class SecretGrantApiTest {
         return Map.of("env", Map.of(
                 variable, Map.of("secretId", secretId),
                 "LOG_LEVEL", Map.of("value", logLevel)));
-    }
-
-    private static String newSecret(String company, String name, String value) {
-        return operator().body(Map.of("name", name, "value", value))
-                .post("/api/companies/{id}/secrets", company)
-                .then()
-                .statusCode(201)
-                .extract().path("id");
     }
 }
