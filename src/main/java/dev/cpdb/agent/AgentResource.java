@@ -1,7 +1,6 @@
 package dev.cpdb.agent;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -68,9 +67,10 @@ public class AgentResource {
 
     @GET
     @Path("env")
-    @Operation(operationId = "getAgentEnv", summary = "The agent's environment with secret references resolved "
-            + "(operators, and the agent itself)")
-    public Uni<Map<String, String>> env(@PathParam("id") String id) {
+    @Operation(operationId = "getAgentEnv", summary = "The agent's env with secret references resolved: all of them "
+            + "for operators, for agents of the company only secrets they hold a grant for (the others are listed as "
+            + "withheld)")
+    public Uni<ResolvedEnv> env(@PathParam("id") String id) {
         return service.resolvedEnv(caller.get(), Ids.parse("agent id", id));
     }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -20,20 +21,21 @@ import dev.cpdb.api.PageRequest;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
 import dev.cpdb.database.Database;
-import dev.cpdb.problem.AccessDeniedException;
 import dev.cpdb.problem.EntityNotFoundException;
 import dev.cpdb.problem.UnprocessableException;
 import dev.cpdb.secret.SecretRepository;
 import dev.cpdb.secret.SecretService;
 import dev.cpdb.secret.SecretsConfig;
+import dev.cpdb.secret.grant.SecretGrantService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Rules and transactions for agents and their API keys. Operators and agents of the company manage agents; only
- * operators manage keys. An agent's environment may refer to company secrets, which must exist; in strict mode new
- * inline values under sensitive-looking names are refused.
+ * operators manage keys. An agent's environment may refer to company secrets, which must exist and, when an agent
+ * writes the env, be granted to the env's agent; in strict mode new inline values under sensitive-looking names are
+ * refused.
  */
 @ApplicationScoped
 public class AgentService {
@@ -45,10 +47,11 @@ public class AgentService {
     private final SecretService secrets;
     private final ActivityRepository activity;
     private final SecretsConfig secretsConfig;
+    private final SecretGrantService grants;
 
     public AgentService(Database database, AgentRepository agents, AgentKeyRepository keys,
             CompanyRepository companies, SecretService secrets, ActivityRepository activity,
-            SecretsConfig secretsConfig) {
+            SecretsConfig secretsConfig, SecretGrantService grants) {
         this.database = database;
         this.agents = agents;
         this.keys = keys;
@@ -56,6 +59,7 @@ public class AgentService {
         this.secrets = secrets;
         this.activity = activity;
         this.secretsConfig = secretsConfig;
+        this.grants = grants;
     }
 
     public Uni<Agent> create(Caller caller, UUID companyId, AgentCreate body) {
@@ -74,6 +78,7 @@ public class AgentService {
                 .call(ignored -> secrets.checkRefs(tx, companyId, refs(env)))
                 .chain(ignored -> agents.insert(tx, id, companyId, values))
                 .call(agent -> agents.replaceSecretRefs(tx, companyId, id, env.secretIds()))
+                .call(agent -> grants.authorizeEnv(tx, caller, companyId, id, Set.of(), secretIdsByVariable(env)))
                 .call(agent -> activity.append(tx, Actor.of(caller), companyId, "agent.created", id,
                         JsonObject.of("name", agent.name(), "role", agent.role(), "envVariables",
                                 List.copyOf(env.entries().keySet())))));
@@ -119,6 +124,10 @@ public class AgentService {
         return secrets.checkRefs(tx, current.companyId(), refs(env))
                 .chain(() -> agents.update(tx, current.id(), values))
                 .call(agent -> agents.replaceSecretRefs(tx, current.companyId(), current.id(), env.secretIds()))
+                .call(agent -> changed.contains("adapterConfig")
+                        ? grants.authorizeEnv(tx, caller, current.companyId(), current.id(), previousEnv.secretIds(),
+                                secretIdsByVariable(env))
+                        : Uni.createFrom().voidItem())
                 .call(agent -> activity.append(tx, Actor.of(caller), current.companyId(), "agent.updated",
                         current.id(), JsonObject.of("changed", changed, "status", agent.status().wire())));
     }
@@ -133,31 +142,43 @@ public class AgentService {
     }
 
     /**
-     * The agent's environment with secret references replaced by their values: for operators, and for the agent
-     * itself; other agents of the company are refused.
+     * The agent's environment with secret references replaced by their values, as far as the caller may read them:
+     * operators every secret, an agent of the company (the env's own agent or another) only secrets it holds a grant
+     * for; the other references are listed as withheld. Inline values are returned to every caller that may see the
+     * agent, as the agent record shows them too.
      */
-    public Uni<Map<String, String>> resolvedEnv(Caller caller, UUID id) {
+    public Uni<ResolvedEnv> resolvedEnv(Caller caller, UUID id) {
         return agents.find(database.pool(), id, Access.scope(caller))
                 .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)))
-                .invoke(agent -> requireSelfOrOperator(caller, agent))
-                .chain(agent -> resolve(agent));
+                .chain(agent -> resolve(caller, agent));
     }
 
-    private Uni<Map<String, String>> resolve(Agent agent) {
+    private Uni<ResolvedEnv> resolve(Caller caller, Agent agent) {
         AgentEnv env = AgentEnv.of(agent.adapterConfig());
-        return secrets.resolve(database.pool(), agent.companyId(), refs(env))
-                .onItem().transform(values -> merge(env, values));
+        return grants.readable(database.pool(), caller, env.secretIds())
+                .chain(readable -> resolveReadable(agent, env, readable));
     }
 
-    private static Map<String, String> merge(AgentEnv env, Map<String, String> secretValues) {
-        Map<String, String> resolved = new TreeMap<>();
+    private Uni<ResolvedEnv> resolveReadable(Agent agent, AgentEnv env, Set<UUID> readableSecrets) {
+        Map<String, SecretRepository.SecretRef> allowed = refs(env);
+        allowed.values().removeIf(ref -> !readableSecrets.contains(ref.secretId()));
+        return secrets.resolve(database.pool(), agent.companyId(), allowed)
+                .onItem().transform(values -> merge(env, allowed.keySet(), values));
+    }
+
+    private static ResolvedEnv merge(AgentEnv env, Set<String> readable, Map<String, String> secretValues) {
+        Map<String, String> values = new TreeMap<>();
+        Map<String, ResolvedEnv.Withheld> withheld = new TreeMap<>();
         env.entries().forEach((name, entry) -> {
-            String value = entry.inline() ? entry.value() : secretValues.get(name);
-            if (value != null) {
-                resolved.put(name, value);
+            if (entry.inline()) {
+                values.put(name, entry.value());
+            } else if (!readable.contains(name)) {
+                withheld.put(name, new ResolvedEnv.Withheld(name, entry.secretId()));
+            } else if (secretValues.containsKey(name)) {
+                values.put(name, secretValues.get(name));
             }
         });
-        return resolved;
+        return new ResolvedEnv(values, List.copyOf(withheld.values()));
     }
 
     // --- API keys ---------------------------------------------------------------------------------------------
@@ -213,13 +234,6 @@ public class AgentService {
         }
     }
 
-    private static void requireSelfOrOperator(Caller caller, Agent agent) {
-        if (!caller.isAdmin() && !caller.agentId().orElseThrow().equals(agent.id())) {
-            throw new AccessDeniedException("Only the agent itself or an operator may read an agent's resolved "
-                    + "environment");
-        }
-    }
-
     private static Map<String, SecretRepository.SecretRef> refs(AgentEnv env) {
         Map<String, SecretRepository.SecretRef> refs = new LinkedHashMap<>();
         env.entries().forEach((name, entry) -> {
@@ -228,6 +242,12 @@ public class AgentService {
             }
         });
         return refs;
+    }
+
+    private static Map<String, UUID> secretIdsByVariable(AgentEnv env) {
+        Map<String, UUID> ids = new LinkedHashMap<>();
+        refs(env).forEach((name, ref) -> ids.put(name, ref.secretId()));
+        return ids;
     }
 
     private static List<String> changedFields(Agent current, AgentRepository.Values values) {

@@ -2,8 +2,10 @@ package dev.cpdb.secret;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,8 @@ import dev.cpdb.agent.Agent;
 import dev.cpdb.agent.AgentEnv;
 import dev.cpdb.agent.AgentRepository;
 import dev.cpdb.database.Database;
+import dev.cpdb.secret.grant.GrantOrigin;
+import dev.cpdb.secret.grant.SecretGrantService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +25,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Moves inline agent environment values under sensitive-looking names into company secrets, replacing each with a
- * reference to the new secret: one transaction per agent, so an agent is either fully moved or untouched. Values are
- * never printed or logged; plans name only agents, variables and secret names.
+ * reference to the new secret that the agent is granted: one transaction per agent, so an agent is either fully moved
+ * or untouched. Values are never printed or logged; plans name only agents, variables and secret names.
  */
 @ApplicationScoped
 public class InlineEnvMigration {
@@ -32,14 +36,16 @@ public class InlineEnvMigration {
     private final SecretRepository secrets;
     private final SecretService secretService;
     private final ActivityRepository activity;
+    private final SecretGrantService grants;
 
     public InlineEnvMigration(Database database, AgentRepository agents, SecretRepository secrets,
-            SecretService secretService, ActivityRepository activity) {
+            SecretService secretService, ActivityRepository activity, SecretGrantService grants) {
         this.database = database;
         this.agents = agents;
         this.secrets = secrets;
         this.secretService = secretService;
         this.activity = activity;
+        this.grants = grants;
     }
 
     /** One agent whose environment has sensitive inline values, and the names of those variables. */
@@ -109,10 +115,18 @@ public class InlineEnvMigration {
                 agent.adapterType(), env.into(agent.adapterConfig()));
         return agents.update(tx, agent.id(), values)
                 .call(() -> agents.replaceSecretRefs(tx, agent.companyId(), agent.id(), env.secretIds()))
+                .call(() -> grants.grantAll(tx, Actor.system(), agent.companyId(), agent.id(), movedSecretIds(env,
+                        moved), GrantOrigin.INLINE_ENV_MIGRATION))
                 .call(() -> activity.append(tx, Actor.system(), agent.companyId(), "agent.updated", agent.id(),
                         JsonObject.of("changed", List.of("adapterConfig"), "movedToSecrets",
                                 moved.stream().map(Moved::variable).toList())))
                 .replaceWithVoid();
+    }
+
+    private static Set<UUID> movedSecretIds(AgentEnv env, List<Moved> moved) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        moved.forEach(one -> ids.add(env.entries().get(one.variable()).secretId()));
+        return ids;
     }
 
     private static List<String> sensitiveInline(AgentEnv env) {

@@ -99,12 +99,13 @@ public class MigrateInlineEnvCommand implements CliCommand {
     }
 
     private void requireSchema() {
-        Object table = database.pool().query("SELECT to_regclass('public.company_secrets')::text AS name")
+        // Grants are the newest table the command writes; with them, the secrets tables exist too.
+        Object table = database.pool().query("SELECT to_regclass('public.secret_grants')::text AS name")
                 .execute()
                 .await().atMost(TIMEOUT)
                 .iterator().next().getValue("name");
         if (table == null) {
-            throw new CommandFailedException("the database has no company_secrets table yet; run `migrate` first",
+            throw new CommandFailedException("the database has no secret_grants table yet; run `migrate` first",
                     null);
         }
     }

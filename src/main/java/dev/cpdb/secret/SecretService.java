@@ -27,7 +27,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Rules and transactions for company secrets: values are encrypted before they reach the repository, decrypted only
- * for the value endpoint and an agent's own environment, and never logged; every version is kept.
+ * for the value endpoint and for agent environments read by callers allowed to (see {@code SecretGrantService}), and
+ * never logged; every version is kept.
  */
 @ApplicationScoped
 public class SecretService {

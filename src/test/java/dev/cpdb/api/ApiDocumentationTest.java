@@ -47,7 +47,9 @@ class ApiDocumentationTest {
             Map.entry("/api/companies/{companyId}/secrets", List.of("get", "post")),
             Map.entry("/api/secrets/{id}", List.of("get", "patch", "delete")),
             Map.entry("/api/secrets/{id}/versions", List.of("post")),
-            Map.entry("/api/secrets/{id}/value", List.of("get")));
+            Map.entry("/api/secrets/{id}/value", List.of("get")),
+            Map.entry("/api/secrets/{id}/grants", List.of("get")),
+            Map.entry("/api/secrets/{id}/grants/{agentId}", List.of("put", "delete")));
 
     @Test
     void everyEndpointIsDocumentedWithItsErrorsAndTheBearerScheme() {

@@ -1,5 +1,7 @@
 package dev.cpdb.secret;
 
+import static dev.cpdb.testing.Api.agent;
+import static dev.cpdb.testing.Api.newAgentKey;
 import static dev.cpdb.testing.Api.newCompany;
 import static dev.cpdb.testing.Api.operator;
 import static org.hamcrest.Matchers.equalTo;
@@ -70,8 +72,19 @@ class MigrateInlineEnvCommandTest {
                 .body("adapterConfig.env.OPENAI_API_KEY.secretId", org.hamcrest.Matchers.notNullValue());
         operator().get("/api/agents/{id}/env", agent)
                 .then()
-                .body("", equalTo(Map.of("OPENAI_API_KEY", VALUE, "LOG_LEVEL", "debug")));
-        operator().get("/api/companies/{id}/secrets", company).then().body("items", hasSize(1));
+                .body("values", equalTo(Map.of("OPENAI_API_KEY", VALUE, "LOG_LEVEL", "debug")));
+        String secret = operator().get("/api/companies/{id}/secrets", company)
+                .then()
+                .body("items", hasSize(1))
+                .extract().path("items[0].id");
+        operator().get("/api/secrets/{id}/grants", secret)
+                .then()
+                .body("agentId", equalTo(List.of(agent.toString())))
+                .body("origin", equalTo(List.of("inline_env_migration")));
+        agent(newAgentKey(agent.toString())).get("/api/agents/{id}/env", agent)
+                .then()
+                .body("values.OPENAI_API_KEY", equalTo(VALUE))
+                .body("withheld", hasSize(0));
         operator().get("/api/companies/{id}/activity?action=agent.updated", company)
                 .then()
                 .body("items[0].actorType", equalTo("system"))
@@ -93,7 +106,7 @@ class MigrateInlineEnvCommandTest {
         CommandOutput.Run applied = CommandOutput.run(command, "--apply");
 
         assertTrue(applied.out().contains("moved GITHUB_TOKEN into secret 'ci-runner.GITHUB_TOKEN'"), applied.out());
-        operator().get("/api/agents/{id}/env", agent).then().body("GITHUB_TOKEN", equalTo(VALUE));
+        operator().get("/api/agents/{id}/env", agent).then().body("values.GITHUB_TOKEN", equalTo(VALUE));
     }
 
     @Test

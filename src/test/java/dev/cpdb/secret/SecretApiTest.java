@@ -4,6 +4,7 @@ import static dev.cpdb.testing.Api.agent;
 import static dev.cpdb.testing.Api.newAgent;
 import static dev.cpdb.testing.Api.newAgentKey;
 import static dev.cpdb.testing.Api.newCompany;
+import static dev.cpdb.testing.Api.newSecret;
 import static dev.cpdb.testing.Api.operator;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -100,7 +102,7 @@ abstract class SecretApiTest {
     }
 
     @Test
-    void anAgentsEnvironmentResolvesSecretReferencesForItselfAndOperatorsOnly() {
+    void anAgentsEnvironmentResolvesSecretReferencesForOperatorsAndForAgentsHoldingAGrant() {
         String company = newCompany();
         String secret = newSecret(company, "GITHUB_TOKEN", VALUE);
         String agentId = operator().body(Map.of("name", "coder", "role", "engineer", "adapterType", "process",
@@ -116,10 +118,17 @@ abstract class SecretApiTest {
         String ownKey = newAgentKey(agentId);
         String colleagueKey = newAgentKey(newAgent(company, "colleague"));
 
-        Map<String, String> expected = Map.of("LOG_LEVEL", "debug", "GITHUB_TOKEN", VALUE);
+        // The operator wrote the reference, which grants the secret to the agent (our design).
+        Map<String, Object> expected = Map.of("values", Map.of("LOG_LEVEL", "debug", "GITHUB_TOKEN", VALUE),
+                "withheld", List.of());
         operator().get("/api/agents/{id}/env", agentId).then().statusCode(200).body("", equalTo(expected));
         agent(ownKey).get("/api/agents/{id}/env", agentId).then().statusCode(200).body("", equalTo(expected));
-        agent(colleagueKey).get("/api/agents/{id}/env", agentId).then().statusCode(403);
+        agent(colleagueKey).get("/api/agents/{id}/env", agentId)
+                .then()
+                .statusCode(200)
+                .body("values", equalTo(Map.of("LOG_LEVEL", "debug")))
+                .body("withheld", equalTo(List.of(Map.of("name", "GITHUB_TOKEN", "secretId", secret))))
+                .body(not(containsString(VALUE)));
         operator().get("/api/companies/{id}/agents", company).then().body(not(containsString(VALUE)));
     }
 
@@ -139,8 +148,8 @@ abstract class SecretApiTest {
 
         operator().get("/api/agents/{id}/env", agentId)
                 .then()
-                .body("OLD_KEY", equalTo("v1-value"))
-                .body("NEW_KEY", equalTo("v2-value"));
+                .body("values.OLD_KEY", equalTo("v1-value"))
+                .body("values.NEW_KEY", equalTo("v2-value"));
     }
 
     @Test
@@ -214,13 +223,5 @@ abstract class SecretApiTest {
                 : Map.of("secretId", secretId, "version", version);
         return Map.of("name", name, "role", "r", "adapterType", "process",
                 "adapterConfig", Map.of("env", Map.of("SOME_TOKEN", ref)));
-    }
-
-    static String newSecret(String company, String name, String value) {
-        return operator().body(Map.of("name", name, "value", value))
-                .post("/api/companies/{id}/secrets", company)
-                .then()
-                .statusCode(201)
-                .extract().path("id");
     }
 }

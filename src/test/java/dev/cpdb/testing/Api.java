@@ -72,4 +72,13 @@ public final class Api {
                 .statusCode(201)
                 .extract().path("key");
     }
+
+    /** Creates a company secret as the operator and returns its id. */
+    public static String newSecret(String companyId, String name, String value) {
+        return operator().body(Map.of("name", name, "value", value))
+                .post("/api/companies/{id}/secrets", companyId)
+                .then()
+                .statusCode(201)
+                .extract().path("id");
+    }
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandFailedException;
 import dev.cpdb.cli.UsageException;
+import dev.cpdb.company.CompanyRepository;
 import dev.cpdb.database.Database;
 
 /**
@@ -24,10 +25,13 @@ public class IssueReferenceBackfillCommand implements CliCommand {
 
     private final IssueReferenceBackfill backfill;
     private final Database database;
+    private final CompanyRepository companies;
 
-    public IssueReferenceBackfillCommand(IssueReferenceBackfill backfill, Database database) {
+    public IssueReferenceBackfillCommand(IssueReferenceBackfill backfill, Database database,
+            CompanyRepository companies) {
         this.backfill = backfill;
         this.database = database;
+        this.companies = companies;
     }
 
     @Override
@@ -50,11 +54,16 @@ public class IssueReferenceBackfillCommand implements CliCommand {
                 company = companyId(args.get(++i));
             } else if (arg.equals("--batch-size") && i + 1 < args.size()) {
                 batchSize = batchSize(args.get(++i));
+            } else if (arg.equals("--company") || arg.equals("--batch-size")) {
+                throw new UsageException(arg + " needs a value");
             } else {
                 throw new UsageException("unexpected argument '" + arg + "'");
             }
         }
         requireSchema();
+        if (company != null) {
+            requireCompany(company);
+        }
         UUID after = null;
         int batches = 0;
         int issues = 0;
@@ -87,6 +96,13 @@ public class IssueReferenceBackfillCommand implements CliCommand {
         if (table == null) {
             throw new CommandFailedException("the database has no issue_references table yet; run `migrate` first",
                     null);
+        }
+    }
+
+    private void requireCompany(UUID id) {
+        if (!companies.exists(database.pool(), id).await().atMost(BATCH_TIMEOUT)) {
+            throw new UsageException("--company " + id + " names no company of this database; give the id of an "
+                    + "existing company (GET /api/companies lists them)");
         }
     }
 

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.cpdb.api.Ids;
 import dev.cpdb.cli.UsageException;
 import dev.cpdb.database.Database;
 import dev.cpdb.testing.Api;
@@ -83,6 +84,8 @@ class IssueReferenceBackfillCommandTest {
         assertThrows(UsageException.class, () -> command.run(List.of("--company", "acme")));
         assertThrows(UsageException.class, () -> command.run(List.of("--batch-size", "0")));
         assertThrows(UsageException.class, () -> command.run(List.of("--everything")));
+        assertThrows(UsageException.class, () -> command.run(List.of("--company")));
+        assertThrows(UsageException.class, () -> command.run(List.of("--company", Ids.next().toString())));
     }
 
     private void forgetReferences(String company) {
