@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The backup benchmark's S3 helper, built on the same AWS SDK v2 client setup as cpdb (path-style, JDK HTTP client,
- * checksums only where required):
+ * The backup benchmark's S3 client program, built on the same AWS SDK v2 client setup as cpdb (path-style, JDK HTTP
+ * client, checksums only where required):
  * <ul>
  * <li>{@code put BUCKET KEY [PART_MIB]}: streams stdin into a multipart upload with parts of PART_MIB MiB (default
  * 8, cpdb's default), one part buffer in memory and nothing on disk, then completes it. This is the
