@@ -170,13 +170,17 @@ class InterruptedBackupLeftoversTest {
     // ---------------------------------------------------------------- helpers
 
     /** A run row as {@link BackupJobs#startBackup} writes it, started two hours ago. */
+    static final String RUNNING_BACKUP = "INSERT INTO public.backup_runs (id, kind, backup_id, trigger, status, "
+            + "phase, target, holder, started_at) VALUES (?, 'backup', ?, 'api', 'running', "
+            + "'copying public.companies', ?, ?, now() - interval '2 hours')";
+
+    /** The lease of a backup running on another replica, renewed a moment ago. */
+    static final String HELD_LEASE = "INSERT INTO public.backup_lease (name, holder, run_id, acquired_at, "
+            + "expires_at) VALUES ('backup', ?, ?, now() - interval '2 hours', now() + interval '1 hour')";
+
     private void recordRun(String id, String target, String holder) throws SQLException {
         try (Connection connection = database.direct().open();
-                PreparedStatement statement = connection
-                        .prepareStatement(
-                                "INSERT INTO public.backup_runs (id, kind, backup_id, trigger, status, phase, target, "
-                                        + "holder, started_at) VALUES (?, 'backup', ?, 'api', 'running', 'copying public.companies', "
-                                        + "?, ?, now() - interval '2 hours')")) {
+                PreparedStatement statement = connection.prepareStatement(RUNNING_BACKUP)) {
             statement.setString(1, id);
             statement.setString(2, id);
             statement.setString(3, target);
@@ -185,13 +189,9 @@ class InterruptedBackupLeftoversTest {
         }
     }
 
-    /** The lease of a backup running on another replica, renewed a moment ago. */
     private void holdLease(String runId, String holder) throws SQLException {
         try (Connection connection = database.direct().open();
-                PreparedStatement statement = connection
-                        .prepareStatement(
-                                "INSERT INTO public.backup_lease (name, holder, run_id, acquired_at, expires_at) "
-                                        + "VALUES ('backup', ?, ?, now() - interval '2 hours', now() + interval '1 hour')")) {
+                PreparedStatement statement = connection.prepareStatement(HELD_LEASE)) {
             statement.setString(1, holder);
             statement.setString(2, runId);
             statement.executeUpdate();

@@ -78,12 +78,11 @@ class InterruptedBackupUnreachableStoreTest {
     void startUpGoesOnAndMarksTheRunFailedWhenTheStoreOfItsLeftoversCannotBeReached() throws Exception {
         String crashed = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
         try (Connection connection = database.direct().open();
-                PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO public.backup_runs (id, kind, backup_id, trigger, status, phase, target, holder, "
-                                + "started_at) VALUES (?, 'backup', ?, 'schedule', 'running', 'copying public.companies', "
-                                + "'s3://cpdb-backups/prod', 'crashed-host/4242/0badf00d', now() - interval '2 hours')")) {
+                PreparedStatement insert = connection.prepareStatement(InterruptedBackupLeftoversTest.RUNNING_BACKUP)) {
             insert.setString(1, crashed);
             insert.setString(2, crashed);
+            insert.setString(3, "s3://cpdb-backups/prod");
+            insert.setString(4, "crashed-host/4242/0badf00d");
             insert.executeUpdate();
         }
 
