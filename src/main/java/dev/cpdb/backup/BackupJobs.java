@@ -1,5 +1,6 @@
 package dev.cpdb.backup;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +28,7 @@ import org.postgresql.PGConnection;
 
 import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.retention.BackupRetention;
+import dev.cpdb.backup.retention.InterruptedBackupCleanup;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.database.Database;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,6 +49,12 @@ public class BackupJobs {
 
     /** How long shutdown waits for a cancelled backup to clean up. */
     static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
+
+    /**
+     * How long start-up waits for the leftovers of interrupted backups to be removed; an unreachable store (whose
+     * requests the S3 client retries for longer) then delays start-up by at most this.
+     */
+    static final Duration LEFTOVER_WAIT = Duration.ofSeconds(10);
 
     private static final Logger LOG = Logger.getLogger(BackupJobs.class);
 
@@ -74,6 +83,7 @@ public class BackupJobs {
     private final String holder;
     private final ExecutorService backupThread = Executors.newSingleThreadExecutor(named("cpdb-backup"));
     private final ExecutorService verifyThread = Executors.newSingleThreadExecutor(named("cpdb-backup-verify"));
+    private final ExecutorService leftoverThread = Executors.newSingleThreadExecutor(named("cpdb-backup-leftovers"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             named("cpdb-backup-lease"));
     private final AtomicReference<Running> current = new AtomicReference<>();
@@ -198,15 +208,53 @@ public class BackupJobs {
         return running == null ? Optional.empty() : Optional.of(running.id);
     }
 
-    /** Marks runs of replicas that died as failed; returns their ids. */
+    /**
+     * Marks runs of replicas that died as failed and removes what their backups left in the store they were writing
+     * to (multipart uploads, temporary files, a data object without manifest; never a committed backup). A run counts
+     * as interrupted only once its lease has expired, so the upload of a backup running on another replica is never
+     * touched. Store failures are logged and do not stop the caller: a later prune removes what is left once it is
+     * older than the leftover age. Waits at most {@link #LEFTOVER_WAIT} for the store.
+     *
+     * @return the ids of the runs marked failed
+     */
     public List<String> failInterruptedRuns() {
+        List<BackupRun> interrupted;
         try (Connection connection = database.direct().open()) {
-            List<String> ids = BackupRunRepository.failInterrupted(connection, config.deadline().plusMinutes(5));
-            ids.forEach(id -> LOG.warnf("run %s was interrupted (its replica stopped); marked failed", id));
-            return ids;
+            interrupted = BackupRunRepository.failInterrupted(connection, config.deadline().plusMinutes(5));
         } catch (SQLException e) {
             LOG.warnf("cannot check for interrupted backup runs: %s", e.getMessage());
             return List.of();
+        }
+        interrupted.forEach(run -> LOG.warnf("run %s was interrupted (its replica stopped); marked failed", run.id()));
+        List<BackupRun> backupRuns = interrupted.stream().filter(run -> run.kind().equals("backup")).toList();
+        if (!backupRuns.isEmpty()) {
+            awaitLeftoverRemoval(leftoverThread.submit(() -> backupRuns.forEach(this::removeLeftovers)));
+        }
+        return interrupted.stream().map(BackupRun::id).toList();
+    }
+
+    private void removeLeftovers(BackupRun run) {
+        try {
+            BackupStore store = backups.store(run.target());
+            List<String> removed = InterruptedBackupCleanup.removeLeftovers(store, run.backupId());
+            removed.forEach(what -> LOG.infof("removed the %s left by interrupted backup %s in %s", what,
+                    run.backupId(), store.location()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("the leftovers of interrupted backup %s in %s were not removed: %s; a prune removes them once "
+                    + "they are older than the leftover age", run.backupId(), run.target(), e.getMessage());
+        }
+    }
+
+    private static void awaitLeftoverRemoval(Future<?> removal) {
+        try {
+            removal.get(LEFTOVER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("the backup store did not answer within %d s; the leftovers of interrupted backups are removed "
+                    + "in the background", LEFTOVER_WAIT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warnf("removing the leftovers of interrupted backups failed: %s", e.getCause().getMessage());
         }
     }
 
@@ -249,6 +297,7 @@ public class BackupJobs {
     void stopThreads() {
         backupThread.shutdownNow();
         verifyThread.shutdownNow();
+        leftoverThread.shutdownNow();
         heartbeats.shutdownNow();
     }
 

@@ -20,6 +20,9 @@ final class BackupRunRepository {
 
     static final String LEASE = "backup";
 
+    private static final String COLUMNS = "id, kind, backup_id, trigger, slot, status, phase, target, holder, "
+            + "started_at, finished_at, bytes, row_count, error";
+
     private BackupRunRepository() {
     }
 
@@ -126,27 +129,28 @@ final class BackupRunRepository {
 
     /**
      * Marks runs whose replica is gone as failed: running rows without an unexpired lease (backups) or older than
-     * {@code staleAfter} (drills, which hold no lease).
+     * {@code staleAfter} (drills, which hold no lease). The update is one statement, so when replicas ask at the same
+     * time each run is returned to exactly one of them.
      *
-     * @return the ids marked
+     * @return the runs marked, as they are now
      */
-    static List<String> failInterrupted(Connection connection, Duration staleAfter) throws SQLException {
-        List<String> ids = new ArrayList<>();
+    static List<BackupRun> failInterrupted(Connection connection, Duration staleAfter) throws SQLException {
+        List<BackupRun> runs = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "UPDATE public.backup_runs r SET status = 'failed', finished_at = now(), "
                         + "error = 'interrupted: the replica running it stopped before it finished' "
                         + "WHERE r.status = 'running' AND ((r.kind = 'backup' AND NOT EXISTS (SELECT 1 FROM "
                         + "public.backup_lease l WHERE l.run_id = r.id AND l.expires_at >= now())) OR "
                         + "(r.kind = 'verify' AND r.started_at < now() - ? * interval '1 millisecond')) "
-                        + "RETURNING r.id")) {
+                        + "RETURNING " + COLUMNS)) {
             statement.setLong(1, staleAfter.toMillis());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    runs.add(from(rs));
                 }
             }
         }
-        return ids;
+        return runs;
     }
 
     static Optional<BackupRun> find(Connection connection, String id) throws SQLException {
@@ -176,9 +180,8 @@ final class BackupRunRepository {
     private static List<BackupRun> query(Connection connection, String where, Object... parameters)
             throws SQLException {
         List<BackupRun> runs = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT id, kind, backup_id, trigger, slot, "
-                + "status, phase, target, holder, started_at, finished_at, bytes, row_count, error "
-                + "FROM public.backup_runs " + where)) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM public.backup_runs " + where)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }

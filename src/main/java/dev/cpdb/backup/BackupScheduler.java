@@ -60,7 +60,10 @@ public class BackupScheduler {
         return config.enabled() ? backupSchedule : Optional.empty();
     }
 
-    /** Starts ticking (server mode only), after marking runs of dead replicas as failed. */
+    /**
+     * Starts ticking (server mode only), after marking runs of dead replicas as failed and removing what their
+     * backups left in the store.
+     */
     public void start() {
         validate();
         jobs.failInterruptedRuns();

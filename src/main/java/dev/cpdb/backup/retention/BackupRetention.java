@@ -426,7 +426,8 @@ public class BackupRetention {
         void run() throws IOException;
     }
 
-    private static boolean isDataObjectName(String name) {
+    /** Whether {@code name} (inside a backup folder) is the name backups give their data object. */
+    static boolean isDataObjectName(String name) {
         return Arrays.stream(Compression.values())
                 .anyMatch(compression -> name.equals("data" + compression.extension()));
     }

@@ -154,20 +154,41 @@ public final class S3BackupStore implements BackupStore {
 
     /** Every multipart upload in progress (or abandoned) below the prefix, following ListMultipartUploads pages. */
     public List<PendingUpload> pendingUploads() throws IOException {
+        return pendingUploads("");
+    }
+
+    /**
+     * The multipart uploads in progress (or abandoned) whose key starts with {@code prefix} below the store's prefix,
+     * e.g. {@code 20261125T101500Z-3f9a1c/} for those of one backup; follows ListMultipartUploads pages.
+     */
+    public List<PendingUpload> pendingUploads(String prefix) throws IOException {
         String keyPrefix = location.keyPrefix();
+        String listed = keyPrefix + prefix;
         List<PendingUpload> uploads = new ArrayList<>();
         try {
             for (MultipartUpload upload : s3.listMultipartUploadsPaginator(request -> request
-                    .bucket(location.bucket()).prefix(keyPrefix.isEmpty() ? null : keyPrefix)).uploads()) {
-                if (upload.key().startsWith(keyPrefix)) {
+                    .bucket(location.bucket()).prefix(listed.isEmpty() ? null : listed)).uploads()) {
+                // Some S3-compatible stores ignore the prefix parameter: filter again.
+                if (upload.key().startsWith(listed)) {
                     uploads.add(new PendingUpload(upload.key().substring(keyPrefix.length()), upload.uploadId(),
                             Optional.ofNullable(upload.initiated())));
                 }
             }
         } catch (SdkException e) {
-            throw failure("listing multipart uploads", "", e);
+            throw failure("listing multipart uploads", prefix.isEmpty() ? "" : prefix + "*", e);
         }
         return uploads;
+    }
+
+    /** Aborts one multipart upload found by {@link #pendingUploads}; its parts are dropped. */
+    public void abort(PendingUpload upload) throws IOException {
+        String objectKey = location.objectKey(upload.key());
+        try {
+            s3.abortMultipartUpload(request -> request.bucket(location.bucket()).key(objectKey)
+                    .uploadId(upload.uploadId()));
+        } catch (SdkException e) {
+            throw failure("aborting the multipart upload " + upload.uploadId() + " of", upload.key(), e);
+        }
     }
 
     /**
@@ -192,14 +213,8 @@ public final class S3BackupStore implements BackupStore {
             if (upload.initiated().isEmpty() || !upload.initiated().get().isBefore(cutoff)) {
                 continue;
             }
-            String objectKey = location.objectKey(upload.key());
-            try {
-                s3.abortMultipartUpload(request -> request.bucket(location.bucket()).key(objectKey)
-                        .uploadId(upload.uploadId()));
-                aborted.add(upload);
-            } catch (SdkException e) {
-                throw failure("aborting the multipart upload " + upload.uploadId() + " of", upload.key(), e);
-            }
+            abort(upload);
+            aborted.add(upload);
         }
         if (!aborted.isEmpty()) {
             LOG.infof("aborted %d abandoned multipart upload(s) below %s", aborted.size(), location);
