@@ -17,6 +17,10 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
         RuntimePoolSettings pool) {
 
     static final int MAX_POOL_SIZE = 1000;
+    /** Default runtime pool size against PostgreSQL itself or a session pooler. */
+    static final int POOL_MAX_DIRECT = 10;
+    /** Default runtime pool size behind a transaction pooler (measured with bench/runtime-api.sh). */
+    static final int POOL_MAX_BEHIND_TRANSACTION_POOLER = 40;
 
     /** Whether the service runs on its own embedded server or an external one. */
     public enum DatabaseMode {
@@ -68,7 +72,8 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
 
     /** Validates the runtime pool knobs and applies the pooler-safety rules. */
     static RuntimePoolSettings poolSettings(DatabaseConfig config, PoolerMode pooler) {
-        int max = config.pool().max();
+        boolean transactionPooler = pooler == PoolerMode.TRANSACTION;
+        int max = config.pool().max().orElse(transactionPooler ? POOL_MAX_BEHIND_TRANSACTION_POOLER : POOL_MAX_DIRECT);
         if (max < 1 || max > MAX_POOL_SIZE) {
             throw new InvalidConfigurationException(
                     "DATABASE_POOL_MAX (database.pool.max) is " + max + "; it must be between 1 and " + MAX_POOL_SIZE);
@@ -86,7 +91,6 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
             throw new InvalidConfigurationException("DATABASE_APPLICATION_NAME (database.application-name) must be "
                     + "1 to 50 printable ASCII characters");
         }
-        boolean transactionPooler = pooler == PoolerMode.TRANSACTION;
         Optional<Boolean> cacheSetting = config.cachePreparedStatements();
         if (transactionPooler && cacheSetting.orElse(false)) {
             throw new InvalidConfigurationException("DATABASE_CACHE_PREPARED_STATEMENTS=true cannot be used with a "

@@ -53,9 +53,11 @@ public interface DatabaseConfig {
     /** Runtime pool sizing. */
     interface Pool {
 
-        /** Largest number of runtime connections this instance opens. */
-        @WithDefault("10")
-        int max();
+        /**
+         * Largest number of runtime connections this instance opens; unset means 10, or 40 behind a transaction
+         * pooler, whose client connections are cheap and where more of them keep its server connections busy.
+         */
+        Optional<Integer> max();
 
         /** How long an unused runtime connection stays open. */
         @WithName("idle-timeout")

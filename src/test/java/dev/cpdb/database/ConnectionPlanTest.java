@@ -84,6 +84,20 @@ class ConnectionPlanTest {
     }
 
     @Test
+    void theDefaultPoolIsLargerBehindATransactionPoolerThanAgainstPostgresItself() {
+        assertEquals(40, ConnectionPlan.external(
+                config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db"), PoolerMode.AUTO)
+                .pool().maxSize());
+        assertEquals(10, ConnectionPlan.external(config("postgres://u:p@db:5432/app", null), PoolerMode.AUTO)
+                .pool().maxSize());
+        assertEquals(10, ConnectionPlan.external(config("postgres://u:p@db:5432/app", null), PoolerMode.SESSION)
+                .pool().maxSize());
+        assertEquals(7, ConnectionPlan.external(
+                config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db").withPoolMax(7),
+                PoolerMode.AUTO).pool().maxSize(), "an explicit size wins");
+    }
+
+    @Test
     void theStatementProtocolCanBeChosenExplicitly() {
         TestDatabaseConfig pooled = config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db");
         assertFalse(ConnectionPlan.external(pooled.withStatementProtocol("extended"), PoolerMode.AUTO).pool()
@@ -191,13 +205,13 @@ class ConnectionPlanTest {
     }
 
     private static TestDatabaseConfig config(String url, String migrationUrl) {
-        return new TestDatabaseConfig(Optional.ofNullable(url), Optional.ofNullable(migrationUrl), 10,
+        return new TestDatabaseConfig(Optional.ofNullable(url), Optional.ofNullable(migrationUrl), Optional.empty(),
                 Duration.ofMinutes(5), Duration.ofSeconds(10), "cpdb", Duration.ofSeconds(10), Optional.empty(),
                 "auto");
     }
 
     /** A plain implementation of the configuration interface, so the rules can be tested without a container. */
-    record TestDatabaseConfig(Optional<String> url, Optional<String> migrationUrl, int poolMax,
+    record TestDatabaseConfig(Optional<String> url, Optional<String> migrationUrl, Optional<Integer> poolMax,
             Duration poolIdleTimeout, Duration poolAcquireTimeout, String applicationName, Duration connectTimeout,
             Optional<Boolean> cachePreparedStatements, String statementProtocol) implements DatabaseConfig {
 
@@ -205,7 +219,7 @@ class ConnectionPlanTest {
         public Pool pool() {
             return new Pool() {
                 @Override
-                public int max() {
+                public Optional<Integer> max() {
                     return poolMax;
                 }
 
@@ -222,7 +236,7 @@ class ConnectionPlanTest {
         }
 
         TestDatabaseConfig withPoolMax(int value) {
-            return new TestDatabaseConfig(url, migrationUrl, value, poolIdleTimeout, poolAcquireTimeout,
+            return new TestDatabaseConfig(url, migrationUrl, Optional.of(value), poolIdleTimeout, poolAcquireTimeout,
                     applicationName, connectTimeout, cachePreparedStatements, statementProtocol);
         }
 
