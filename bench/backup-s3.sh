@@ -15,7 +15,8 @@
 # Usage: bench/backup-s3.sh         (from the project root)
 # Knobs (environment): BENCH_SIZE_MB (256), BENCH_PORT (55433, PostgreSQL), BENCH_S3_PORT (55434),
 #   BENCH_S3_HEAP (2g: the bucket lives in S3Proxy's heap), BENCH_PART_SIZE_MB (8, cpdb's default part size),
-#   CPDB_JAVA_OPTS (-Xmx128m -XX:+UseSerialGC, for cpdb and the uploader alike).
+#   CPDB_JAVA_OPTS (-Xmx128m -XX:+UseSerialGC -XX:-UsePerfData, for cpdb and the uploader alike; the last flag
+#   stops the JVM from keeping its statistics in a file under /tmp, which would count as local disk writes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,7 @@ chmod 755 "$WORK"
 JAR=target/quarkus-app/quarkus-run.jar
 SDK_CLASSPATH='target/quarkus-app/lib/main/*'
 TEST_CLASSPATH=target/bench/test-classpath.txt
-CPDB_JAVA_OPTS=${CPDB_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+CPDB_JAVA_OPTS=${CPDB_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:-UsePerfData}
 BUCKET=bench
 export AWS_ACCESS_KEY_ID=bench-access-key AWS_SECRET_ACCESS_KEY=bench-secret-key
 export BENCH_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
