@@ -236,12 +236,32 @@ public class BackupJobs {
     private void removeLeftovers(BackupRun run) {
         try {
             BackupStore store = backups.store(run.target());
+            Optional<BackupManifest> committed = backups.manifest(store, run.backupId());
+            if (committed.isPresent()) {
+                recordCommitted(run, committed.get());
+                return;
+            }
             List<String> removed = InterruptedBackupCleanup.removeLeftovers(store, run.backupId());
             removed.forEach(what -> LOG.infof("removed the %s left by interrupted backup %s in %s", what,
                     run.backupId(), store.location()));
         } catch (IOException | RuntimeException e) {
             LOG.warnf("the leftovers of interrupted backup %s in %s were not removed: %s; a prune removes them once "
                     + "they are older than the leftover age", run.backupId(), run.target(), e.getMessage());
+        }
+    }
+
+    /**
+     * The replica stopped after writing the manifest but before recording the result: the backup is complete, so its
+     * run says so rather than "failed".
+     */
+    private void recordCommitted(BackupRun run, BackupManifest manifest) {
+        try (Connection connection = database.direct().open()) {
+            BackupRunRepository.finish(connection, run.id(), true, manifest.data().bytes(), manifest.totalRows(), null);
+            LOG.infof("interrupted run %s had committed backup %s before its replica stopped; marked succeeded",
+                    run.id(), run.backupId());
+        } catch (SQLException e) {
+            LOG.warnf("backup %s is committed but its run %s could not be marked succeeded: %s", run.backupId(),
+                    run.id(), e.getMessage());
         }
     }
 
