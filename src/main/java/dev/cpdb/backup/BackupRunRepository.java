@@ -48,10 +48,15 @@ final class BackupRunRepository {
         }
     }
 
-    /** Extends the lease; false when it was lost (expired and taken by another replica). */
+    /**
+     * Extends the lease; false when it was lost: taken by another replica after it expired, or the run already
+     * declared interrupted by another replica after it expired (that replica has aborted its upload, so going on is
+     * pointless). A run that succeeded keeps renewing while its retention step runs under the lease.
+     */
     static boolean renewLease(Connection connection, String holder, String runId, Duration ttl) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE public.backup_lease SET expires_at = "
-                + "now() + ? * interval '1 millisecond' WHERE name = ? AND holder = ? AND run_id = ?")) {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE public.backup_lease l SET expires_at = "
+                + "now() + ? * interval '1 millisecond' WHERE l.name = ? AND l.holder = ? AND l.run_id = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM public.backup_runs r WHERE r.id = l.run_id AND r.status = 'failed')")) {
             statement.setLong(1, ttl.toMillis());
             statement.setString(2, LEASE);
             statement.setString(3, holder);
