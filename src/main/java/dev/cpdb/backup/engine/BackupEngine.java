@@ -44,11 +44,15 @@ public final class BackupEngine {
     /** TID range scans, which split a table into block ranges, exist from PostgreSQL 14. */
     private static final int TID_RANGE_SCANS = 140000;
 
-    /** Heap bytes one COPY reads at most when a table is split; package-private so tests can force tiny chunks. */
-    static volatile long chunkBytes = 32L << 20;
+    /**
+     * Heap bytes one COPY reads at most when a table is split; package-private so tests can force tiny chunks. A
+     * chunk is also kept to half of what it may buffer, so a connection can usually fetch its whole chunk ahead and
+     * move on instead of waiting for the writer.
+     */
+    static volatile long chunkBytes = 16L << 20;
 
     /** Rows copied ahead of the script writer, over all connections together. */
-    private static final long BUFFERED_BYTES = 32L << 20;
+    private static final long BUFFERED_BYTES = 24L << 20;
 
     /** Opens one more direct connection to the same database, like the one handed to {@link #dump}. */
     @FunctionalInterface
@@ -239,7 +243,8 @@ public final class BackupEngine {
                 }
             }
         }
-        long blocksPerChunk = Math.max(1, chunkBytes / blockSize);
+        long limit = Math.min(chunkBytes, bufferPerChunk(options.jobs()) / 2);
+        long blocksPerChunk = Math.max(1, limit / blockSize);
         List<TableChunk> chunks = new ArrayList<>();
         for (TableData table : tables) {
             Long size = blocks.get(table.schema() + "\0" + table.name());
@@ -275,7 +280,7 @@ public final class BackupEngine {
             workers.add(connection);
             workers.addAll(helpers);
             java.util.Map<TableData, long[]> counts = new java.util.LinkedHashMap<>();
-            ParallelCopy copy = new ParallelCopy(chunks, workers, BUFFERED_BYTES / (2L * workers.size()),
+            ParallelCopy copy = new ParallelCopy(chunks, workers, bufferPerChunk(workers.size()),
                     new ParallelCopy.Copier() {
                         @Override
                         public void beforeChunk(Connection worker, TableChunk chunk) throws SQLException {
@@ -346,6 +351,10 @@ public final class BackupEngine {
                 }
             }
         }
+    }
+
+    private static long bufferPerChunk(int connections) {
+        return BUFFERED_BYTES / ParallelCopy.window(connections);
     }
 
     /**

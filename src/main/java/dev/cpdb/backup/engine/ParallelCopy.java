@@ -63,6 +63,8 @@ final class ParallelCopy {
     private final int window;
     private final Copier copier;
     private final Pending[] pending;
+    /** Written blocks kept for reuse, so that a long copy does not churn through the heap. */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     private int nextToTake;
     private int nextToWrite;
     private RuntimeException failure;
@@ -75,9 +77,14 @@ final class ParallelCopy {
         this.chunks = List.copyOf(chunks);
         this.connections = List.copyOf(connections);
         this.capacity = Math.max(BLOCK, capacity);
-        this.window = 2 * connections.size();
+        this.window = window(connections.size());
         this.copier = copier;
         this.pending = new Pending[chunks.size()];
+    }
+
+    /** Chunks that may be copied or buffered at once: the one being written and one ahead per connection. */
+    static int window(int connections) {
+        return connections + 1;
     }
 
     /** Receives each chunk's bytes in order. */
@@ -121,9 +128,12 @@ final class ParallelCopy {
     }
 
     private long drain(int index, OutputStream out) throws IOException {
+        byte[] block = null;
         while (true) {
-            byte[] block;
             synchronized (this) {
+                if (block != null && block.length == BLOCK && spare.size() < window * 2) {
+                    spare.push(block);
+                }
                 Pending chunk;
                 while (!stopped(chunks.get(index))
                         && ((chunk = pending[index]) == null || (chunk.blocks.isEmpty() && !chunk.done))) {
@@ -189,11 +199,12 @@ final class ParallelCopy {
     /** Cuts a chunk's stream into blocks and queues them, waiting while the chunk's buffer is full. */
     private final class BlockSink extends OutputStream {
         private final int index;
-        private byte[] block = new byte[BLOCK];
+        private byte[] block;
         private int length;
 
         BlockSink(int index) {
             this.index = index;
+            this.block = spareBlock();
         }
 
         @Override
@@ -211,9 +222,16 @@ final class ParallelCopy {
                 count -= n;
                 if (length == BLOCK) {
                     put(block);
-                    block = new byte[BLOCK];
+                    block = spareBlock();
                     length = 0;
                 }
+            }
+        }
+
+        private byte[] spareBlock() {
+            synchronized (ParallelCopy.this) {
+                byte[] reused = spare.poll();
+                return reused == null ? new byte[BLOCK] : reused;
             }
         }
 
