@@ -256,6 +256,53 @@ class BackupServiceTest {
     }
 
     @Test
+    void aCancelledParallelBackupStopsEveryConnectionAndLeavesNothing() throws Exception {
+        try (Connection connection = database.direct().open(); Statement sql = connection.createStatement()) {
+            sql.execute("INSERT INTO shop.orders (note) SELECT repeat('c', 200) FROM generate_series(1, 2000)");
+        }
+        List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        // Cancels the way the service does on shutdown: the flag, then every reported connection's statement.
+        BackupService.Progress cancelWhileCopying = new BackupService.Progress() {
+            @Override
+            public void connected(Connection connection) {
+                connections.add(connection);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelled.get();
+            }
+
+            @Override
+            public void phase(String phase) {
+                if (phase.startsWith("copying ")) {
+                    cancelled.set(true);
+                    for (Connection connection : connections) {
+                        try {
+                            connection.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            }
+        };
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> BackupFixturesAccess.withTinyChunks(() -> backups.backup(store, Compression.ZSTD,
+                        BackupId.next(java.time.Instant.now()), cancelWhileCopying)));
+
+        assertTrue(e.getMessage().contains("cancel"), e.getMessage());
+        assertEquals(2, connections.size(), "the main connection and one helper were reported");
+        for (Connection connection : connections) {
+            assertTrue(connection.isClosed());
+        }
+        assertEquals(List.of(), store.list(""));
+        assertEquals(List.of(), store.partialFiles());
+    }
+
+    @Test
     void aBackupTakenDuringWritesRestoresToOneConsistentState() throws Exception {
         AtomicBoolean writing = new AtomicBoolean(true);
         ExecutorService writers = Executors.newFixedThreadPool(3);

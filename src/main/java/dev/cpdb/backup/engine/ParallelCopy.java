@@ -193,6 +193,10 @@ final class ParallelCopy {
                 }
             }
             fail(copier.failure(chunk, e));
+        } catch (Error e) {
+            // The writer must not wait for a chunk that no thread copies any more.
+            fail(new IllegalStateException("a copy connection stopped: " + e, e));
+            throw e;
         }
     }
 
