@@ -170,6 +170,18 @@ CREATE TABLE plugin_demo.notes (id bigserial PRIMARY KEY, note text, company_id 
 CREATE TABLE public.flyway_like_history (installed_rank integer PRIMARY KEY, version text, success boolean NOT NULL);
 CREATE TABLE app.no_columns ();
 
+-- A table over many heap blocks, with a dropped and a stored generated column, so that a parallel backup with
+-- small chunks splits it into block ranges; deleted rows leave holes in some blocks
+CREATE TABLE app.activity (
+    id bigint PRIMARY KEY,
+    gone integer,
+    note text,
+    happened timestamptz NOT NULL,
+    weight numeric,
+    doubled numeric GENERATED ALWAYS AS (weight * 2) STORED
+);
+ALTER TABLE app.activity DROP COLUMN gone;
+
 -- Data
 INSERT INTO app.companies (code, name, mood, headcount, address) VALUES
     ('ACM', 'Acme', 'happy', 12, ROW('1 Main St', 'Springfield', '12345')),
@@ -203,6 +215,11 @@ INSERT INTO "Mixed Case ""Schema"""."Select" VALUES (1, 'spaces', 'ü', 'q"q', '
 INSERT INTO plugin_demo.notes (note, company_id) VALUES ('hello', 10), (NULL, NULL);
 INSERT INTO public.flyway_like_history VALUES (1, '1', true);
 INSERT INTO app.no_columns DEFAULT VALUES;
+INSERT INTO app.activity (id, note, happened, weight)
+    SELECT g, CASE WHEN g % 7 = 0 THEN NULL ELSE 'note ' || g || E'\t' || repeat('x', g % 50) END,
+        timestamptz '2024-01-01 00:00+00' + g * interval '1 minute', g / 3.0
+    FROM generate_series(1, 4000) g;
+DELETE FROM app.activity WHERE id % 10 = 3;
 SELECT nextval('app.ticket_seq');
 SELECT nextval('app.ticket_seq');
 REFRESH MATERIALIZED VIEW app.issue_counts;

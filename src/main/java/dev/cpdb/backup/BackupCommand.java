@@ -5,13 +5,16 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.cpdb.backup.engine.BackupEngine;
 import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
+import dev.cpdb.cli.UsageException;
 
 /**
- * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--json]}: takes one backup over the direct path.
+ * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N] [--json]}: takes one
+ * backup over the direct path.
  */
 @ApplicationScoped
 public class BackupCommand implements CliCommand {
@@ -29,17 +32,20 @@ public class BackupCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "[--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--json]  take a backup, then exit";
+        return "[--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N] [--json]  take a backup, "
+                + "then exit";
     }
 
     @Override
     public int run(List<String> args) {
-        CommandArguments options = CommandArguments.parse(args, Set.of("target", "compression"), Set.of("json"));
+        CommandArguments options = CommandArguments.parse(args, Set.of("target", "compression", "jobs"),
+                Set.of("json"));
         options.positional(0, "no arguments");
         BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
         Compression compression = options.value("compression").map(backups::compression)
                 .orElseGet(backups::defaultCompression);
-        BackupManifest manifest = backups.backup(store, compression);
+        int jobs = options.value("jobs").map(BackupCommand::jobs).orElseGet(backups::defaultJobs);
+        BackupManifest manifest = backups.backup(store, compression, jobs);
         if (options.flag("json")) {
             System.out.println(backups.toJson(manifest));
         } else {
@@ -50,5 +56,19 @@ public class BackupCommand implements CliCommand {
                     manifest.tables().size(), manifest.totalRows(), seconds);
         }
         return 0;
+    }
+
+    /** Parses {@code --jobs}; a wrong value is a usage error (exit status 2). */
+    private static int jobs(String value) {
+        try {
+            int jobs = Integer.parseInt(value.strip());
+            if (jobs >= 1 && jobs <= BackupEngine.MAX_JOBS) {
+                return jobs;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below like an out-of-range number.
+        }
+        throw new UsageException("--jobs is '" + value + "'; use a number of copy connections from 1 to "
+                + BackupEngine.MAX_JOBS);
     }
 }

@@ -32,6 +32,10 @@ public interface BackupConfig {
     @WithDefault("30s")
     Duration lockTimeout();
 
+    /** Connections that copy rows at once, sharing one snapshot (1 to 16); 1 copies on a single connection. */
+    @WithDefault("2")
+    int jobs();
+
     /** Whether the service takes scheduled backups. */
     @WithDefault("true")
     boolean enabled();

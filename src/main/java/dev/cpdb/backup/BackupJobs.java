@@ -91,7 +91,7 @@ public class BackupJobs {
     /** The backup running on this replica. */
     private static final class Running {
         final String id;
-        volatile Connection connection;
+        final java.util.List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean cancelled;
         volatile Future<?> task;
 
@@ -151,7 +151,12 @@ public class BackupJobs {
             BackupManifest manifest = backups.backup(store, compression, running.id, new BackupService.Progress() {
                 @Override
                 public void connected(Connection connection) {
-                    running.connection = connection;
+                    running.connections.add(connection);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return running.cancelled;
                 }
 
                 @Override
@@ -289,8 +294,9 @@ public class BackupJobs {
         }
         running.cancelled = true;
         LOG.warnf("cancelling backup %s", running.id);
-        Connection connection = running.connection;
-        if (connection != null) {
+        // Every connection of the backup (the main one and the helpers of a parallel copy) has its running
+        // statement cancelled; connections between statements notice the flag.
+        for (Connection connection : running.connections) {
             try {
                 connection.unwrap(PGConnection.class).cancelQuery();
             } catch (SQLException e) {

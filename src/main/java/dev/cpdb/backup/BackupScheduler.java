@@ -50,6 +50,11 @@ public class BackupScheduler {
             throw new InvalidConfigurationException("CPDB_BACKUP_TARGET / CPDB_BACKUP_COMPRESSION: " + e.getMessage(),
                     e);
         }
+        try {
+            backups.defaultJobs();
+        } catch (BackupFailedException e) {
+            throw new InvalidConfigurationException(e.getMessage(), e);
+        }
         backupSchedule = BackupSchedule.parse("CPDB_BACKUP_SCHEDULE (cpdb.backup.schedule)", config.schedule());
         verifySchedule = BackupSchedule.parse("CPDB_BACKUP_VERIFY_SCHEDULE (cpdb.backup.verify-schedule)",
                 config.verifySchedule());

@@ -110,6 +110,20 @@ public class BackupService {
         }
     }
 
+    /** A number of copy connections, checked. */
+    public static int jobs(int value, String setting) {
+        if (value < 1 || value > BackupEngine.MAX_JOBS) {
+            throw new BackupFailedException(setting + " is " + value + "; use a number of connections from 1 to "
+                    + BackupEngine.MAX_JOBS);
+        }
+        return value;
+    }
+
+    /** Default copy connections ({@code CPDB_BACKUP_JOBS}). */
+    public int defaultJobs() {
+        return jobs(config.jobs(), "CPDB_BACKUP_JOBS (cpdb.backup.jobs)");
+    }
+
     /** Default compression ({@code CPDB_BACKUP_COMPRESSION}). */
     public Compression defaultCompression() {
         return compression(config.compression());
@@ -122,15 +136,32 @@ public class BackupService {
      * @throws BackupFailedException when it fails; nothing that looks like a backup is left behind
      */
     public BackupManifest backup(BackupStore store, Compression compression) {
-        return backup(store, compression, BackupId.next(clock.instant()), new Progress() {
+        return backup(store, compression, defaultJobs());
+    }
+
+    /**
+     * Takes a backup copying on {@code jobs} connections.
+     *
+     * @see #backup(BackupStore, Compression)
+     */
+    public BackupManifest backup(BackupStore store, Compression compression, int jobs) {
+        return backup(store, compression, BackupId.next(clock.instant()), jobs, new Progress() {
         });
     }
 
-    /** Receives a running backup's connection (so it can be cancelled) and its phases. */
+    /** Receives a running backup's connections (so it can be cancelled) and its phases. */
     public interface Progress {
 
-        /** Called once the direct connection is open, before any work. */
+        /**
+         * Called for each direct connection as it opens, before it does any work: first the main one, then the
+         * helpers of a parallel copy.
+         */
         default void connected(Connection connection) {
+        }
+
+        /** Whether the backup was cancelled; checked between pieces of work, so an idle connection stops too. */
+        default boolean cancelled() {
+            return false;
         }
 
         /** Called as each phase starts, e.g. {@code copying public.issues}. */
@@ -144,6 +175,11 @@ public class BackupService {
      * @see #backup(BackupStore, Compression)
      */
     public BackupManifest backup(BackupStore store, Compression compression, String id, Progress progress) {
+        return backup(store, compression, id, defaultJobs(), progress);
+    }
+
+    private BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
+            Progress progress) {
         Instant started = clock.instant();
         String dataKey = id + "/data" + compression.extension();
         DumpResult dump;
@@ -158,7 +194,9 @@ public class BackupService {
                 progress.connected(connection);
                 dump = BackupEngine.dump(connection, script,
                         new BackupEngine.Options(config.lockTimeout(), started.plus(config.deadline()))
-                                .withPhases(progress::phase));
+                                .withPhases(progress::phase)
+                                .withJobs(jobs, () -> openHelper(progress))
+                                .withCancellation(progress::cancelled));
             }
             script.close();
             upload.commit();
@@ -186,6 +224,13 @@ public class BackupService {
         LOG.infof("backup %s committed to %s: %d bytes (%s), %d tables, %d rows", id, store.location(), storedBytes,
                 compression.settingValue(), dump.tables().size(), manifest.totalRows());
         return manifest;
+    }
+
+    /** A helper connection of a parallel copy, opened on the same direct path as the main one. */
+    private Connection openHelper(Progress progress) throws SQLException {
+        Connection helper = database.direct().open();
+        progress.connected(helper);
+        return helper;
     }
 
     /** Committed backups in a store, newest first. */

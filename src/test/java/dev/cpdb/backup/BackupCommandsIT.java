@@ -32,7 +32,8 @@ class BackupCommandsIT {
         Path folder = TestFolders.create("cpdb-cli-backups");
         Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.libpq(source));
 
-        CpdbProcess backup = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--compression", "gzip");
+        CpdbProcess backup = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--compression", "gzip",
+                "--jobs", "3");
         assertEquals(0, backup.exitCode(), backup.stderr());
         Matcher id = Pattern.compile("backup (\\S+) written to").matcher(backup.stdout());
         assertTrue(id.find(), backup.stdout());
@@ -64,6 +65,14 @@ class BackupCommandsIT {
         CpdbProcess unknownOption = CpdbProcess.run(Map.of(), "backups", "list", "--color");
         assertEquals(2, unknownOption.exitCode());
         assertTrue(unknownOption.stderr().contains("unknown option --color"), unknownOption.stderr());
+
+        CpdbProcess noJobs = CpdbProcess.run(Map.of(), "backup", "--jobs", "0");
+        assertEquals(2, noJobs.exitCode());
+        assertTrue(noJobs.stderr().contains("--jobs is '0'; use a number of copy connections from 1 to 16"),
+                noJobs.stderr());
+        CpdbProcess wordJobs = CpdbProcess.run(Map.of(), "backup", "--jobs", "two");
+        assertEquals(2, wordJobs.exitCode());
+        assertTrue(wordJobs.stderr().contains("--jobs is 'two'"), wordJobs.stderr());
 
         CpdbProcess noId = CpdbProcess.run(Map.of(), "restore", "--target-url", "postgres://u:p@127.0.0.1:1/x");
         assertEquals(2, noId.exitCode());

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.backup.engine.BackupEngine;
+import dev.cpdb.backup.engine.BackupFixturesAccess;
 import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.store.FilesystemBackupStore;
 import dev.cpdb.database.Database;
@@ -213,6 +214,95 @@ class BackupServiceTest {
     }
 
     @Test
+    void aHelperConnectionThatCannotLockFailsTheBackupAndLeavesNothing() throws Exception {
+        try (Connection connection = database.direct().open(); Statement sql = connection.createStatement()) {
+            sql.execute("INSERT INTO shop.orders (note) SELECT repeat('n', 200) FROM generate_series(1, 2000)");
+        }
+        ExecutorService ddl = Executors.newSingleThreadExecutor();
+        List<Future<?>> alter = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupService impatient = new BackupService(database, new ShortLockTimeout(), null,
+                new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+        // Once the main connection holds its locks, a schema change queues behind them; the helpers' implicit
+        // locks then queue behind the schema change until their lock timeout.
+        BackupService.Progress queueASchemaChange = new BackupService.Progress() {
+            @Override
+            public void phase(String phase) {
+                if (phase.equals("opening copy connections")) {
+                    alter.add(ddl.submit(() -> {
+                        try (Connection connection = database.direct().open();
+                                Statement sql = connection.createStatement()) {
+                            sql.execute("ALTER TABLE shop.orders ADD COLUMN IF NOT EXISTS extra integer");
+                        }
+                        return null;
+                    }));
+                    awaitQueuedLock("shop.orders");
+                }
+            }
+        };
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> BackupFixturesAccess.withTinyChunks(() -> impatient.backup(store, Compression.ZSTD,
+                        BackupId.next(java.time.Instant.now()), queueASchemaChange)));
+
+        assertTrue(e.getMessage().contains("copying shop."), e.getMessage());
+        assertTrue(e.getMessage().contains("could not lock"), e.getMessage());
+        alter.get(0).get();
+        ddl.shutdown();
+        try (Connection connection = database.direct().open(); Statement sql = connection.createStatement()) {
+            sql.execute("ALTER TABLE shop.orders DROP COLUMN extra");
+        }
+        assertEquals(List.of(), store.list(""));
+        assertEquals(List.of(), store.partialFiles());
+    }
+
+    @Test
+    void aCancelledParallelBackupStopsEveryConnectionAndLeavesNothing() throws Exception {
+        try (Connection connection = database.direct().open(); Statement sql = connection.createStatement()) {
+            sql.execute("INSERT INTO shop.orders (note) SELECT repeat('c', 200) FROM generate_series(1, 2000)");
+        }
+        List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        // Cancels the way the service does on shutdown: the flag, then every reported connection's statement.
+        BackupService.Progress cancelWhileCopying = new BackupService.Progress() {
+            @Override
+            public void connected(Connection connection) {
+                connections.add(connection);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelled.get();
+            }
+
+            @Override
+            public void phase(String phase) {
+                if (phase.startsWith("copying ")) {
+                    cancelled.set(true);
+                    for (Connection connection : connections) {
+                        try {
+                            connection.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            }
+        };
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> BackupFixturesAccess.withTinyChunks(() -> backups.backup(store, Compression.ZSTD,
+                        BackupId.next(java.time.Instant.now()), cancelWhileCopying)));
+
+        assertTrue(e.getMessage().contains("cancel"), e.getMessage());
+        assertEquals(2, connections.size(), "the main connection and one helper were reported");
+        for (Connection connection : connections) {
+            assertTrue(connection.isClosed());
+        }
+        assertEquals(List.of(), store.list(""));
+        assertEquals(List.of(), store.partialFiles());
+    }
+
+    @Test
     void aBackupTakenDuringWritesRestoresToOneConsistentState() throws Exception {
         AtomicBoolean writing = new AtomicBoolean(true);
         ExecutorService writers = Executors.newFixedThreadPool(3);
@@ -235,7 +325,8 @@ class BackupServiceTest {
             }));
         }
         Thread.sleep(300);
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        // The default two copy connections, with every table of more than one block split into block ranges.
+        BackupManifest manifest = BackupFixturesAccess.withTinyChunks(() -> backups.backup(store, Compression.ZSTD));
         writing.set(false);
         int committed = 0;
         for (Future<Integer> result : results) {
@@ -257,6 +348,24 @@ class BackupServiceTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private void awaitQueuedLock(String table) {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < until) {
+            try {
+                if (count("pg_locks WHERE relation = '" + table + "'::regclass AND NOT granted") > 0) {
+                    return;
+                }
+                Thread.sleep(20);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("the schema change never queued for its lock");
+    }
 
     private static DirectConnections direct(DatabaseUrl url) {
         return new DirectConnections(url, "cpdb-test", Duration.ofSeconds(10));

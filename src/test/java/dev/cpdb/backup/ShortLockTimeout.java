@@ -27,6 +27,11 @@ final class ShortLockTimeout implements BackupConfig {
     }
 
     @Override
+    public int jobs() {
+        return 2;
+    }
+
+    @Override
     public boolean enabled() {
         return false;
     }

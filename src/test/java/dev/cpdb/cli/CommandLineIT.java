@@ -39,6 +39,17 @@ class CommandLineIT {
     }
 
     @Test
+    void aBadBackupJobsSettingStopsStartUp() {
+        DatabaseUrl database = TestPostgres.createDatabase("cli_bad_jobs");
+        CpdbProcess cpdb = CpdbProcess.run(Map.of("DATABASE_URL", TestPostgres.libpq(database),
+                "CPDB_BACKUP_JOBS", "17", "QUARKUS_HTTP_PORT", Integer.toString(FreePorts.next())));
+
+        assertNotEquals(0, cpdb.exitCode());
+        assertTrue(cpdb.stderr().contains("CPDB_BACKUP_JOBS (cpdb.backup.jobs) is 17; use a number of connections "
+                + "from 1 to 16"), cpdb.stderr());
+    }
+
+    @Test
     void aBadBackupTargetStopsStartUpInsteadOfFailingEveryBackup() {
         DatabaseUrl database = TestPostgres.createDatabase("cli_bad_target");
         CpdbProcess cpdb = CpdbProcess.run(Map.of("DATABASE_URL", TestPostgres.libpq(database),

@@ -24,7 +24,9 @@ import org.postgresql.copy.CopyManager;
  * The whole dump runs in one {@code REPEATABLE READ, READ ONLY} transaction on a direct connection: the catalog reads
  * and every {@code COPY ... TO STDOUT} see one snapshot. {@code ACCESS SHARE} locks on every table are taken first,
  * with a lock timeout, so concurrent DDL cannot change a definition mid-way. Rows stream from the server to the
- * output without being held in memory. Blocking by design (JDBC); run it on a worker thread.
+ * output without being held in memory. With more than one job the rows are copied on several connections that
+ * import the main connection's exported snapshot, large tables split into block ranges ({@link ParallelCopy}); the
+ * script is written in the same order either way. Blocking by design (JDBC); run it on a worker thread.
  */
 public final class BackupEngine {
 
@@ -36,29 +38,73 @@ public final class BackupEngine {
 
     private static final int LOCK_BATCH = 500;
 
+    /** Accepted values of {@link Options#jobs()}. */
+    public static final int MAX_JOBS = 16;
+
+    /** TID range scans, which split a table into block ranges, exist from PostgreSQL 14. */
+    private static final int TID_RANGE_SCANS = 140000;
+
+    /**
+     * Heap bytes one COPY reads at most when a table is split; package-private so tests can force tiny chunks. A
+     * chunk is also kept to half of what it may buffer, so a connection can usually fetch its whole chunk ahead and
+     * move on instead of waiting for the writer.
+     */
+    static volatile long chunkBytes = 16L << 20;
+
+    /** Rows copied ahead of the script writer, over all connections together. */
+    private static final long BUFFERED_BYTES = 24L << 20;
+
+    /** Opens one more direct connection to the same database, like the one handed to {@link #dump}. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+
+        /** A new connection that the engine closes. */
+        Connection open() throws SQLException;
+    }
+
     /**
      * Limits of one dump.
      *
      * @param lockTimeout how long to wait for each batch of table locks
      * @param deadline when the whole dump must be finished; statements get the remaining time as their timeout
+     * @param jobs connections that copy rows at once; 1 copies everything on the main connection
+     * @param helpers opens the other {@code jobs - 1} connections; null copies on the main connection only
+     * @param cancelled tells whether the backup was cancelled from outside (checked between pieces of work)
      */
     public record Options(Duration lockTimeout, Instant deadline, Clock clock,
-            java.util.function.Consumer<String> phases) {
+            java.util.function.Consumer<String> phases, int jobs, ConnectionSource helpers,
+            java.util.function.BooleanSupplier cancelled) {
+
+        public Options {
+            if (jobs < 1 || jobs > MAX_JOBS) {
+                throw new IllegalArgumentException("jobs must be between 1 and " + MAX_JOBS + ", not " + jobs);
+            }
+        }
 
         public Options(Duration lockTimeout, Instant deadline) {
             this(lockTimeout, deadline, Clock.systemUTC(), phase -> {
-            });
+            }, 1, null, () -> false);
         }
 
         /** The same limits, reporting each phase as it starts. */
         public Options withPhases(java.util.function.Consumer<String> listener) {
-            return new Options(lockTimeout, deadline, clock, listener);
+            return new Options(lockTimeout, deadline, clock, listener, jobs, helpers, cancelled);
+        }
+
+        /** The same limits, copying on {@code jobs} connections: the main one and helpers from {@code source}. */
+        public Options withJobs(int count, ConnectionSource source) {
+            return new Options(lockTimeout, deadline, clock, phases, count, source, cancelled);
+        }
+
+        /** The same limits, stopping soon after {@code check} says the backup was cancelled. */
+        public Options withCancellation(java.util.function.BooleanSupplier check) {
+            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, check);
         }
     }
 
     private final Connection connection;
     private final Options options;
-    private String phase = "starting the snapshot";
+    private volatile String phase = "starting the snapshot";
 
     private BackupEngine(Connection connection, Options options) {
         this.connection = connection;
@@ -107,14 +153,7 @@ public final class BackupEngine {
             versionNumber = rs.getInt(2);
             database = rs.getString(3);
         }
-        // Session settings last only for this transaction (SET LOCAL), so the connection is left as it was.
-        execute("SET LOCAL search_path = ''");
-        execute("SET LOCAL row_security = off");
-        execute("SET LOCAL extra_float_digits = 3");
-        execute("SET LOCAL DateStyle = 'ISO, MDY'");
-        execute("SET LOCAL IntervalStyle = 'postgres'");
-        execute("SET LOCAL idle_in_transaction_session_timeout = 0");
-        execute("SET LOCAL lock_timeout = " + Math.max(1, options.lockTimeout().toMillis()));
+        applySettings(connection);
 
         phase("listing schemas");
         applyDeadline();
@@ -138,18 +177,14 @@ public final class BackupEngine {
         for (String statement : plan.preData()) {
             write(out, statement + "\n\n");
         }
-        List<TableStats> tables = new ArrayList<>();
-        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        for (TableData table : plan.tables()) {
-            phase("copying " + table.displayName());
-            applyDeadline();
-            write(out, table.copyInSql() + ";\n");
-            long before = out.bytes();
-            // The row count comes from the server's "COPY n" completion tag rather than from scanning every byte.
-            long rows = copy.copyOut(table.copyOutSql(), nonClosing(out));
-            long bytes = out.bytes() - before;
-            write(out, "\\.\n\n");
-            tables.add(new TableStats(table.schema(), table.name(), rows, bytes));
+        List<TableStats> tables;
+        List<TableChunk> chunks = options.jobs() > 1 && options.helpers() != null
+                ? chunks(plan.tables(), versionNumber)
+                : List.of();
+        if (chunks.size() > 1) {
+            tables = copyInParallel(plan.tables(), chunks, out);
+        } else {
+            tables = copyInSequence(plan.tables(), out);
         }
         phase("writing indexes, constraints and triggers");
         for (String statement : plan.postData()) {
@@ -160,6 +195,193 @@ public final class BackupEngine {
         connection.commit();
         return new DumpResult(version, versionNumber, database, plan.schemas(), tables, out.bytes(), coreMigrations,
                 pluginMigrations);
+    }
+
+    /** Today's layout: one {@code COPY} per table, on the main connection. */
+    private List<TableStats> copyInSequence(List<TableData> tables, CountingOutputStream out)
+            throws SQLException, IOException {
+        List<TableStats> stats = new ArrayList<>();
+        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        for (TableData table : tables) {
+            phase("copying " + table.displayName());
+            checkCancelled();
+            applyDeadline();
+            write(out, table.copyInSql() + ";\n");
+            long before = out.bytes();
+            // The row count comes from the server's "COPY n" completion tag rather than from scanning every byte.
+            long rows = copy.copyOut(table.copyOutSql(), nonClosing(out));
+            long bytes = out.bytes() - before;
+            write(out, "\\.\n\n");
+            stats.add(new TableStats(table.schema(), table.name(), rows, bytes));
+        }
+        return stats;
+    }
+
+    /**
+     * Splits large tables into block ranges (PostgreSQL 14 and newer), so that several connections share the work
+     * even when one table dominates.
+     */
+    private List<TableChunk> chunks(List<TableData> tables, int versionNumber) throws SQLException {
+        if (tables.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, Long> blocks = new java.util.HashMap<>();
+        long blockSize = 8192;
+        if (versionNumber >= TID_RANGE_SCANS) {
+            String sql = "SELECT n.nspname, c.relname, pg_catalog.pg_relation_size(c.oid), "
+                    + "pg_catalog.current_setting('block_size')::bigint FROM pg_catalog.pg_class c "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE c.relkind = 'r' AND n.nspname = ANY (?)";
+            try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setArray(1, connection.createArrayOf("text",
+                        tables.stream().map(TableData::schema).distinct().toArray()));
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        blockSize = rs.getLong(4);
+                        blocks.put(rs.getString(1) + "\0" + rs.getString(2), rs.getLong(3) / blockSize);
+                    }
+                }
+            }
+        }
+        long limit = Math.min(chunkBytes, bufferPerChunk(options.jobs()) / 2);
+        long blocksPerChunk = Math.max(1, limit / blockSize);
+        List<TableChunk> chunks = new ArrayList<>();
+        for (TableData table : tables) {
+            Long size = blocks.get(table.schema() + "\0" + table.name());
+            chunks.addAll(size == null ? List.of(TableChunk.whole(table))
+                    : TableChunk.split(table, size, blocksPerChunk));
+        }
+        return chunks;
+    }
+
+    /**
+     * Copies the chunks on the main connection and up to {@code jobs - 1} helpers that import its snapshot, writing
+     * them in order: each chunk is its own {@code COPY ... FROM stdin} block, a table's blocks one after another.
+     */
+    private List<TableStats> copyInParallel(List<TableData> tables, List<TableChunk> chunks,
+            CountingOutputStream out) throws SQLException, IOException {
+        String snapshot;
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+            rs.next();
+            snapshot = rs.getString(1);
+        }
+        int helperCount = Math.min(options.jobs(), chunks.size()) - 1;
+        List<Connection> helpers = new ArrayList<>();
+        try {
+            phase("opening copy connections");
+            for (int i = 0; i < helperCount; i++) {
+                checkCancelled();
+                Connection helper = options.helpers().open();
+                helpers.add(helper);
+                joinSnapshot(helper, snapshot);
+            }
+            List<Connection> workers = new ArrayList<>();
+            workers.add(connection);
+            workers.addAll(helpers);
+            java.util.Map<TableData, long[]> counts = new java.util.LinkedHashMap<>();
+            ParallelCopy copy = new ParallelCopy(chunks, workers, bufferPerChunk(workers.size()),
+                    new ParallelCopy.Copier() {
+                        @Override
+                        public void beforeChunk(Connection worker, TableChunk chunk) throws SQLException {
+                            setStatementTimeout(worker, "copying " + chunk.table().displayName());
+                        }
+
+                        @Override
+                        public RuntimeException interruption(TableChunk chunk) {
+                            String where = "copying " + chunk.table().displayName();
+                            if (options.cancelled().getAsBoolean()) {
+                                return new BackupException(where, "the backup was cancelled", true);
+                            }
+                            if (!options.clock().instant().isBefore(options.deadline())) {
+                                return new BackupException(where, "the backup deadline passed", true);
+                            }
+                            return null;
+                        }
+
+                        @Override
+                        public RuntimeException failure(TableChunk chunk, Exception error) {
+                            String where = chunk == null ? phase : "copying " + chunk.table().displayName();
+                            if (error instanceof BackupException backup) {
+                                return backup;
+                            }
+                            if (options.cancelled().getAsBoolean()) {
+                                return new BackupException(where, "the backup was cancelled", true, error);
+                            }
+                            if (error instanceof SQLException sql) {
+                                return BackupEngine.this.failure(where, sql);
+                            }
+                            return new BackupException(where, "copying failed: " + error.getMessage(), true, error);
+                        }
+                    });
+            copy.writeAll(out, new ParallelCopy.ChunkWriter() {
+                private long before;
+
+                @Override
+                public void start(TableChunk chunk) throws IOException {
+                    if (chunk.first()) {
+                        phase("copying " + chunk.table().displayName());
+                    }
+                    write(out, chunk.table().copyInSql() + ";\n");
+                    before = out.bytes();
+                }
+
+                @Override
+                public void end(TableChunk chunk, long rows) throws IOException {
+                    long[] count = counts.computeIfAbsent(chunk.table(), table -> new long[2]);
+                    count[0] += rows;
+                    count[1] += out.bytes() - before;
+                    write(out, "\\.\n\n");
+                }
+            });
+            List<TableStats> stats = new ArrayList<>();
+            for (TableData table : tables) {
+                long[] count = counts.getOrDefault(table, new long[2]);
+                stats.add(new TableStats(table.schema(), table.name(), count[0], count[1]));
+            }
+            return stats;
+        } finally {
+            for (Connection helper : helpers) {
+                try (helper) {
+                    if (!helper.isClosed()) {
+                        rollbackQuietly(helper);
+                    }
+                } catch (SQLException ignored) {
+                    // A helper only read; whatever happens while closing it, the dump's outcome stands.
+                }
+            }
+        }
+    }
+
+    private static long bufferPerChunk(int connections) {
+        return BUFFERED_BYTES / ParallelCopy.window(connections);
+    }
+
+    /**
+     * Starts a helper's transaction on the main connection's exported snapshot, with the main connection's settings.
+     * Its tables are locked implicitly by each COPY; the lock timeout makes a COPY fail instead of queueing forever
+     * behind a schema change that waits for the main connection's locks.
+     */
+    private void joinSnapshot(Connection helper, String snapshot) throws SQLException {
+        helper.setAutoCommit(true);
+        execute(helper, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        execute(helper, "SET TRANSACTION SNAPSHOT " + Sql.literal(snapshot));
+        applySettings(helper);
+        setStatementTimeout(helper, phase);
+    }
+
+    private static void rollbackQuietly(Connection helper) {
+        try (Statement statement = helper.createStatement()) {
+            statement.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // Closing the connection ends the transaction anyway.
+        }
+    }
+
+    private void checkCancelled() {
+        if (options.cancelled().getAsBoolean()) {
+            throw new BackupException(phase, "the backup was cancelled", true);
+        }
     }
 
     private void phase(String name) {
@@ -184,16 +406,36 @@ public final class BackupEngine {
                 + "SET row_security = off;\n\n";
     }
 
+    /** Session settings that last only for the transaction (SET LOCAL), so each connection is left as it was. */
+    private void applySettings(Connection target) throws SQLException {
+        execute(target, "SET LOCAL search_path = ''");
+        execute(target, "SET LOCAL row_security = off");
+        execute(target, "SET LOCAL extra_float_digits = 3");
+        execute(target, "SET LOCAL DateStyle = 'ISO, MDY'");
+        execute(target, "SET LOCAL IntervalStyle = 'postgres'");
+        execute(target, "SET LOCAL idle_in_transaction_session_timeout = 0");
+        execute(target, "SET LOCAL lock_timeout = " + Math.max(1, options.lockTimeout().toMillis()));
+    }
+
     private void applyDeadline() throws SQLException {
+        setStatementTimeout(connection, phase);
+    }
+
+    /** Gives {@code target}'s next statements the time left until the deadline. */
+    private void setStatementTimeout(Connection target, String where) throws SQLException {
         long remaining = Duration.between(options.clock().instant(), options.deadline()).toMillis();
         if (remaining <= 0) {
-            throw new BackupException(phase, "the backup deadline passed", true);
+            throw new BackupException(where, "the backup deadline passed", true);
         }
-        execute("SET LOCAL statement_timeout = " + remaining);
+        execute(target, "SET LOCAL statement_timeout = " + remaining);
     }
 
     private void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
+        execute(connection, sql);
+    }
+
+    private static void execute(Connection target, String sql) throws SQLException {
+        try (Statement statement = target.createStatement()) {
             statement.execute(sql);
         }
     }
@@ -217,6 +459,10 @@ public final class BackupEngine {
     }
 
     private BackupException failure(SQLException e) {
+        return failure(phase, e);
+    }
+
+    private BackupException failure(String phase, SQLException e) {
         if (e.getCause() instanceof BackupException backup) {
             return backup;
         }

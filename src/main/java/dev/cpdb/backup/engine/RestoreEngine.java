@@ -103,7 +103,8 @@ public final class RestoreEngine {
             if (statement.copyFromStdin()) {
                 String table = copyTarget(statement.sql());
                 phase = "loading " + table;
-                rows.put(table, copy.copyIn(statement.sql(), reader.copyData()));
+                // A table's rows may come in several COPY blocks (one per chunk of a parallel backup).
+                rows.merge(table, copy.copyIn(statement.sql(), reader.copyData()), Long::sum);
             } else {
                 phase = "running line " + statement.line() + ": " + ScriptReader.summary(statement.sql());
                 try (Statement jdbc = connection.createStatement()) {

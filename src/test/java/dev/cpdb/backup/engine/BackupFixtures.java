@@ -33,14 +33,37 @@ final class BackupFixtures {
         PostgresClientTools.psqlFile(url, Path.of("src/test/resources/backup/fixture.sql"));
     }
 
-    /** Dumps into memory (fine for test fixtures of a few MB). */
+    /** Heap bytes per chunk in tests: one block, so that every table of more than one block is split. */
+    static final long TINY_CHUNKS = 8192;
+
+    /**
+     * Dumps into memory (fine for test fixtures of a few MB) with the default two copy connections and
+     * {@link #TINY_CHUNKS}.
+     */
     static byte[] dump(DatabaseUrl url) throws SQLException {
+        return dump(url, 2);
+    }
+
+    /** Dumps into memory copying on {@code jobs} connections, tables split into {@link #TINY_CHUNKS}. */
+    static byte[] dump(DatabaseUrl url, int jobs) throws SQLException {
         ByteArrayOutputStream script = new ByteArrayOutputStream();
         try (Connection connection = TestPostgres.connect(url)) {
-            BackupEngine.dump(connection, script, new BackupEngine.Options(Duration.ofSeconds(10),
-                    Instant.now().plusSeconds(300)));
+            withChunkBytes(TINY_CHUNKS, () -> BackupEngine.dump(connection, script,
+                    new BackupEngine.Options(Duration.ofSeconds(10), Instant.now().plusSeconds(300))
+                            .withJobs(jobs, () -> TestPostgres.connect(url))));
         }
         return script.toByteArray();
+    }
+
+    /** Runs {@code work} with the engine splitting tables into chunks of {@code bytes}, then restores the default. */
+    static <T> T withChunkBytes(long bytes, java.util.function.Supplier<T> work) {
+        long before = BackupEngine.chunkBytes;
+        BackupEngine.chunkBytes = bytes;
+        try {
+            return work.get();
+        } finally {
+            BackupEngine.chunkBytes = before;
+        }
     }
 
     static RestoreResult restore(DatabaseUrl url, byte[] script, boolean clean) throws SQLException {

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import dev.cpdb.database.DatabaseUrl;
 
-/** Gives tests outside this package the row fingerprints of {@link BackupFixtures}. */
+/** Gives tests outside this package the row fingerprints and the chunk size knob of {@link BackupFixtures}. */
 public final class BackupFixturesAccess {
 
     private BackupFixturesAccess() {
@@ -13,5 +13,10 @@ public final class BackupFixturesAccess {
 
     public static Map<String, String> rowHashes(DatabaseUrl url) throws SQLException {
         return BackupFixtures.rowHashes(url);
+    }
+
+    /** Runs {@code work} with the backup engine splitting tables into one-block chunks. */
+    public static <T> T withTinyChunks(java.util.function.Supplier<T> work) {
+        return BackupFixtures.withChunkBytes(BackupFixtures.TINY_CHUNKS, work);
     }
 }

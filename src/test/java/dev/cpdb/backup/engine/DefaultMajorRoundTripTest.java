@@ -3,6 +3,8 @@ package dev.cpdb.backup.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +36,27 @@ class DefaultMajorRoundTripTest {
         assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(target));
     }
 
+    /**
+     * The script without its source line and with each table's COPY blocks joined into one: where a table is split
+     * into block ranges depends on its physical layout, which a restore compacts (the fixture deletes rows).
+     */
     private static String withoutSourceLine(byte[] script) {
-        return new String(script, StandardCharsets.UTF_8).lines()
+        List<String> lines = new String(script, StandardCharsets.UTF_8).lines()
                 .filter(line -> !line.startsWith("-- source:"))
-                .collect(java.util.stream.Collectors.joining("\n"));
+                .toList();
+        List<String> joined = new ArrayList<>();
+        String copy = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("COPY ") && line.endsWith(" FROM stdin;")) {
+                copy = line;
+            } else if (line.equals("\\.") && i + 2 < lines.size() && lines.get(i + 1).isEmpty()
+                    && lines.get(i + 2).equals(copy)) {
+                i += 2;
+                continue;
+            }
+            joined.add(line);
+        }
+        return String.join("\n", joined);
     }
 }

@@ -92,6 +92,20 @@ class RoundTripFidelityTest {
     }
 
     @Test
+    void aTableOverManyBlocksIsCopiedAsSeveralBlocksInOrder() {
+        String text = new String(script, StandardCharsets.UTF_8);
+        String copy = "COPY \"app\".\"activity\" (\"id\", \"note\", \"happened\", \"weight\") FROM stdin;";
+
+        // Our design: with one-block chunks each block range of the table is its own COPY block, one after another.
+        int blocks = text.split(java.util.regex.Pattern.quote(copy), -1).length - 1;
+        assertTrue(blocks > 5, "the table was split into " + blocks + " COPY blocks");
+        int first = text.indexOf(copy);
+        int last = text.lastIndexOf(copy);
+        assertTrue(text.substring(first, last).lines().filter(line -> line.startsWith("COPY "))
+                .allMatch(copy::equals), "no other table's rows between the chunks of one table");
+    }
+
+    @Test
     void theRestoreReportsTheRowsItLoaded() throws Exception {
         DatabaseUrl target = TestPostgres.createDatabase(server, "fidelity_counts");
 
@@ -100,6 +114,7 @@ class RoundTripFidelityTest {
         Map<String, Long> rows = result.rowsByTable();
         assertEquals(5L, rows.get("app.issues"));
         assertEquals(1L, rows.get("app.no_columns"));
+        assertEquals(3600L, rows.get("app.activity"), "the rows of all its COPY blocks together");
     }
 
     private static void assertThrowsSql(DatabaseUrl url, String sql, String state) {
