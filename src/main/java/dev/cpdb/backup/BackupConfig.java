@@ -32,8 +32,11 @@ public interface BackupConfig {
     @WithDefault("30s")
     Duration lockTimeout();
 
-    /** Connections that copy rows at once, sharing one snapshot (1 to 16); 1 copies on a single connection. */
-    @WithDefault("2")
+    /**
+     * Connections that copy rows at once, sharing one snapshot (1 to 16); 1 copies on a single connection. One by
+     * default, like pg_dump: more only pay off when the database server has idle cores.
+     */
+    @WithDefault("1")
     int jobs();
 
     /** Whether the service takes scheduled backups. */

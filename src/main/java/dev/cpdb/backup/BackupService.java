@@ -178,7 +178,8 @@ public class BackupService {
         return backup(store, compression, id, defaultJobs(), progress);
     }
 
-    private BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
+    /** Takes a backup with a given id on {@code jobs} copying connections, reporting progress. */
+    public BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
             Progress progress) {
         Instant started = clock.instant();
         String dataKey = id + "/data" + compression.extension();

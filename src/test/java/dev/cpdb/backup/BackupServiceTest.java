@@ -291,7 +291,7 @@ class BackupServiceTest {
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
                 () -> BackupFixturesAccess.withTinyChunks(() -> backups.backup(store, Compression.ZSTD,
-                        BackupId.next(java.time.Instant.now()), cancelWhileCopying)));
+                        BackupId.next(java.time.Instant.now()), 2, cancelWhileCopying)));
 
         assertTrue(e.getMessage().contains("cancel"), e.getMessage());
         assertEquals(2, connections.size(), "the main connection and one helper were reported");
