@@ -66,6 +66,10 @@ final class SqlLiterals {
                 || value instanceof Double || value instanceof Float) {
             return value.toString();
         }
+        if (value instanceof Enum<?> constant) {
+            // as the extended protocol binds an enum: by its name
+            return constant.name();
+        }
         if (value instanceof BigDecimal decimal) {
             return decimal.toPlainString();
         }

@@ -152,6 +152,12 @@ class SimpleProtocolPoolTest {
     }
 
     @Test
+    void anEnumConstantIsWrittenByItsNameAsTheExtendedProtocolBindsIt() {
+        Row row = one("SELECT $1::text AS name", Tuple.of(java.time.DayOfWeek.MONDAY));
+        assertEquals("MONDAY", row.getString("name"));
+    }
+
+    @Test
     void aNulCharacterIsRefusedWithTheServersOwnErrorCode() {
         CompletionException e = assertThrows(CompletionException.class,
                 () -> await(simple.preparedQuery("SELECT $1::text").execute(Tuple.of("a\0b"))));
