@@ -86,7 +86,7 @@ public class AgentService {
 
     public Uni<Agent> get(Caller caller, UUID id) {
         return agents.find(database.pool(), id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)));
+                .onItem().transform(EntityNotFoundException.orNotFound("agent", id));
     }
 
     public Uni<Page<Agent>> list(Caller caller, UUID companyId, AgentStatus status, PageRequest page) {
@@ -99,7 +99,7 @@ public class AgentService {
     public Uni<Agent> update(Caller caller, UUID id, AgentPatch patch) {
         Input.body(patch);
         return database.pool().withTransaction(tx -> agents.lock(tx, id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("agent", id))
                 .chain(current -> applyPatch(tx, caller, current, patch)));
     }
 
@@ -134,7 +134,7 @@ public class AgentService {
 
     public Uni<Void> delete(Caller caller, UUID id) {
         return database.pool().withTransaction(tx -> agents.lock(tx, id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("agent", id))
                 .call(agent -> agents.delete(tx, id))
                 .call(agent -> activity.append(tx, Actor.of(caller), agent.companyId(), "agent.deleted", id,
                         JsonObject.of("name", agent.name())))
@@ -149,7 +149,7 @@ public class AgentService {
      */
     public Uni<ResolvedEnv> resolvedEnv(Caller caller, UUID id) {
         return agents.find(database.pool(), id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("agent", id))
                 .chain(agent -> resolve(caller, agent));
     }
 
@@ -189,7 +189,7 @@ public class AgentService {
         String key = ApiKeys.generate();
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> agents.lock(tx, agentId, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", agentId)))
+                .onItem().transform(EntityNotFoundException.orNotFound("agent", agentId))
                 .chain(agent -> keys.insert(tx, id, agent.companyId(), agentId, name, ApiKeys.hash(key),
                         key.substring(0, ApiKeys.VISIBLE))
                         .call(created -> activity.append(tx, Actor.of(caller), agent.companyId(),
@@ -205,7 +205,7 @@ public class AgentService {
 
     public Uni<Void> revokeKey(Caller caller, UUID agentId, UUID keyId) {
         return database.pool().withTransaction(tx -> agents.find(tx, agentId, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("agent", agentId)))
+                .onItem().transform(EntityNotFoundException.orNotFound("agent", agentId))
                 .chain(agent -> keys.find(tx, agentId, keyId)
                         .onItem().transform(found -> found.orElseThrow(
                                 () -> new EntityNotFoundException("API key", keyId)))

@@ -52,7 +52,7 @@ public class CompanyService {
 
     public Uni<Company> get(Caller caller, UUID id) {
         return companies.find(database.pool(), id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("company", id)));
+                .onItem().transform(EntityNotFoundException.orNotFound("company", id));
     }
 
     public Uni<Page<Company>> list(Caller caller, PageRequest page) {
@@ -64,7 +64,7 @@ public class CompanyService {
         Input.body(patch);
         String name = patch.contains("name") ? Input.text("name", patch.getName(), 1, 200) : null;
         return database.pool().withTransaction(tx -> companies.lock(tx, id)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("company", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("company", id))
                 .chain(current -> name == null || name.equals(current.name()) ? Uni.createFrom().item(current)
                         : rename(tx, caller, current, name)));
     }

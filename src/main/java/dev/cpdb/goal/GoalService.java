@@ -65,7 +65,7 @@ public class GoalService {
 
     public Uni<Goal> get(Caller caller, UUID id) {
         return goals.find(database.pool(), id, Access.scope(caller), false)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("goal", id)));
+                .onItem().transform(EntityNotFoundException.orNotFound("goal", id));
     }
 
     public Uni<Page<Goal>> list(Caller caller, UUID companyId, GoalFilter filter, PageRequest page) {
@@ -78,7 +78,7 @@ public class GoalService {
     public Uni<Goal> update(Caller caller, UUID id, GoalPatch patch) {
         Input.body(patch);
         return database.pool().withTransaction(tx -> goals.find(tx, id, Access.scope(caller), true)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("goal", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("goal", id))
                 .chain(current -> applyPatch(tx, caller, current, patch)));
     }
 
@@ -104,7 +104,7 @@ public class GoalService {
 
     public Uni<Void> delete(Caller caller, UUID id) {
         return database.pool().withTransaction(tx -> goals.find(tx, id, Access.scope(caller), true)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("goal", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("goal", id))
                 .call(goal -> goals.delete(tx, id))
                 .call(goal -> activity.append(tx, Actor.of(caller), goal.companyId(), "goal.deleted", id,
                         JsonObject.of("title", goal.title())))

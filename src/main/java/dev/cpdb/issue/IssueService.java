@@ -63,7 +63,7 @@ public class IssueService {
                 body.assigneeAgentId());
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> companies.find(tx, companyId, null)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("company", companyId)))
+                .onItem().transform(EntityNotFoundException.orNotFound("company", companyId))
                 .call(company -> checkLinks(tx, companyId, values))
                 .chain(company -> insert(tx, caller, company, id, values)));
     }
@@ -86,7 +86,7 @@ public class IssueService {
     /** The issue the caller may see, or a 404 failure. */
     public Uni<Issue> find(SqlClient client, Caller caller, IssueLocator locator, boolean lock) {
         return issues.find(client, locator, Access.scope(caller), lock)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("issue", locator)));
+                .onItem().transform(EntityNotFoundException.orNotFound("issue", locator));
     }
 
     public Uni<Page<Issue>> list(Caller caller, UUID companyId, IssueFilter filter, PageRequest page) {

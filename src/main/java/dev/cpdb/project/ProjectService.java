@@ -56,7 +56,7 @@ public class ProjectService {
 
     public Uni<Project> get(Caller caller, UUID id) {
         return projects.find(database.pool(), id, Access.scope(caller), false)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("project", id)));
+                .onItem().transform(EntityNotFoundException.orNotFound("project", id));
     }
 
     public Uni<Page<Project>> list(Caller caller, UUID companyId, ProjectStatus status, PageRequest page) {
@@ -69,7 +69,7 @@ public class ProjectService {
     public Uni<Project> update(Caller caller, UUID id, ProjectPatch patch) {
         Input.body(patch);
         return database.pool().withTransaction(tx -> projects.find(tx, id, Access.scope(caller), true)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("project", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("project", id))
                 .chain(current -> applyPatch(tx, caller, current, patch)));
     }
 
@@ -99,7 +99,7 @@ public class ProjectService {
 
     public Uni<Void> delete(Caller caller, UUID id) {
         return database.pool().withTransaction(tx -> projects.find(tx, id, Access.scope(caller), true)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("project", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("project", id))
                 .call(project -> projects.delete(tx, id))
                 .call(project -> activity.append(tx, Actor.of(caller), project.companyId(), "project.deleted", id,
                         JsonObject.of("name", project.name())))

@@ -80,14 +80,14 @@ public class SecretService {
 
     public Uni<Secret> get(Caller caller, UUID id) {
         return secrets.find(database.pool(), id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", id)));
+                .onItem().transform(EntityNotFoundException.orNotFound("secret", id));
     }
 
     public Uni<Secret> rotate(Caller caller, UUID id, SecretRotate body) {
         Input.body(body);
         String value = Input.verbatim("value", body.value(), 1, MAX_VALUE_LENGTH);
         return database.pool().withTransaction(tx -> secrets.bumpVersion(tx, id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("secret", id))
                 .call(secret -> secrets.insertVersion(tx, id, secret.latestVersion(),
                         cipher.seal(id, secret.latestVersion(), value)))
                 .call(secret -> activity.append(tx, Actor.of(caller), secret.companyId(), "secret.rotated", id,
@@ -100,7 +100,7 @@ public class SecretService {
                 ? Input.text("description", patch.getDescription(), 0, 1000)
                 : null;
         return database.pool().withTransaction(tx -> secrets.find(tx, id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("secret", id))
                 .chain(secret -> description == null || description.equals(secret.description())
                         ? Uni.createFrom().item(secret)
                         : describe(tx, caller, secret, description)));
@@ -118,7 +118,7 @@ public class SecretService {
             throw new InvalidInputException("Query parameter 'version' must be 1 or more");
         }
         return secrets.find(database.pool(), id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("secret", id))
                 .chain(secret -> secrets.version(database.pool(), id, version)
                         .onItem().transform(stored -> stored.orElseThrow(() -> new EntityNotFoundException(
                                 "Secret " + id + " has no version " + version + "; versions go from 1 to "
@@ -129,7 +129,7 @@ public class SecretService {
 
     public Uni<Void> delete(Caller caller, UUID id) {
         return database.pool().withTransaction(tx -> secrets.find(tx, id, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("secret", id))
                 .call(secret -> secrets.delete(tx, id))
                 .call(secret -> activity.append(tx, Actor.of(caller), secret.companyId(), "secret.deleted", id,
                         JsonObject.of("name", secret.name())))

@@ -68,7 +68,7 @@ public class CommentService {
 
     public Uni<IssueComment> get(Caller caller, UUID id) {
         return comments.find(database.pool(), id, Access.scope(caller), false)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("comment", id)));
+                .onItem().transform(EntityNotFoundException.orNotFound("comment", id));
     }
 
     public Uni<IssueComment> update(Caller caller, UUID id, CommentBody body) {
@@ -98,7 +98,7 @@ public class CommentService {
     /** The comment locked for a change, when the caller wrote it or is an operator. */
     private Uni<IssueComment> lockOwn(SqlClient tx, Caller caller, UUID id) {
         return comments.find(tx, id, Access.scope(caller), true)
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("comment", id)))
+                .onItem().transform(EntityNotFoundException.orNotFound("comment", id))
                 .invoke(comment -> requireAuthor(caller, comment));
     }
 

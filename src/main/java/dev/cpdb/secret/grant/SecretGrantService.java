@@ -73,7 +73,7 @@ public class SecretGrantService {
     /** Every grant of the secret, oldest first. */
     public Uni<List<SecretGrant>> list(Caller caller, UUID secretId) {
         return secrets.find(database.pool(), secretId, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", secretId)))
+                .onItem().transform(EntityNotFoundException.orNotFound("secret", secretId))
                 .chain(secret -> grants.ofSecret(database.pool(), secretId));
     }
 
@@ -137,7 +137,7 @@ public class SecretGrantService {
 
     private Uni<Secret> requireSecretAndAgent(SqlClient tx, Caller caller, UUID secretId, UUID agentId) {
         return secrets.find(tx, secretId, Access.scope(caller))
-                .onItem().transform(found -> found.orElseThrow(() -> new EntityNotFoundException("secret", secretId)))
+                .onItem().transform(EntityNotFoundException.orNotFound("secret", secretId))
                 .call(secret -> agents.existsInCompany(tx, secret.companyId(), agentId)
                         .invoke(exists -> {
                             if (!exists) {
