@@ -23,6 +23,13 @@ public interface BackupConfig {
     @WithDefault("zstd")
     String compression();
 
+    /**
+     * Compression level: zstd 1 to 19 (default 3), gzip 1 to 9 (default 6); ignored without compression. Higher
+     * levels give smaller backups for more CPU time.
+     */
+    @WithName("compression-level")
+    Optional<Integer> compressionLevel();
+
     /** Longest a backup may run before it is cancelled. */
     @WithDefault("6h")
     Duration deadline();

@@ -51,6 +51,11 @@ public class BackupScheduler {
                     e);
         }
         try {
+            backups.compressionLevel(backups.defaultCompression());
+        } catch (BackupFailedException e) {
+            throw new InvalidConfigurationException(e.getMessage(), e);
+        }
+        try {
             backups.defaultJobs();
         } catch (BackupFailedException e) {
             throw new InvalidConfigurationException(e.getMessage(), e);

@@ -129,6 +129,16 @@ public class BackupService {
         return compression(config.compression());
     }
 
+    /** The level to compress with: {@code CPDB_BACKUP_COMPRESSION_LEVEL}, checked, or the compression's default. */
+    public int compressionLevel(Compression compression) {
+        try {
+            return config.compressionLevel().map(compression::checkLevel).orElseGet(compression::defaultLevel);
+        } catch (IllegalArgumentException e) {
+            throw new BackupFailedException("CPDB_BACKUP_COMPRESSION_LEVEL (cpdb.backup.compression-level): "
+                    + e.getMessage());
+        }
+    }
+
     /**
      * Takes a backup of the database on the direct path.
      *
@@ -182,6 +192,7 @@ public class BackupService {
     public BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
             Progress progress) {
         Instant started = clock.instant();
+        int level = compressionLevel(compression);
         String dataKey = id + "/data" + compression.extension();
         DumpResult dump;
         long storedBytes;
@@ -190,7 +201,7 @@ public class BackupService {
             CountingOutputStream stored = new CountingOutputStream(upload.stream());
             MessageDigest digest = sha256();
             OutputStream script = new BufferedOutputStream(
-                    compression.compress(new DigestOutputStream(stored, digest)), BUFFER);
+                    compression.compress(new DigestOutputStream(stored, digest), level), BUFFER);
             try (Connection connection = database.direct().open()) {
                 progress.connected(connection);
                 dump = BackupEngine.dump(connection, script,

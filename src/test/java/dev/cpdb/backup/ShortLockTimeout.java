@@ -17,6 +17,11 @@ final class ShortLockTimeout implements BackupConfig {
     }
 
     @Override
+    public Optional<Integer> compressionLevel() {
+        return Optional.empty();
+    }
+
+    @Override
     public Duration deadline() {
         return Duration.ofMinutes(5);
     }

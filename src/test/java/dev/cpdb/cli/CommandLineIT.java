@@ -50,6 +50,18 @@ class CommandLineIT {
     }
 
     @Test
+    void aBadCompressionLevelStopsStartUp() {
+        DatabaseUrl database = TestPostgres.createDatabase("cli_bad_level");
+        CpdbProcess cpdb = CpdbProcess.run(Map.of("DATABASE_URL", TestPostgres.libpq(database),
+                "CPDB_BACKUP_COMPRESSION", "gzip", "CPDB_BACKUP_COMPRESSION_LEVEL", "12", "QUARKUS_HTTP_PORT",
+                Integer.toString(FreePorts.next())));
+
+        assertNotEquals(0, cpdb.exitCode());
+        assertTrue(cpdb.stderr().contains("CPDB_BACKUP_COMPRESSION_LEVEL (cpdb.backup.compression-level): "
+                + "compression level 12 is out of range for gzip; use 1 (fastest) to 9 (smallest)"), cpdb.stderr());
+    }
+
+    @Test
     void aBadBackupTargetStopsStartUpInsteadOfFailingEveryBackup() {
         DatabaseUrl database = TestPostgres.createDatabase("cli_bad_target");
         CpdbProcess cpdb = CpdbProcess.run(Map.of("DATABASE_URL", TestPostgres.libpq(database),

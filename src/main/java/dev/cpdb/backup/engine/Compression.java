@@ -13,20 +13,57 @@ import com.github.luben.zstd.ZstdOutputStream;
 
 /**
  * Compression of the backup script. zstd is the default: at level 3 it keeps up with COPY on one core and
- * compresses about as well as gzip level 6, which is several times slower.
+ * compresses about as well as gzip level 6, which is several times slower. The level can be chosen
+ * ({@code CPDB_BACKUP_COMPRESSION_LEVEL}); restores do not need to know it.
  */
 public enum Compression {
     ZSTD(".sql.zst"),
     GZIP(".sql.gz"),
     NONE(".sql");
 
-    /** zstd level: fast enough to never be the bottleneck behind COPY. */
-    static final int ZSTD_LEVEL = 3;
-
     private final String extension;
 
     Compression(String extension) {
         this.extension = extension;
+    }
+
+    /**
+     * The level used when none is configured: 3 for zstd (fast enough never to hold back COPY), 6 for gzip (as gzip
+     * itself and pg_dump use), 0 for none.
+     */
+    public int defaultLevel() {
+        return switch (this) {
+            case ZSTD -> 3;
+            case GZIP -> 6;
+            case NONE -> 0;
+        };
+    }
+
+    /** Lowest accepted level: 1 (none has no levels). */
+    public int minLevel() {
+        return this == NONE ? 0 : 1;
+    }
+
+    /** Highest accepted level: 19 for zstd (higher ones need much more memory), 9 for gzip. */
+    public int maxLevel() {
+        return switch (this) {
+            case ZSTD -> 19;
+            case GZIP -> 9;
+            case NONE -> 0;
+        };
+    }
+
+    /**
+     * Checks a level for this compression, naming the accepted range.
+     *
+     * @throws IllegalArgumentException when the level is outside it
+     */
+    public int checkLevel(int level) {
+        if (this != NONE && (level < minLevel() || level > maxLevel())) {
+            throw new IllegalArgumentException("compression level " + level + " is out of range for "
+                    + settingValue() + "; use " + minLevel() + " (fastest) to " + maxLevel() + " (smallest)");
+        }
+        return level;
     }
 
     /** Parses a setting value ({@code zstd}, {@code gzip}, {@code none}), naming the accepted values. */
@@ -49,19 +86,37 @@ public enum Compression {
         return extension;
     }
 
-    /** Wraps {@code target}; closing the result finishes the compressed stream and closes {@code target}. */
+    /** Wraps {@code target} at the default level. */
     public OutputStream compress(OutputStream target) throws IOException {
+        return compress(target, defaultLevel());
+    }
+
+    /**
+     * Wraps {@code target}; closing the result finishes the compressed stream and closes {@code target}.
+     *
+     * @param level a level accepted by {@link #checkLevel}; ignored for none
+     */
+    public OutputStream compress(OutputStream target, int level) throws IOException {
+        checkLevel(level);
         return switch (this) {
             case ZSTD -> {
-                ZstdOutputStream zstd = new ZstdOutputStream(target, ZSTD_LEVEL);
+                ZstdOutputStream zstd = new ZstdOutputStream(target, level);
                 zstd.setChecksum(true);
                 // One background compression thread, so reading rows and compressing them overlap.
                 zstd.setWorkers(1);
                 yield zstd;
             }
-            case GZIP -> new GZIPOutputStream(target, 1 << 16);
+            case GZIP -> new LeveledGzipOutputStream(target, level);
             case NONE -> target;
         };
+    }
+
+    /** {@link GZIPOutputStream} at a chosen level. */
+    private static final class LeveledGzipOutputStream extends GZIPOutputStream {
+        LeveledGzipOutputStream(OutputStream target, int level) throws IOException {
+            super(target, 1 << 16);
+            def.setLevel(level);
+        }
     }
 
     /** Wraps {@code source} for reading the plain script. */
