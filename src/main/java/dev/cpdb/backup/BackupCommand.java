@@ -13,8 +13,8 @@ import dev.cpdb.cli.CommandArguments;
 import dev.cpdb.cli.UsageException;
 
 /**
- * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N] [--json]}: takes one
- * backup over the direct path.
+ * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N]
+ * [--owners-and-privileges] [--json]}: takes one backup over the direct path.
  */
 @ApplicationScoped
 public class BackupCommand implements CliCommand {
@@ -32,28 +32,31 @@ public class BackupCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "[--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N] [--json]  take a backup, "
-                + "then exit";
+        return "[--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N] [--owners-and-privileges] "
+                + "[--json]  take a backup, then exit";
     }
 
     @Override
     public int run(List<String> args) {
         CommandArguments options = CommandArguments.parse(args, Set.of("target", "compression", "jobs"),
-                Set.of("json"));
+                Set.of("owners-and-privileges", "json"));
         options.positional(0, "no arguments");
         BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
         Compression compression = options.value("compression").map(backups::compression)
                 .orElseGet(backups::defaultCompression);
         int jobs = options.value("jobs").map(BackupCommand::jobs).orElseGet(backups::defaultJobs);
-        BackupManifest manifest = backups.backup(store, compression, jobs);
+        // The flag turns owners and privileges on; without it the setting decides.
+        boolean ownersAndPrivileges = options.flag("owners-and-privileges") || backups.defaultOwnersAndPrivileges();
+        BackupManifest manifest = backups.backup(store, compression, jobs, ownersAndPrivileges);
         if (options.flag("json")) {
             System.out.println(backups.toJson(manifest));
         } else {
             double seconds = java.time.Duration.between(manifest.startedAt(), manifest.finishedAt()).toMillis()
                     / 1000.0;
-            System.out.printf("backup %s written to %s: %d bytes (%s), %d tables, %d rows in %.1f s%n",
+            System.out.printf("backup %s written to %s: %d bytes (%s), %d tables, %d rows in %.1f s%s%n",
                     manifest.backupId(), store.location(), manifest.data().bytes(), manifest.compression(),
-                    manifest.tables().size(), manifest.totalRows(), seconds);
+                    manifest.tables().size(), manifest.totalRows(), seconds,
+                    manifest.ownersAndPrivileges() ? ", with owners and privileges" : "");
         }
         return 0;
     }

@@ -46,6 +46,15 @@ public interface BackupConfig {
     @WithDefault("1")
     int jobs();
 
+    /**
+     * Whether backups also carry owners, privileges and default privileges, as pg_dump does by default. Off by
+     * default, like {@code pg_dump --no-owner --no-privileges}: such a backup restores under any role, while one with
+     * owners needs every role it names to exist on the target server.
+     */
+    @WithName("owners-and-privileges")
+    @WithDefault("false")
+    boolean ownersAndPrivileges();
+
     /** Whether the service takes scheduled backups. */
     @WithDefault("true")
     boolean enabled();

@@ -13,10 +13,12 @@ import dev.cpdb.backup.engine.TableStats;
  * @param formatVersion layout version of script and manifest; restores refuse newer ones
  * @param backupId time-sortable id, {@code 20261125T101500Z-3f9a1c}
  * @param tool the cpdb version that wrote it
+ * @param ownersAndPrivileges whether the script sets owners and privileges (restoring it needs the roles it names);
+ *        false in manifests written before the option existed, whose scripts never do
  */
 public record BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
-        Source source, String compression, DataObject data, List<String> schemas, List<TableStats> tables,
-        Migrations migrations) {
+        Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
+        List<TableStats> tables, Migrations migrations) {
 
     /** Name of the manifest object inside a backup's folder. */
     public static final String FILE_NAME = "manifest.json";
@@ -41,11 +43,13 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
 
     /**
      * A mapper for reading manifests: fields a newer cpdb adds within the same format version are ignored (a format
-     * change that matters raises {@link #formatVersion()} instead), whatever the API's strict input policy says.
+     * change that matters raises {@link #formatVersion()} instead), and fields an older cpdb did not write yet read as
+     * false or zero (such as {@link #ownersAndPrivileges()}), whatever the API's strict input policy says.
      */
     public static com.fasterxml.jackson.databind.ObjectMapper reader(com.fasterxml.jackson.databind.ObjectMapper base) {
-        return base.copy().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-                false);
+        return base.copy()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
     }
 
     /** Total rows over all tables. */

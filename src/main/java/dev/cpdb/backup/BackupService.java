@@ -139,6 +139,11 @@ public class BackupService {
         }
     }
 
+    /** Whether backups carry owners and privileges ({@code CPDB_BACKUP_OWNERS_AND_PRIVILEGES}). */
+    public boolean defaultOwnersAndPrivileges() {
+        return config.ownersAndPrivileges();
+    }
+
     /**
      * Takes a backup of the database on the direct path.
      *
@@ -146,16 +151,16 @@ public class BackupService {
      * @throws BackupFailedException when it fails; nothing that looks like a backup is left behind
      */
     public BackupManifest backup(BackupStore store, Compression compression) {
-        return backup(store, compression, defaultJobs());
+        return backup(store, compression, defaultJobs(), defaultOwnersAndPrivileges());
     }
 
     /**
-     * Takes a backup copying on {@code jobs} connections.
+     * Takes a backup copying on {@code jobs} connections, with or without owners and privileges.
      *
      * @see #backup(BackupStore, Compression)
      */
-    public BackupManifest backup(BackupStore store, Compression compression, int jobs) {
-        return backup(store, compression, BackupId.next(clock.instant()), jobs, new Progress() {
+    public BackupManifest backup(BackupStore store, Compression compression, int jobs, boolean ownersAndPrivileges) {
+        return backup(store, compression, BackupId.next(clock.instant()), jobs, ownersAndPrivileges, new Progress() {
         });
     }
 
@@ -185,12 +190,15 @@ public class BackupService {
      * @see #backup(BackupStore, Compression)
      */
     public BackupManifest backup(BackupStore store, Compression compression, String id, Progress progress) {
-        return backup(store, compression, id, defaultJobs(), progress);
+        return backup(store, compression, id, defaultJobs(), defaultOwnersAndPrivileges(), progress);
     }
 
-    /** Takes a backup with a given id on {@code jobs} copying connections, reporting progress. */
+    /**
+     * Takes a backup with a given id on {@code jobs} copying connections, with or without owners and privileges,
+     * reporting progress.
+     */
     public BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
-            Progress progress) {
+            boolean ownersAndPrivileges, Progress progress) {
         Instant started = clock.instant();
         int level = compressionLevel(compression);
         String dataKey = id + "/data" + compression.extension();
@@ -208,7 +216,8 @@ public class BackupService {
                         new BackupEngine.Options(config.lockTimeout(), started.plus(config.deadline()))
                                 .withPhases(progress::phase)
                                 .withJobs(jobs, () -> openHelper(progress))
-                                .withCancellation(progress::cancelled));
+                                .withCancellation(progress::cancelled)
+                                .withOwnersAndPrivileges(ownersAndPrivileges));
             }
             script.close();
             upload.commit();
@@ -222,7 +231,7 @@ public class BackupService {
         BackupManifest manifest = new BackupManifest(BackupEngine.FORMAT_VERSION, id, "cpdb " + buildVersion(), started,
                 clock.instant(),
                 new BackupManifest.Source(dump.serverVersion(), dump.serverVersionNumber(), dump.database()),
-                compression.settingValue(),
+                compression.settingValue(), ownersAndPrivileges,
                 new BackupManifest.DataObject(dataKey.substring(id.length() + 1), storedBytes, sha256,
                         dump.scriptBytes()),
                 dump.schemas(), dump.tables(),

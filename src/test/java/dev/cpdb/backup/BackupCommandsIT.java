@@ -61,6 +61,54 @@ class BackupCommandsIT {
     }
 
     @Test
+    void ownersAndPrivilegesComeFromTheFlagOrTheSettingAndAreRecordedInTheManifest() throws Exception {
+        String role = "cli owner " + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
+        String quoted = "\"" + role + "\"";
+        DatabaseUrl source = TestPostgres.createDatabase("cli_owners_source");
+        DatabaseUrl target = TestPostgres.createDatabase("cli_owners_target");
+        TestPostgres.execute(source, "CREATE ROLE " + quoted);
+        try {
+            TestPostgres.execute(source, "CREATE TABLE public.notes (id int)");
+            TestPostgres.execute(source, "ALTER TABLE public.notes OWNER TO " + quoted);
+            Path folder = TestFolders.create("cpdb-cli-owners");
+            Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.libpq(source));
+
+            CpdbProcess flag = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--owners-and-privileges",
+                    "--json");
+            CpdbProcess setting = CpdbProcess.run(Map.of("DATABASE_URL", TestPostgres.libpq(source),
+                    "CPDB_BACKUP_OWNERS_AND_PRIVILEGES", "true"), "backup", "--target", folder.toString());
+            CpdbProcess neither = CpdbProcess.run(env, "backup", "--target", folder.toString());
+
+            assertEquals(0, flag.exitCode(), flag.stderr());
+            assertTrue(flag.stdout().contains("\"ownersAndPrivileges\" : true"), flag.stdout());
+            assertEquals(0, setting.exitCode(), setting.stderr());
+            assertTrue(setting.stdout().contains("with owners and privileges"), setting.stdout());
+            assertEquals(0, neither.exitCode(), neither.stderr());
+            assertFalse(neither.stdout().contains("with owners and privileges"), neither.stdout());
+            Matcher id = Pattern.compile("\"backupId\" : \"(\\S+)\"").matcher(flag.stdout());
+            assertTrue(id.find(), flag.stdout());
+            CpdbProcess show = CpdbProcess.run(env, "backups", "show", id.group(1), "--target", folder.toString());
+            assertTrue(show.stdout().contains("\"ownersAndPrivileges\" : true"), show.stdout());
+
+            CpdbProcess restore = CpdbProcess.run(Map.of(), "restore", folder.resolve(id.group(1)).toString(),
+                    "--target-url", TestPostgres.libpq(target));
+            assertEquals(0, restore.exitCode(), restore.stderr());
+            try (var connection = TestPostgres.connect(target);
+                    var statement = connection.createStatement();
+                    var rs = statement.executeQuery("SELECT pg_get_userbyid(relowner) FROM pg_class "
+                            + "WHERE oid = 'public.notes'::regclass")) {
+                rs.next();
+                assertEquals(role, rs.getString(1));
+            }
+        } finally {
+            // Roles belong to the whole test server: drop what this test gave the role, then the role.
+            TestPostgres.execute(target, "DROP TABLE IF EXISTS public.notes");
+            TestPostgres.execute(source, "DROP TABLE IF EXISTS public.notes");
+            TestPostgres.execute(source, "DROP ROLE " + quoted);
+        }
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         CpdbProcess unknownOption = CpdbProcess.run(Map.of(), "backups", "list", "--color");
         assertEquals(2, unknownOption.exitCode());

@@ -100,10 +100,71 @@ class BackupServiceTest {
                 .rows();
         assertEquals(count("shop.orders"), orders);
         assertFalse(manifest.migrations().core().isEmpty(), "the Flyway history is recorded");
+        assertFalse(manifest.ownersAndPrivileges(), "off unless CPDB_BACKUP_OWNERS_AND_PRIVILEGES says otherwise");
         try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(data))) {
             assertEquals(manifest.data().scriptBytes(), in.readAllBytes().length);
         }
         assertEquals(List.of(manifest.backupId()), backups.list(store).stream().map(BackupManifest::backupId).toList());
+    }
+
+    @Test
+    void withTheSettingOnBackupsCarryOwnersAndARestoreLackingTheirRolesChangesNothing() throws Exception {
+        String role = "svc owner " + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
+        String quoted = "\"" + role + "\"";
+        BackupService withOwners = new BackupService(database, new ShortLockTimeout() {
+            @Override
+            public boolean ownersAndPrivileges() {
+                return true;
+            }
+        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+        DatabaseUrl source = database.plan().direct();
+        DatabaseUrl sameServer = TestPostgres.createDatabase("svc_owners");
+        DatabaseUrl withoutRole = TestPostgres.createDatabase("svc_owners_missing");
+        TestPostgres.execute(source, "CREATE ROLE " + quoted);
+        try {
+            TestPostgres.execute(source, "CREATE SCHEMA owned");
+            TestPostgres.execute(source, "CREATE TABLE owned.things (id int)");
+            TestPostgres.execute(source, "ALTER TABLE owned.things OWNER TO " + quoted);
+            TestPostgres.execute(source, "GRANT SELECT ON shop.orders TO " + quoted);
+
+            // Scheduled and HTTP backups take this path: the setting decides.
+            BackupManifest manifest = withOwners.backup(store, Compression.NONE, BackupId.next(java.time.Instant.now()),
+                    new BackupService.Progress() {
+                    });
+            withOwners.restore(withOwners.locate(store, manifest.backupId()), direct(sameServer), false);
+
+            assertTrue(manifest.ownersAndPrivileges());
+            String script = Files.readString(store.root().resolve(manifest.backupId()).resolve("data.sql"));
+            assertTrue(script.contains("ALTER TABLE \"owned\".\"things\" OWNER TO " + quoted + ";"), "owner written");
+            assertEquals(role, query(sameServer, "SELECT pg_get_userbyid(relowner) FROM pg_class "
+                    + "WHERE oid = 'owned.things'::regclass"));
+            assertEquals("t", query(sameServer, "SELECT has_table_privilege('" + role + "', 'shop.orders', "
+                    + "'SELECT')"));
+
+            // Without the role (here: after it is dropped) the restore fails, names it and says what to do.
+            TestPostgres.execute(sameServer, "DROP OWNED BY " + quoted);
+            TestPostgres.execute(source, "DROP OWNED BY " + quoted);
+            TestPostgres.execute(source, "DROP ROLE " + quoted);
+            TestPostgres.execute(withoutRole, "CREATE TABLE public.keep_me (id int)");
+            TestPostgres.execute(withoutRole, "INSERT INTO public.keep_me VALUES (1), (2)");
+            BackupFailedException e = assertThrows(BackupFailedException.class, () -> withOwners.restore(
+                    withOwners.locate(store, manifest.backupId()), direct(withoutRole), true));
+
+            assertTrue(e.getMessage().contains("role " + quoted + " does not exist"), e.getMessage());
+            assertTrue(e.getMessage().contains("create role " + quoted + " on the target server first"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("the target was not changed"), e.getMessage());
+            assertEquals(2, count(withoutRole, "public.keep_me"));
+            assertEquals(0, userTablesNamed(withoutRole, "things"));
+        } finally {
+            // Roles belong to the whole test server: leave none behind, whatever failed.
+            String ifTheRoleExists = "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') "
+                    + "THEN %s; END IF; END $$";
+            TestPostgres.execute(sameServer, String.format(ifTheRoleExists, "DROP OWNED BY " + quoted));
+            TestPostgres.execute(source, String.format(ifTheRoleExists, "DROP OWNED BY " + quoted));
+            TestPostgres.execute(source, "DROP SCHEMA IF EXISTS owned CASCADE");
+            TestPostgres.execute(source, String.format(ifTheRoleExists, "DROP ROLE " + quoted));
+        }
     }
 
     @Test
@@ -291,7 +352,7 @@ class BackupServiceTest {
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
                 () -> BackupFixturesAccess.withTinyChunks(() -> backups.backup(store, Compression.ZSTD,
-                        BackupId.next(java.time.Instant.now()), 2, cancelWhileCopying)));
+                        BackupId.next(java.time.Instant.now()), 2, false, cancelWhileCopying)));
 
         assertTrue(e.getMessage().contains("cancel"), e.getMessage());
         assertEquals(2, connections.size(), "the main connection and one helper were reported");
@@ -406,6 +467,15 @@ class BackupServiceTest {
     private static long userTables(DatabaseUrl url) throws SQLException {
         return count(url, "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
                 + "AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'");
+    }
+
+    private static String query(DatabaseUrl url, String sql) throws SQLException {
+        try (Connection connection = TestPostgres.connect(url);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static long userTablesNamed(DatabaseUrl url, String name) throws SQLException {

@@ -3,8 +3,11 @@ package dev.cpdb.backup;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Backup settings for tests that need a backup to give up on its table locks after one second; no schedule. */
-final class ShortLockTimeout implements BackupConfig {
+/**
+ * Backup settings for tests that need a backup to give up on its table locks after one second; no schedule. Tests
+ * that need another setting changed as well override it.
+ */
+class ShortLockTimeout implements BackupConfig {
 
     @Override
     public Optional<String> target() {
@@ -34,6 +37,11 @@ final class ShortLockTimeout implements BackupConfig {
     @Override
     public int jobs() {
         return 2;
+    }
+
+    @Override
+    public boolean ownersAndPrivileges() {
+        return false;
     }
 
     @Override

@@ -27,9 +27,9 @@ import dev.cpdb.testing.TestPostgres;
  * <p>
  * The backup and the restore are cpdb's own commands on the packaged jar: {@code backup} of the source database, then
  * {@code restore --target-url} into an empty database on a second PostgreSQL server started for this test, so none
- * of the source's roles exist there. Backups carry no owners or privileges (like {@code pg_dump --no-owner
- * --no-privileges}), so the restored plugin objects belong to the restoring user until {@code plugins migrate} hands
- * them back.
+ * of the source's roles exist there. Backups carry no owners or privileges by default (like {@code pg_dump
+ * --no-owner --no-privileges}), so the restored plugin objects belong to the restoring user until {@code plugins
+ * migrate} hands them back.
  */
 class PluginRestoreIT {
 

@@ -47,9 +47,22 @@ public final class PostgresClientTools {
 
     /** {@code pg_dump --schema-only} of a database, without owners and privileges, as text. */
     public static String schemaOnlyDump(DatabaseUrl url) {
-        return run(List.of(require("pg_dump").toString(), "--schema-only", "--no-owner", "--no-privileges",
-                "--host", url.host(), "--port", Integer.toString(url.port()), "--username", url.user(),
-                "--dbname", url.database()), url, null);
+        return schemaOnlyDump(url, false);
+    }
+
+    /**
+     * {@code pg_dump --schema-only} of a database as text; with {@code ownersAndPrivileges} it includes owners,
+     * privileges and default privileges (pg_dump's default), otherwise it is run with {@code --no-owner
+     * --no-privileges}.
+     */
+    public static String schemaOnlyDump(DatabaseUrl url, boolean ownersAndPrivileges) {
+        List<String> command = new ArrayList<>(List.of(require("pg_dump").toString(), "--schema-only"));
+        if (!ownersAndPrivileges) {
+            command.addAll(List.of("--no-owner", "--no-privileges"));
+        }
+        command.addAll(List.of("--host", url.host(), "--port", Integer.toString(url.port()), "--username",
+                url.user(), "--dbname", url.database()));
+        return run(command, url, null);
     }
 
     /** Runs a script file with {@code psql -v ON_ERROR_STOP=1 --single-transaction}. */

@@ -70,10 +70,12 @@ public final class BackupEngine {
      * @param jobs connections that copy rows at once; 1 copies everything on the main connection
      * @param helpers opens the other {@code jobs - 1} connections; null copies on the main connection only
      * @param cancelled tells whether the backup was cancelled from outside (checked between pieces of work)
+     * @param ownersAndPrivileges also write owners, privileges and default privileges (pg_dump's default); off, the
+     *        script is like {@code pg_dump --no-owner --no-privileges} and restores under any role
      */
     public record Options(Duration lockTimeout, Instant deadline, Clock clock,
             java.util.function.Consumer<String> phases, int jobs, ConnectionSource helpers,
-            java.util.function.BooleanSupplier cancelled) {
+            java.util.function.BooleanSupplier cancelled, boolean ownersAndPrivileges) {
 
         public Options {
             if (jobs < 1 || jobs > MAX_JOBS) {
@@ -83,22 +85,27 @@ public final class BackupEngine {
 
         public Options(Duration lockTimeout, Instant deadline) {
             this(lockTimeout, deadline, Clock.systemUTC(), phase -> {
-            }, 1, null, () -> false);
+            }, 1, null, () -> false, false);
         }
 
         /** The same limits, reporting each phase as it starts. */
         public Options withPhases(java.util.function.Consumer<String> listener) {
-            return new Options(lockTimeout, deadline, clock, listener, jobs, helpers, cancelled);
+            return new Options(lockTimeout, deadline, clock, listener, jobs, helpers, cancelled, ownersAndPrivileges);
         }
 
         /** The same limits, copying on {@code jobs} connections: the main one and helpers from {@code source}. */
         public Options withJobs(int count, ConnectionSource source) {
-            return new Options(lockTimeout, deadline, clock, phases, count, source, cancelled);
+            return new Options(lockTimeout, deadline, clock, phases, count, source, cancelled, ownersAndPrivileges);
         }
 
         /** The same limits, stopping soon after {@code check} says the backup was cancelled. */
         public Options withCancellation(java.util.function.BooleanSupplier check) {
-            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, check);
+            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, check, ownersAndPrivileges);
+        }
+
+        /** The same limits, writing owners and privileges or not. */
+        public Options withOwnersAndPrivileges(boolean include) {
+            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, cancelled, include);
         }
     }
 
@@ -167,13 +174,13 @@ public final class BackupEngine {
         }
         phase("reading the schema");
         applyDeadline();
-        DumpPlan plan = CatalogReader.read(connection, schemas, lockTargets);
+        DumpPlan plan = CatalogReader.read(connection, schemas, lockTargets, options.ownersAndPrivileges());
         List<String> coreMigrations = MigrationHistory.core(connection);
         java.util.Map<String, List<String>> pluginMigrations = MigrationHistory.plugins(connection);
 
         CountingOutputStream out = new CountingOutputStream(target);
         phase("writing definitions");
-        write(out, header(version, database));
+        write(out, header(version, database, options.ownersAndPrivileges()));
         for (String statement : plan.preData()) {
             write(out, statement + "\n\n");
         }
@@ -389,9 +396,12 @@ public final class BackupEngine {
         options.phases().accept(name);
     }
 
-    private static String header(String version, String database) {
+    private static String header(String version, String database, boolean ownersAndPrivileges) {
         return "-- cpdb logical backup, format " + FORMAT_VERSION + "\n"
                 + "-- source: PostgreSQL " + version + ", database " + database.replace("\n", " ") + "\n"
+                + (ownersAndPrivileges
+                        ? "-- with owners and privileges: every role they name must exist on the target server\n"
+                        : "")
                 + "-- restore into an empty database with:\n"
                 + "--   psql -v ON_ERROR_STOP=1 --single-transaction -d TARGET -f SCRIPT\n\n"
                 + "SET statement_timeout = 0;\n"

@@ -44,16 +44,20 @@ final class CatalogReader {
     private final Connection connection;
     private final List<String> schemas;
     private final Array schemaArray;
+    private final boolean ownersAndPrivileges;
 
     private final Map<String, Item> items = new LinkedHashMap<>();
     private final Map<String, String> aliases = new HashMap<>();
     private final Map<Long, Relation> relations = new LinkedHashMap<>();
     private final List<String> endOfPreData = new ArrayList<>();
+    private final List<PrivilegeReader.Target> privilegeTargets = new ArrayList<>();
 
-    private CatalogReader(Connection connection, List<String> schemas) throws SQLException {
+    private CatalogReader(Connection connection, List<String> schemas, boolean ownersAndPrivileges)
+            throws SQLException {
         this.connection = connection;
         this.schemas = schemas;
         this.schemaArray = connection.createArrayOf("text", schemas.toArray());
+        this.ownersAndPrivileges = ownersAndPrivileges;
     }
 
     /**
@@ -97,11 +101,15 @@ final class CatalogReader {
     /**
      * Reads the whole plan.
      *
+     * @param ownersAndPrivileges also write each object's owner (right after it is created) and its privileges and
+     *        the default privileges (after everything else but before materialized views are refreshed, because a
+     *        refresh runs with the view owner's privileges)
      * @throws BackupException when the database holds objects this format cannot carry yet (they are named), so a
      *         backup never silently leaves something out
      */
-    static DumpPlan read(Connection connection, List<String> schemas, List<String> lockTargets) throws SQLException {
-        CatalogReader reader = new CatalogReader(connection, schemas);
+    static DumpPlan read(Connection connection, List<String> schemas, List<String> lockTargets,
+            boolean ownersAndPrivileges) throws SQLException {
+        CatalogReader reader = new CatalogReader(connection, schemas, ownersAndPrivileges);
         reader.refuseUnsupportedObjects();
         reader.readSchemas();
         reader.readExtensions();
@@ -122,6 +130,9 @@ final class CatalogReader {
         reader.writeTriggers(postData);
         reader.writePolicies(postData);
         reader.writeStatistics(postData);
+        if (ownersAndPrivileges) {
+            postData.addAll(PrivilegeReader.statements(connection, reader.sortedPrivilegeTargets(), schemas));
+        }
         reader.writeMaterializedViewRefreshes(postData, preData);
         return new DumpPlan(schemas, preData, reader.tableData(), postData, lockTargets);
     }
@@ -173,6 +184,7 @@ final class CatalogReader {
         boolean populated;
         char replicaIdentity;
         String viewDefinition;
+        String owner;
         final List<Column> columns = new ArrayList<>();
         final List<String> checks = new ArrayList<>();
         final List<String> lateChecks = new ArrayList<>();
@@ -187,6 +199,32 @@ final class CatalogReader {
 
     private static String notExtensionMember(String classId, String objectId) {
         return String.format(NOT_EXTENSION_MEMBER, classId, objectId);
+    }
+
+    /**
+     * When the backup carries owners and privileges, adds {@code ALTER alterKind name OWNER TO owner} to an object's
+     * statements (unless {@code owner} is null) and remembers the object for its privileges.
+     *
+     * @param grantKind the word {@code GRANT ... ON} takes for the object
+     */
+    private void owned(List<String> statements, String alterKind, String name, String owner,
+            PrivilegeReader.Catalog catalog, long oid, String grantKind) {
+        if (!ownersAndPrivileges) {
+            return;
+        }
+        if (owner != null) {
+            statements.add("ALTER " + alterKind + " " + name + " OWNER TO " + Sql.ident(owner) + ";");
+        }
+        privilegeTargets.add(new PrivilegeReader.Target(catalog, oid, grantKind, name, grantKind.equals("TABLE")));
+    }
+
+    /** Objects whose privileges the backup carries, by catalog and then name, so scripts are deterministic. */
+    private List<PrivilegeReader.Target> sortedPrivilegeTargets() {
+        return privilegeTargets.stream()
+                .sorted(Comparator.comparing(PrivilegeReader.Target::catalog)
+                        .thenComparing(PrivilegeReader.Target::name)
+                        .thenComparingLong(PrivilegeReader.Target::oid))
+                .toList();
     }
 
     private Item item(String key, int rank, String sortName) {
@@ -255,7 +293,11 @@ final class CatalogReader {
     // ---------------------------------------------------------------- schemas, extensions, types, functions
 
     private void readSchemas() throws SQLException {
-        String sql = "SELECT n.oid, n.nspname, pg_catalog.obj_description(n.oid, 'pg_namespace') "
+        // A fresh database's public schema belongs to pg_database_owner (before PostgreSQL 15: the bootstrap
+        // superuser); only another owner is written, as pg_dump does.
+        String sql = "SELECT n.oid, n.nspname, pg_catalog.obj_description(n.oid, 'pg_namespace'), "
+                + "pg_catalog.pg_get_userbyid(n.nspowner), n.nspowner = COALESCE((SELECT r.oid FROM "
+                + "pg_catalog.pg_roles r WHERE r.rolname = 'pg_database_owner'), 10) "
                 + "FROM pg_catalog.pg_namespace n WHERE n.nspname = ANY (?) ORDER BY n.nspname";
         try (PreparedStatement statement = prepare(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
@@ -269,6 +311,9 @@ final class CatalogReader {
                 if (comment != null && !(name.equals("public") && comment.equals("standard public schema"))) {
                     item.statements.add("COMMENT ON SCHEMA " + Sql.ident(name) + " IS " + Sql.literal(comment) + ";");
                 }
+                boolean usualOwner = name.equals("public") && rs.getBoolean(5);
+                owned(item.statements, "SCHEMA", Sql.ident(name), usualOwner ? null : rs.getString(4),
+                        PrivilegeReader.Catalog.SCHEMA, rs.getLong(1), "SCHEMA");
             }
         }
     }
@@ -298,7 +343,7 @@ final class CatalogReader {
                 + "CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN "
                 + "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
                 + "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
-                + "WHERE co.oid = t.typcollation) END "
+                + "WHERE co.oid = t.typcollation) END, pg_catalog.pg_get_userbyid(t.typowner) "
                 + "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
                 + "LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
                 + "LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
@@ -328,6 +373,9 @@ final class CatalogReader {
                     item.statements.add("COMMENT ON " + (kind == 'd' ? "DOMAIN " : "TYPE ") + qualified + " IS "
                             + Sql.literal(comment) + ";");
                 }
+                // A range's multirange type and a composite type's relation follow the type's owner.
+                String word = kind == 'd' ? "DOMAIN" : "TYPE";
+                owned(item.statements, word, qualified, rs.getString(12), PrivilegeReader.Catalog.TYPE, oid, word);
             }
         }
     }
@@ -440,7 +488,7 @@ final class CatalogReader {
     private void readFunctions() throws SQLException {
         String sql = "SELECT p.oid, n.nspname, p.proname, pg_catalog.pg_get_functiondef(p.oid), "
                 + "pg_catalog.obj_description(p.oid, 'pg_proc'), p.prokind, "
-                + "pg_catalog.pg_get_function_identity_arguments(p.oid) "
+                + "pg_catalog.pg_get_function_identity_arguments(p.oid), pg_catalog.pg_get_userbyid(p.proowner) "
                 + "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
                 + "WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p', 'w') AND "
                 + notExtensionMember("'pg_catalog.pg_proc'::pg_catalog.regclass", "p.oid")
@@ -453,10 +501,13 @@ final class CatalogReader {
                 String signature = Sql.qualified(rs.getString(2), rs.getString(3)) + "(" + rs.getString(7) + ")";
                 Item item = item("proc:" + rs.getLong(1), FUNCTION, signature);
                 item.statements.add(rs.getString(4).stripTrailing() + ";");
+                String word = rs.getString(6).equals("p") ? "PROCEDURE" : "FUNCTION";
                 if (rs.getString(5) != null) {
-                    item.statements.add("COMMENT ON " + (rs.getString(6).equals("p") ? "PROCEDURE " : "FUNCTION ")
-                            + signature + " IS " + Sql.literal(rs.getString(5)) + ";");
+                    item.statements.add("COMMENT ON " + word + " " + signature + " IS " + Sql.literal(rs.getString(5))
+                            + ";");
                 }
+                owned(item.statements, word, signature, rs.getString(8), PrivilegeReader.Catalog.FUNCTION,
+                        rs.getLong(1), word);
             }
         }
     }
@@ -469,7 +520,8 @@ final class CatalogReader {
                 + "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, "
                 + "pg_catalog.obj_description(c.oid, 'pg_class'), pg_catalog.array_to_string(c.reloptions, ', '), "
                 + "c.relrowsecurity, c.relforcerowsecurity, c.relispopulated, c.relreplident, "
-                + "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END "
+                + "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, "
+                + "pg_catalog.pg_get_userbyid(c.relowner) "
                 + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND "
                 + notExtensionMember("'pg_catalog.pg_class'::pg_catalog.regclass", "c.oid")
@@ -495,6 +547,7 @@ final class CatalogReader {
                 relation.populated = rs.getBoolean(13);
                 relation.replicaIdentity = rs.getString(14).charAt(0);
                 relation.viewDefinition = rs.getString(15);
+                relation.owner = rs.getString(16);
                 relations.put(relation.oid, relation);
             }
         }
@@ -610,6 +663,11 @@ final class CatalogReader {
                 if ("i".equals(dependency)) {
                     identityOptions.put(rs.getLong(10) * 100_000L + columnNumber(rs.getLong(10), rs.getString(11)),
                             "SEQUENCE NAME " + qualified + " " + options);
+                    if (ownersAndPrivileges && relations.containsKey(rs.getLong(10))) {
+                        // Its owner follows the table's; its privileges are its own.
+                        privilegeTargets.add(new PrivilegeReader.Target(PrivilegeReader.Catalog.RELATION,
+                                rs.getLong(1), "SEQUENCE", qualified, false));
+                    }
                     continue;
                 }
                 Relation sequence = relations.get(rs.getLong(1));
@@ -651,6 +709,9 @@ final class CatalogReader {
             item.statements.add("COMMENT ON SEQUENCE " + sequence.qualified() + " IS " + Sql.literal(sequence.comment)
                     + ";");
         }
+        // Before OWNED BY (at the end of the definitions), which needs the table and the sequence to share an owner.
+        owned(item.statements, "SEQUENCE", sequence.qualified(), sequence.owner, PrivilegeReader.Catalog.RELATION,
+                sequence.oid, "SEQUENCE");
         if (owner != null) {
             endOfPreData.add("ALTER SEQUENCE " + sequence.qualified() + " OWNED BY " + owner + ";");
         }
@@ -708,6 +769,8 @@ final class CatalogReader {
             item.dependsOn.add("class:" + parent);
         }
         commentsOf(table, "TABLE", item.statements);
+        owned(item.statements, "TABLE", table.qualified(), table.owner, PrivilegeReader.Catalog.RELATION, table.oid,
+                "TABLE");
     }
 
     private String columnDefinition(Relation table, Column column, Map<Long, String> identityOptions) {
@@ -769,7 +832,10 @@ final class CatalogReader {
         } else {
             item.statements.add("CREATE VIEW " + view.qualified() + options + " AS\n" + definition + ";");
         }
-        commentsOf(view, view.kind == 'm' ? "MATERIALIZED VIEW" : "VIEW", item.statements);
+        String word = view.kind == 'm' ? "MATERIALIZED VIEW" : "VIEW";
+        commentsOf(view, word, item.statements);
+        owned(item.statements, word, view.qualified(), view.owner, PrivilegeReader.Catalog.RELATION, view.oid,
+                "TABLE");
     }
 
     private void commentsOf(Relation relation, String kind, List<String> statements) {
@@ -1134,12 +1200,17 @@ final class CatalogReader {
     }
 
     private void writeStatistics(List<String> postData) throws SQLException {
-        String sql = "SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s "
+        String sql = "SELECT pg_catalog.pg_get_statisticsobjdef(s.oid), n.nspname, s.stxname, "
+                + "pg_catalog.pg_get_userbyid(s.stxowner) FROM pg_catalog.pg_statistic_ext s "
                 + "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = ANY (?) "
                 + "ORDER BY n.nspname, s.stxname";
         try (PreparedStatement statement = prepare(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 postData.add(rs.getString(1) + ";");
+                if (ownersAndPrivileges) {
+                    postData.add("ALTER STATISTICS " + Sql.qualified(rs.getString(2), rs.getString(3)) + " OWNER TO "
+                            + Sql.ident(rs.getString(4)) + ";");
+                }
             }
         }
     }

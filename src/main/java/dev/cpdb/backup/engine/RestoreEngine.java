@@ -37,6 +37,12 @@ public final class RestoreEngine {
     private static final Pattern COPY_TARGET = Pattern
             .compile("(?is)^\\s*COPY\\s+(\"(?:[^\"]|\"\")*\"\\.\"(?:[^\"]|\"\")*\"|\\S+)");
 
+    /** The server's (English) message for a role it does not have, e.g. in {@code OWNER TO} or {@code GRANT}. */
+    private static final Pattern MISSING_ROLE = Pattern.compile("role (\".*\") does not exist");
+
+    /** SQLSTATE undefined_object, which a missing role raises. */
+    private static final String UNDEFINED_OBJECT = "42704";
+
     /** Checks that run after the script and before the commit; throwing rolls the restore back. */
     @FunctionalInterface
     public interface CommitCheck {
@@ -70,7 +76,7 @@ public final class RestoreEngine {
             return result;
         } catch (SQLException e) {
             rollback(connection);
-            throw new BackupException(engine.phase, e.getMessage(), false, e);
+            throw new BackupException(engine.phase, reason(e), false, e);
         } catch (IOException e) {
             rollback(connection);
             throw new BackupException(engine.phase, e.getMessage(), false, e);
@@ -134,6 +140,23 @@ public final class RestoreEngine {
                     + "JOIN (VALUES ('maintenance_work_mem', " + RESTORE_MAINTENANCE_WORK_MEM_KB + "), ('work_mem', "
                     + RESTORE_WORK_MEM_KB + ")) AS v (name, kb) ON v.name = s.name WHERE s.setting::bigint < v.kb");
         }
+    }
+
+    /**
+     * The server's message, and for a role the target server lacks what to do about it: a script with owners and
+     * privileges (or a policy) names roles, which belong to the server rather than to the database.
+     */
+    private static String reason(SQLException e) {
+        String message = e.getMessage();
+        if (message == null || !UNDEFINED_OBJECT.equals(e.getSQLState())) {
+            return message;
+        }
+        Matcher role = MISSING_ROLE.matcher(message);
+        if (!role.find()) {
+            return message;
+        }
+        return message + " (create role " + role.group(1) + " on the target server first: roles belong to the server, "
+                + "not to a database, and are never part of a backup)";
     }
 
     private static String copyTarget(String sql) {

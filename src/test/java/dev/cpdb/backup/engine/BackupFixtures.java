@@ -46,11 +46,17 @@ final class BackupFixtures {
 
     /** Dumps into memory copying on {@code jobs} connections, tables split into {@link #TINY_CHUNKS}. */
     static byte[] dump(DatabaseUrl url, int jobs) throws SQLException {
+        return dump(url, jobs, false);
+    }
+
+    /** Like {@link #dump(DatabaseUrl, int)}, with or without owners and privileges. */
+    static byte[] dump(DatabaseUrl url, int jobs, boolean ownersAndPrivileges) throws SQLException {
         ByteArrayOutputStream script = new ByteArrayOutputStream();
         try (Connection connection = TestPostgres.connect(url)) {
             withChunkBytes(TINY_CHUNKS, () -> BackupEngine.dump(connection, script,
                     new BackupEngine.Options(Duration.ofSeconds(10), Instant.now().plusSeconds(300))
-                            .withJobs(jobs, () -> TestPostgres.connect(url))));
+                            .withJobs(jobs, () -> TestPostgres.connect(url))
+                            .withOwnersAndPrivileges(ownersAndPrivileges)));
         }
         return script.toByteArray();
     }
@@ -82,7 +88,12 @@ final class BackupFixtures {
 
     /** pg_dump's schema-only output without its header comments and the per-run restrict keys. */
     static String comparableSchema(DatabaseUrl url) {
-        return PostgresClientTools.schemaOnlyDump(url).lines()
+        return comparableSchema(url, false);
+    }
+
+    /** Like {@link #comparableSchema(DatabaseUrl)}, with or without owners and privileges. */
+    static String comparableSchema(DatabaseUrl url, boolean ownersAndPrivileges) {
+        return PostgresClientTools.schemaOnlyDump(url, ownersAndPrivileges).lines()
                 .filter(line -> !line.startsWith("--"))
                 .filter(line -> !line.startsWith("\\restrict") && !line.startsWith("\\unrestrict"))
                 .filter(line -> !line.isBlank())

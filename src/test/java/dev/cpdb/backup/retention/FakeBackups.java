@@ -52,7 +52,7 @@ final class FakeBackups {
     static BackupManifest manifest(String id, Instant finished, byte[] data) {
         return new BackupManifest(BackupEngine.FORMAT_VERSION, id, "cpdb test",
                 BackupId.startedAt(id).orElse(finished), finished,
-                new BackupManifest.Source("17.0", 170000, "cpdb"), "none",
+                new BackupManifest.Source("17.0", 170000, "cpdb"), "none", false,
                 new BackupManifest.DataObject(DATA, data.length, sha256(data), data.length),
                 List.of("public"), List.of(new TableStats("public", "notes", 1, 10)),
                 new BackupManifest.Migrations(List.of("1"), Map.of()));
