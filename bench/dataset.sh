@@ -40,7 +40,9 @@ start_postgres() {
 
 build_dataset() {
   echo "== building a ${SIZE_MB} MB dataset"
-  psql_q -d postgres -c "CREATE DATABASE bench"
+  # The caller may have created it already (e.g. for a service that migrated its own tables into it first).
+  psql_q -d postgres -tAc "SELECT 1 FROM pg_catalog.pg_database WHERE datname = 'bench'" | grep -q 1 \
+    || psql_q -d postgres -c "CREATE DATABASE bench"
   local large_rows=$(( SIZE_MB * 1024 * 1024 / 2 / 900 ))
   psql_q -d bench <<SQL
 CREATE TABLE public.documents (

@@ -31,7 +31,7 @@ public final class TestPostgres {
                     FreePorts.next(), "cpdb", Duration.ofSeconds(60));
             server = EmbeddedPostgres.start(settings);
             EmbeddedPostgres started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres-stop"));
+            TestFolders.beforeRemoval(started::close);
         }
         return server;
     }
@@ -49,7 +49,7 @@ public final class TestPostgres {
                     dev.cpdb.database.embedded.PostgresDistribution.Source.jar("15.18.0", jar));
             server15 = EmbeddedPostgres.start(settings);
             EmbeddedPostgres started = server15;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres15-stop"));
+            TestFolders.beforeRemoval(started::close);
         }
         return server15;
     }
