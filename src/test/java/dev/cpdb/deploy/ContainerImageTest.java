@@ -38,16 +38,29 @@ class ContainerImageTest {
     }
 
     @Test
-    void theImageCopiesTheFastJarLayoutAndStartsQuarkusRun() {
+    void theImageCopiesTheFastJarLayoutAndStartsItThroughTheLauncher() {
         String copies = String.join("\n", instruction("COPY"));
 
         for (String part : List.of("target/quarkus-app/lib/", "target/quarkus-app/app/",
-                "target/quarkus-app/quarkus/", "target/quarkus-app/*.jar")) {
+                "target/quarkus-app/quarkus/", "target/quarkus-app/*.jar", "bin/cpdb /deployments/bin/cpdb")) {
             assertTrue(copies.contains(part), "no COPY of " + part);
         }
-        assertTrue(instruction("ENTRYPOINT").get(0).contains("quarkus-run.jar"));
-        assertTrue(read(Repository.root().resolve(".dockerignore")).contains("!target/quarkus-app/"),
-                ".dockerignore must let the packaged application into the build context");
+        // bin/cpdb finds quarkus-run.jar one folder up from itself: /deployments.
+        assertTrue(copies.contains("target/quarkus-app/*.jar /deployments/"), copies);
+        assertEquals("[\"/deployments/bin/cpdb\"]", instruction("ENTRYPOINT").get(0));
+        String dockerignore = read(Repository.root().resolve(".dockerignore"));
+        assertTrue(dockerignore.contains("!target/quarkus-app/") && dockerignore.contains("!bin/cpdb"),
+                ".dockerignore must let the packaged application and its launcher into the build context");
+    }
+
+    @Test
+    void theServiceKeepsItsMemoryAndFailureSettingsAndCommandsGetTheImagesOwnArchive() {
+        String env = String.join("\n", instruction("ENV"));
+        assertTrue(env.contains("CPDB_JAVA_OPTS=\"-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError\""), env);
+
+        String run = String.join("\n", instruction("RUN"));
+        assertTrue(run.contains("-XX:ArchiveClassesAtExit=/deployments/cpdb-commands.jsa.partial"), run);
+        assertTrue(run.contains("mv /deployments/cpdb-commands.jsa.partial /deployments/cpdb-commands.jsa"), run);
     }
 
     @Test
