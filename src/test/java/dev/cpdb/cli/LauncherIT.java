@@ -83,6 +83,18 @@ class LauncherIT {
     }
 
     @Test
+    void aSymbolicLinkToTheLauncherFindsTheApplication() throws Exception {
+        Path link = TestFolders.create("launcher-link").resolve("cpdb");
+        Files.createSymbolicLink(link, LAUNCHER.toAbsolutePath());
+
+        Result result = run(link, Map.of(), "backups", "list", "--target",
+                TestFolders.create("launcher").resolve("backups").toString(), "--json");
+
+        assertEquals(0, result.exit(), result.stderr());
+        assertEquals("[ ]", result.stdout().strip());
+    }
+
+    @Test
     void aMissingApplicationIsNamed() throws Exception {
         Path empty = TestFolders.create("launcher-empty");
 
@@ -97,7 +109,12 @@ class LauncherIT {
 
     private static Result run(Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        return run(LAUNCHER, environment, args);
+    }
+
+    private static Result run(Path launcher, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         Path folder = TestFolders.create("launcher-output");
         Path out = folder.resolve("stdout.txt");
