@@ -24,10 +24,12 @@ import dev.cpdb.api.ApiDocumentation;
 import dev.cpdb.api.Ids;
 import dev.cpdb.auth.CurrentCaller;
 import dev.cpdb.auth.Secured;
+import dev.cpdb.secret.grant.SecretGrant;
+import dev.cpdb.secret.grant.SecretGrantService;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code /api/agents/{id}}: one agent, its resolved environment and (for operators) its API keys.
+ * {@code /api/agents/{id}}: one agent, its resolved environment, its secret grants and (for operators) its API keys.
  */
 @Path("/api/agents/{id}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,10 +40,12 @@ import io.smallrye.mutiny.Uni;
 public class AgentResource {
 
     private final AgentService service;
+    private final SecretGrantService grants;
     private final CurrentCaller caller;
 
-    public AgentResource(AgentService service, CurrentCaller caller) {
+    public AgentResource(AgentService service, SecretGrantService grants, CurrentCaller caller) {
         this.service = service;
+        this.grants = grants;
         this.caller = caller;
     }
 
@@ -72,6 +76,14 @@ public class AgentResource {
             + "withheld)")
     public Uni<ResolvedEnv> env(@PathParam("id") String id) {
         return service.resolvedEnv(caller.get(), Ids.parse("agent id", id));
+    }
+
+    @GET
+    @Path("secret-grants")
+    @Operation(operationId = "listAgentSecretGrants", summary = "The secrets the agent holds a grant for, oldest grant "
+            + "first: an agent may list its own, operators any agent's")
+    public Uni<List<SecretGrant>> secretGrants(@PathParam("id") String id) {
+        return grants.ofAgent(caller.get(), Ids.parse("agent id", id));
     }
 
     @POST

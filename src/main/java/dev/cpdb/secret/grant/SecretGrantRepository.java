@@ -53,6 +53,14 @@ public class SecretGrantRepository {
                 .onItem().transform(rows -> Rows.list(rows, SecretGrant::from));
     }
 
+    /** Every grant the agent holds, oldest first. */
+    public Uni<List<SecretGrant>> ofAgent(SqlClient client, UUID agentId) {
+        return client.preparedQuery("SELECT " + SecretGrant.COLUMNS
+                + " FROM public.secret_grants WHERE agent_id = $1 ORDER BY granted_at, secret_id")
+                .execute(Tuple.of(agentId))
+                .onItem().transform(rows -> Rows.list(rows, SecretGrant::from));
+    }
+
     /** Which of {@code secretIds} the agent holds a grant for. */
     public Uni<Set<UUID>> granted(SqlClient client, UUID agentId, Set<UUID> secretIds) {
         return client.preparedQuery("""

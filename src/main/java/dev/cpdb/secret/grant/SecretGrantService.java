@@ -78,6 +78,21 @@ public class SecretGrantService {
     }
 
     /**
+     * Every grant the agent holds, oldest first. Operators may list any agent's; an agent only its own (a colleague's
+     * answers 403, an agent of another company 404 like any record there).
+     */
+    public Uni<List<SecretGrant>> ofAgent(Caller caller, UUID agentId) {
+        return agents.find(database.pool(), agentId, Access.scope(caller))
+                .onItem().transform(EntityNotFoundException.orNotFound("agent", agentId))
+                .invoke(agent -> {
+                    if (!caller.isAdmin() && !caller.agentId().orElseThrow().equals(agentId)) {
+                        throw new AccessDeniedException("An agent may list only its own secret grants");
+                    }
+                })
+                .chain(agent -> grants.ofAgent(database.pool(), agentId));
+    }
+
+    /**
      * Grants secrets to an agent inside the caller's transaction, one activity entry per grant that is new.
      *
      * @return the new grants

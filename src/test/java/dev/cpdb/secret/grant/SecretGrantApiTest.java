@@ -92,6 +92,37 @@ abstract class SecretGrantApiTest {
     }
 
     @Test
+    void anAgentListsItsOwnGrantsButNotAColleaguesAndOperatorsListAnyAgents() {
+        String company = newCompany();
+        String first = newSecret(company, "FIRST_TOKEN", VALUE);
+        String second = newSecret(company, "SECOND_TOKEN", OTHER_VALUE);
+        String holder = newAgent(company, "holder");
+        String colleague = newAgent(company, "colleague");
+        String outsider = newAgent(newCompany(), "outsider");
+        operator().put("/api/secrets/{id}/grants/{agentId}", first, holder).then().statusCode(201);
+        operator().put("/api/secrets/{id}/grants/{agentId}", second, holder).then().statusCode(201);
+
+        String key = newAgentKey(holder);
+        agent(key).get("/api/agents/{id}/secret-grants", holder)
+                .then()
+                .statusCode(200)
+                .body("secretId", equalTo(List.of(first, second)))
+                .body("agentId", equalTo(List.of(holder, holder)))
+                .body("origin", equalTo(List.of("grant", "grant")))
+                .body(not(containsString(VALUE)));
+        operator().get("/api/agents/{id}/secret-grants", holder).then().statusCode(200).body("", hasSize(2));
+        operator().get("/api/agents/{id}/secret-grants", colleague).then().statusCode(200).body("", hasSize(0));
+
+        agent(key).get("/api/agents/{id}/secret-grants", colleague)
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("only its own"));
+        agent(key).get("/api/agents/{id}/secret-grants", outsider).then().statusCode(404);
+        operator().get("/api/agents/{id}/secret-grants", Ids.next().toString()).then().statusCode(404);
+        agent(key).get("/api/agents/{id}/secret-grants", "not-a-uuid").then().statusCode(400);
+    }
+
+    @Test
     void anAgentMayReferToASecretOnlyOnceItHoldsAGrant() {
         String company = newCompany();
         String secret = newSecret(company, "GITHUB_TOKEN", VALUE);
