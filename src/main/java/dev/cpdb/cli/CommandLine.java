@@ -53,7 +53,8 @@ public class CommandLine {
 
     /** Usage text listing every command. */
     public String usage() {
-        StringBuilder text = new StringBuilder("usage: java -jar quarkus-run.jar [command] [arguments]\n\n");
+        StringBuilder text = new StringBuilder(
+                "usage: bin/cpdb [command] [arguments]   (or: java -jar quarkus-run.jar [command] [arguments])\n\n");
         text.append(String.format("  %-28s %s%n", "(no command)", "run the service"));
         commands.stream()
                 .sorted(Comparator.comparing(CliCommand::name))
