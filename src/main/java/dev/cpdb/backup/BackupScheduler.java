@@ -52,10 +52,6 @@ public class BackupScheduler {
         }
         try {
             backups.compressionLevel(backups.defaultCompression());
-        } catch (BackupFailedException e) {
-            throw new InvalidConfigurationException(e.getMessage(), e);
-        }
-        try {
             backups.defaultJobs();
         } catch (BackupFailedException e) {
             throw new InvalidConfigurationException(e.getMessage(), e);

@@ -17,40 +17,38 @@ import com.github.luben.zstd.ZstdOutputStream;
  * ({@code CPDB_BACKUP_COMPRESSION_LEVEL}); restores do not need to know it.
  */
 public enum Compression {
-    ZSTD(".sql.zst"),
-    GZIP(".sql.gz"),
-    NONE(".sql");
+    /** Levels 1 to 19 (higher ones need much more memory); 3 is fast enough never to hold back COPY. */
+    ZSTD(".sql.zst", 1, 3, 19),
+    /** Levels 1 to 9; 6 as gzip itself and pg_dump use. */
+    GZIP(".sql.gz", 1, 6, 9),
+    /** No levels. */
+    NONE(".sql", 0, 0, 0);
 
     private final String extension;
+    private final int minLevel;
+    private final int defaultLevel;
+    private final int maxLevel;
 
-    Compression(String extension) {
+    Compression(String extension, int minLevel, int defaultLevel, int maxLevel) {
         this.extension = extension;
+        this.minLevel = minLevel;
+        this.defaultLevel = defaultLevel;
+        this.maxLevel = maxLevel;
     }
 
-    /**
-     * The level used when none is configured: 3 for zstd (fast enough never to hold back COPY), 6 for gzip (as gzip
-     * itself and pg_dump use), 0 for none.
-     */
+    /** The level used when none is configured. */
     public int defaultLevel() {
-        return switch (this) {
-            case ZSTD -> 3;
-            case GZIP -> 6;
-            case NONE -> 0;
-        };
+        return defaultLevel;
     }
 
-    /** Lowest accepted level: 1 (none has no levels). */
+    /** Lowest accepted level (the fastest). */
     public int minLevel() {
-        return this == NONE ? 0 : 1;
+        return minLevel;
     }
 
-    /** Highest accepted level: 19 for zstd (higher ones need much more memory), 9 for gzip. */
+    /** Highest accepted level (the smallest output). */
     public int maxLevel() {
-        return switch (this) {
-            case ZSTD -> 19;
-            case GZIP -> 9;
-            case NONE -> 0;
-        };
+        return maxLevel;
     }
 
     /**
@@ -59,9 +57,9 @@ public enum Compression {
      * @throws IllegalArgumentException when the level is outside it
      */
     public int checkLevel(int level) {
-        if (this != NONE && (level < minLevel() || level > maxLevel())) {
+        if (this != NONE && (level < minLevel || level > maxLevel)) {
             throw new IllegalArgumentException("compression level " + level + " is out of range for "
-                    + settingValue() + "; use " + minLevel() + " (fastest) to " + maxLevel() + " (smallest)");
+                    + settingValue() + "; use " + minLevel + " (fastest) to " + maxLevel + " (smallest)");
         }
         return level;
     }
