@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.api.Rows;
+import dev.cpdb.database.simple.SecretValues;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -27,7 +28,7 @@ public class AgentKeyRepository {
         return client.preparedQuery("""
                 INSERT INTO public.agent_api_keys (id, company_id, agent_id, name, key_hash, key_prefix)
                 VALUES ($1, $2, $3, $4, $5, $6)
-                RETURNING""" + " " + AgentKey.COLUMNS)
+                RETURNING""" + " " + AgentKey.COLUMNS, SecretValues.KEEP_OUT_OF_TEXT)
                 .execute(Tuple.of(id, companyId, agentId, name, Buffer.buffer(hash), prefix))
                 .onItem().transform(rows -> AgentKey.from(rows.iterator().next()));
     }
@@ -72,7 +73,7 @@ public class AgentKeyRepository {
                      WHERE k.id = live.id
                        AND (live.last_used_at IS NULL OR live.last_used_at < now() - interval '1 minute')
                 )
-                SELECT company_id, agent_id FROM live""")
+                SELECT company_id, agent_id FROM live""", SecretValues.KEEP_OUT_OF_TEXT)
                 .execute(Tuple.of(Buffer.buffer(hash)))
                 .onItem().transform(rows -> Rows.first(rows,
                         row -> new KeyOwner(row.getUUID("company_id"), row.getUUID("agent_id"))));

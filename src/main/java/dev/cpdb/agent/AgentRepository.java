@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.api.PageRequest;
 import dev.cpdb.api.Rows;
+import dev.cpdb.database.simple.SecretValues;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -31,7 +32,7 @@ public class AgentRepository {
         return client.preparedQuery("""
                 INSERT INTO public.agents (id, company_id, name, role, status, adapter_type, adapter_config)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                RETURNING """ + " " + Agent.COLUMNS)
+                RETURNING """ + " " + Agent.COLUMNS, SecretValues.KEEP_OUT_OF_TEXT)
                 .execute(Tuple.tuple()
                         .addUUID(id)
                         .addUUID(companyId)
@@ -97,7 +98,7 @@ public class AgentRepository {
                 UPDATE public.agents
                    SET name = $2, role = $3, status = $4, adapter_type = $5, adapter_config = $6
                  WHERE id = $1
-                RETURNING """ + " " + Agent.COLUMNS)
+                RETURNING """ + " " + Agent.COLUMNS, SecretValues.KEEP_OUT_OF_TEXT)
                 .execute(Tuple.tuple()
                         .addUUID(id)
                         .addString(values.name())

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.cpdb.activity.ActivityRepository;
 import dev.cpdb.activity.Actor;
 import dev.cpdb.api.Access;
+import dev.cpdb.api.FreeFormJson;
 import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
@@ -32,10 +33,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * Rules and transactions for agents and their API keys. Operators and agents of the company manage agents; only
- * operators manage keys. An agent's environment may refer to company secrets, which must exist and, when an agent
- * writes the env, be granted to the env's agent; in strict mode new inline values under sensitive-looking names are
- * refused.
+ * Rules and transactions for agents and their API keys. Operators and agents of the company manage agents, within
+ * the status and deletion rules of {@link AgentLifecycle}; only operators manage keys. An agent's adapter
+ * configuration is free-form JSON within the limits of {@link FreeFormJson}. Its environment may refer to company
+ * secrets, which must exist and, when an agent writes the env, be granted to the env's agent; in strict mode new
+ * inline values under sensitive-looking names are refused.
  */
 @ApplicationScoped
 public class AgentService {
@@ -65,6 +67,7 @@ public class AgentService {
     public Uni<Agent> create(Caller caller, UUID companyId, AgentCreate body) {
         Access.requireCompany(caller, companyId);
         Input.body(body);
+        FreeFormJson.check("adapterConfig", body.adapterConfig());
         AgentEnv env = AgentEnv.of(body.adapterConfig());
         AgentRepository.Values values = new AgentRepository.Values(
                 Input.text("name", body.name(), 1, 200),
@@ -106,7 +109,7 @@ public class AgentService {
     private Uni<Agent> applyPatch(SqlClient tx, Caller caller, Agent current, AgentPatch patch) {
         AgentEnv previousEnv = AgentEnv.of(current.adapterConfig());
         Map<String, Object> config = patch.contains("adapterConfig")
-                ? Input.required("adapterConfig", patch.getAdapterConfig())
+                ? FreeFormJson.check("adapterConfig", Input.required("adapterConfig", patch.getAdapterConfig()))
                 : current.adapterConfig();
         AgentEnv env = patch.contains("adapterConfig") ? AgentEnv.of(config) : previousEnv;
         AgentRepository.Values values = new AgentRepository.Values(
@@ -121,6 +124,7 @@ public class AgentService {
         if (changed.isEmpty()) {
             return Uni.createFrom().item(current);
         }
+        AgentLifecycle.checkChange(caller, current, values.status());
         return secrets.checkRefs(tx, current.companyId(), refs(env))
                 .chain(() -> agents.update(tx, current.id(), values))
                 .call(agent -> agents.replaceSecretRefs(tx, current.companyId(), current.id(), env.secretIds()))
@@ -135,6 +139,7 @@ public class AgentService {
     public Uni<Void> delete(Caller caller, UUID id) {
         return database.pool().withTransaction(tx -> agents.lock(tx, id, Access.scope(caller))
                 .onItem().transform(EntityNotFoundException.orNotFound("agent", id))
+                .invoke(agent -> AgentLifecycle.checkDelete(caller, agent))
                 .call(agent -> agents.delete(tx, id))
                 .call(agent -> activity.append(tx, Actor.of(caller), agent.companyId(), "agent.deleted", id,
                         JsonObject.of("name", agent.name())))

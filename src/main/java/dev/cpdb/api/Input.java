@@ -83,11 +83,33 @@ public final class Input {
         return clean.length() <= ECHO_LIMIT ? clean : clean.substring(0, ECHO_LIMIT) + "...";
     }
 
-    private static String length(String field, String value, int min, int max) {
+    /**
+     * Text that PostgreSQL can store as sent: no NUL character, and no lone UTF-16 surrogate (JSON lets a client
+     * escape half a character, {@code "\\ud800"}, which has no UTF-8 form and would be stored as {@code ?}).
+     *
+     * @throws InvalidInputException naming the field and the position of the offending character
+     */
+    public static String checkText(String field, String value) {
         if (value.indexOf(0) >= 0) {
-            throw new InvalidInputException("Field '" + field + "' contains a NUL character (\\u0000), which "
-                    + "PostgreSQL text cannot hold");
+            throw new InvalidInputException("Field '" + abbreviate(field) + "' contains a NUL character (\\u0000), "
+                    + "which PostgreSQL text cannot hold");
         }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidInputException("Field '" + abbreviate(field) + "' contains a lone UTF-16 surrogate "
+                        + String.format("(\\u%04x", (int) c) + " at character " + (i + 1) + "), which is half of a "
+                        + "character and cannot be stored; send the whole character (both halves of its escape pair)");
+            }
+        }
+        return value;
+    }
+
+    private static String length(String field, String value, int min, int max) {
+        checkText(field, value);
         int length = value.codePointCount(0, value.length());
         if (length < min) {
             throw new InvalidInputException(min == 1 ? "Field '" + field + "' must not be empty"

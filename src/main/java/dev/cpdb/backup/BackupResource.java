@@ -81,9 +81,12 @@ public class BackupResource {
 
     @GET
     @Operation(summary = "Committed and running backups, newest first, paginated with limit and before")
-    public Response list(@QueryParam("limit") @DefaultValue("20") int limit, @QueryParam("before") String before) {
+    public Response list(@QueryParam("limit") @DefaultValue("20") String limitText,
+            @QueryParam("before") String before) {
+        // Read as text: a parameter JAX-RS cannot convert would answer 404, as if the path did not exist.
+        int limit = limitText.matches("[0-9]{1,3}") ? Integer.parseInt(limitText) : 0;
         if (limit < 1 || limit > MAX_LIMIT) {
-            return ProblemMappers.problem(400, "limit must be between 1 and " + MAX_LIMIT);
+            return ProblemMappers.problem(400, "limit must be a whole number between 1 and " + MAX_LIMIT);
         }
         if (before != null && !BackupId.isValid(before)) {
             return ProblemMappers.problem(400, "before must be a backup id such as 20261125T101500Z-3f9a1c");

@@ -67,12 +67,6 @@ final class JsonInputProblems {
         return "The request body is not valid JSON" + where + ": " + message;
     }
 
-    static String describe(JsonMappingException e) {
-        String field = path(e.getPath());
-        return field.isEmpty() ? "The request body does not have the expected shape"
-                : "Field '" + field + "' does not have the expected shape";
-    }
-
     private static boolean isEndOfInput(MismatchedInputException e) {
         String message = e.getOriginalMessage();
         return message != null && message.contains("end-of-input");

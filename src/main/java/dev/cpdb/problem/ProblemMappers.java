@@ -7,7 +7,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.vertx.pgclient.PgException;
@@ -43,18 +42,19 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response malformedJson(JsonProcessingException exception) {
-        return problem(400, "The request body is not valid JSON: " + exception.getOriginalMessage());
-    }
-
-    @ServerExceptionMapper
     public Response unboundJson(MismatchedInputException exception) {
         return problem(400, JsonInputProblems.describe(exception));
     }
 
+    /**
+     * The JSON body reader passes on only {@link MismatchedInputException} as is and wraps every other failure to
+     * read the request in a 400 (see {@link #webApplication}); any other Jackson failure arriving here happened
+     * while writing the answer, so it is a server error, whatever it says about paths and values.
+     */
     @ServerExceptionMapper
-    public Response badJsonShape(JsonMappingException exception) {
-        return problem(400, JsonInputProblems.describe(exception));
+    public Response responseNotWritten(JsonProcessingException exception) {
+        LOG.error("the answer could not be written as JSON", exception);
+        return problem(500, "The answer could not be written; the service log has the details");
     }
 
     @ServerExceptionMapper

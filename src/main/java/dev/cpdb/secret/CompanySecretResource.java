@@ -26,7 +26,8 @@ import dev.cpdb.auth.Secured;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code /api/companies/{companyId}/secrets}: create a company secret, list their metadata (never values).
+ * {@code /api/companies/{companyId}/secrets}: list a company's secrets' metadata (never values), create one
+ * (operators only).
  */
 @Path("/api/companies/{companyId}/secrets")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,9 +46,11 @@ public class CompanySecretResource {
     }
 
     @POST
+    @Secured
     @ResponseStatus(201)
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Secret.class)))
-    @Operation(operationId = "createSecret", summary = "Create a secret; its value becomes version 1, encrypted at rest")
+    @Operation(operationId = "createSecret", summary = "Create a secret; its value becomes version 1, encrypted at rest "
+            + "(operators only)")
     public Uni<Secret> create(@PathParam("companyId") String companyId, SecretCreate body) {
         return service.create(caller.get(), Ids.parse("company id", companyId), body);
     }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.api.PageRequest;
 import dev.cpdb.api.Rows;
+import dev.cpdb.database.simple.SecretValues;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
@@ -35,7 +36,7 @@ public class SecretRepository {
     public Uni<Void> insertVersion(SqlClient client, UUID secretId, int version, SecretCipher.Sealed sealed) {
         return client.preparedQuery("""
                 INSERT INTO public.company_secret_versions (secret_id, version, nonce, ciphertext, key_fingerprint)
-                VALUES ($1, $2, $3, $4, $5)""")
+                VALUES ($1, $2, $3, $4, $5)""", SecretValues.KEEP_OUT_OF_TEXT)
                 .execute(Tuple.of(secretId, version, Buffer.buffer(sealed.nonce()), Buffer.buffer(sealed.ciphertext()),
                         sealed.keyFingerprint()))
                 .replaceWithVoid();

@@ -28,7 +28,8 @@ import dev.cpdb.problem.InvalidInputException;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code /api/secrets/{id}}: one secret's metadata, rotation, and (for operators) its value.
+ * {@code /api/secrets/{id}}: one secret's metadata for agents of its company; changing it (description, rotation,
+ * deletion) and reading its value are for operators, so that no agent can put a value into a colleague's env.
  */
 @Path("/api/secrets/{id}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -53,17 +54,19 @@ public class SecretResource {
     }
 
     @PATCH
-    @Operation(operationId = "updateSecret", summary = "Change a secret's description")
+    @Secured
+    @Operation(operationId = "updateSecret", summary = "Change a secret's description (operators only)")
     public Uni<Secret> update(@PathParam("id") String id, SecretPatch body) {
         return service.update(caller.get(), Ids.parse("secret id", id), body);
     }
 
     @POST
     @Path("versions")
+    @Secured
     @ResponseStatus(201)
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Secret.class)))
     @Operation(operationId = "rotateSecret", summary = "Rotate: store a new value as the next version (earlier "
-            + "versions stay readable)")
+            + "versions stay readable; operators only)")
     public Uni<Secret> rotate(@PathParam("id") String id, SecretRotate body) {
         return service.rotate(caller.get(), Ids.parse("secret id", id), body);
     }
@@ -79,9 +82,10 @@ public class SecretResource {
     }
 
     @DELETE
+    @Secured
     @ResponseStatus(204)
     @Operation(operationId = "deleteSecret", summary = "Delete a secret with all its versions, unless an agent's "
-            + "environment refers to it")
+            + "environment refers to it (operators only)")
     public Uni<Void> delete(@PathParam("id") String id) {
         return service.delete(caller.get(), Ids.parse("secret id", id));
     }

@@ -28,7 +28,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 /**
  * Rules and transactions for company secrets: values are encrypted before they reach the repository, decrypted only
  * for the value endpoint and for agent environments read by callers allowed to (see {@code SecretGrantService}), and
- * never logged; every version is kept.
+ * never logged; every version is kept. Only operators write secrets (the resources admit no agent to those
+ * endpoints): a secret's value reaches every agent granted it, so no agent may set it.
  */
 @ApplicationScoped
 public class SecretService {

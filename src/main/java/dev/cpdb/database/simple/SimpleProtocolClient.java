@@ -12,7 +12,7 @@ import io.vertx.sqlclient.SqlClient;
 
 /**
  * What the simple-protocol pool and its connections share: plain queries pass through, parameterized ones become
- * {@link SimpleProtocolQuery}.
+ * {@link SimpleProtocolQuery}, except those marked {@link SecretValues}, which keep bound parameters.
  */
 abstract class SimpleProtocolClient<C extends SqlClient> implements SqlClient {
 
@@ -34,6 +34,9 @@ abstract class SimpleProtocolClient<C extends SqlClient> implements SqlClient {
 
     @Override
     public PreparedQuery<RowSet<Row>> preparedQuery(String sql, PrepareOptions options) {
+        if (options instanceof SecretValues) {
+            return delegate.preparedQuery(sql, options);
+        }
         return new SimpleProtocolQuery(delegate, sql);
     }
 
