@@ -144,7 +144,8 @@ final class JsonInputProblems {
         return constant.toString();
     }
 
-    private static String echo(Object value) {
+    /** Untrusted text shortened for a message or a log line, control characters replaced. */
+    static String echo(Object value) {
         String text = String.valueOf(value).replaceAll("\\p{Cntrl}", "?");
         return text.length() <= ECHO_LIMIT ? text : text.substring(0, ECHO_LIMIT) + "...";
     }

@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.vertx.pgclient.PgException;
@@ -53,7 +54,13 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response responseNotWritten(JsonProcessingException exception) {
-        LOG.error("the answer could not be written as JSON", exception);
+        // The message alone can hold the whole path into the value (kilobytes for a deep one): log it shortened.
+        String where = exception instanceof JsonMappingException mapping
+                ? JsonInputProblems.echo(JsonInputProblems.path(mapping.getPath()))
+                : "";
+        Throwable cause = exception.getCause() == null ? exception : exception.getCause();
+        LOG.errorf(cause, "the answer could not be written as JSON: %s (at '%s')", exception.getOriginalMessage(),
+                where);
         return problem(500, "The answer could not be written; the service log has the details");
     }
 
