@@ -47,6 +47,58 @@ import dev.cpdb.testing.TestPostgres;
  */
 abstract class AgentBoundariesApiTest {
 
+    // --- companies ----------------------------------------------------------------------------------------------
+
+    /** Every write an agent may call, aimed at another company's records: nothing changes, nothing leaks. */
+    @Test
+    void anAgentOfAnotherCompanyChangesNothingThere() {
+        String company = newCompany();
+        String victim = newAgent(company, "victim");
+        String keyId = operator().body(Map.of("name", "k")).post("/api/agents/{id}/keys", victim)
+                .then().statusCode(201).extract().path("apiKey.id");
+        String project = operator().body(Map.of("name", "P")).post("/api/companies/{id}/projects", company)
+                .then().statusCode(201).extract().path("id");
+        String goal = operator().body(Map.of("title", "G")).post("/api/companies/{id}/goals", company)
+                .then().statusCode(201).extract().path("id");
+        String issue = operator().body(Map.of("title", "I")).post("/api/companies/{id}/issues", company)
+                .then().statusCode(201).extract().path("id");
+        String comment = operator().body(Map.of("body", "C")).post("/api/issues/{id}/comments", issue)
+                .then().statusCode(201).extract().path("id");
+        int activity = operator().get("/api/companies/{id}/activity?limit=200", company).path("items.size()");
+        String strangerKey = newAgentKey(newAgent(newCompany(), "stranger"));
+        Map<String, Object> rename = Map.of("name", "taken over");
+        Map<String, Object> retitle = Map.of("title", "taken over");
+
+        agent(strangerKey).body(rename).patch("/api/companies/{id}", company).then().statusCode(403);
+        agent(strangerKey).delete("/api/agents/{id}/keys/{key}", victim, keyId).then().statusCode(403);
+        agent(strangerKey).body(Map.of("name", "mole", "role", "r", "adapterType", "process"))
+                .post("/api/companies/{id}/agents", company).then().statusCode(404);
+        agent(strangerKey).body(Map.of("status", "terminated")).patch("/api/agents/{id}", victim)
+                .then().statusCode(404);
+        agent(strangerKey).delete("/api/agents/{id}", victim).then().statusCode(404);
+        agent(strangerKey).body(rename).post("/api/companies/{id}/projects", company).then().statusCode(404);
+        agent(strangerKey).body(rename).patch("/api/projects/{id}", project).then().statusCode(404);
+        agent(strangerKey).delete("/api/projects/{id}", project).then().statusCode(404);
+        agent(strangerKey).body(retitle).post("/api/companies/{id}/goals", company).then().statusCode(404);
+        agent(strangerKey).body(retitle).patch("/api/goals/{id}", goal).then().statusCode(404);
+        agent(strangerKey).delete("/api/goals/{id}", goal).then().statusCode(404);
+        agent(strangerKey).body(retitle).post("/api/companies/{id}/issues", company).then().statusCode(404);
+        agent(strangerKey).body(retitle).patch("/api/issues/{id}", issue).then().statusCode(404);
+        agent(strangerKey).delete("/api/issues/{id}", issue).then().statusCode(404);
+        agent(strangerKey).body(Map.of("body", "x")).post("/api/issues/{id}/comments", issue).then().statusCode(404);
+        agent(strangerKey).body(Map.of("body", "x")).patch("/api/comments/{id}", comment).then().statusCode(404);
+        agent(strangerKey).delete("/api/comments/{id}", comment).then().statusCode(404);
+
+        operator().get("/api/companies/{id}/activity?limit=200", company).then().body("items", hasSize(activity));
+        operator().get("/api/agents/{id}", victim).then().body("status", equalTo("active"));
+        operator().get("/api/agents/{id}/keys", victim).then().body("[0].revokedAt", equalTo(null));
+        operator().get("/api/projects/{id}", project).then().body("name", equalTo("P"));
+        operator().get("/api/goals/{id}", goal).then().body("title", equalTo("G"));
+        operator().get("/api/issues/{id}", issue).then().body("title", equalTo("I"));
+        operator().get("/api/comments/{id}", comment).then().body("body", equalTo("C"));
+        operator().get("/api/companies/{id}/agents", company).then().body("items", hasSize(1));
+    }
+
     // --- status transitions -----------------------------------------------------------------------------------
 
     @Test

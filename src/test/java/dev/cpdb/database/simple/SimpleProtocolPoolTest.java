@@ -186,4 +186,28 @@ class SimpleProtocolPoolTest {
                         .execute(Tuple.of(1)))));
         assertEquals(1, one("SELECT count(*) AS n FROM tx_rows", Tuple.tuple()).getLong("n"));
     }
+
+    /**
+     * PostgreSQL shows (and logs, for a failing statement) the text of the statement a session runs: in the simple
+     * protocol the values are part of it, for a statement marked {@link SecretValues} only the placeholders are, both
+     * on the pool and inside a transaction.
+     */
+    @Test
+    void valuesOfStatementsMarkedSecretNeverEnterTheStatementText() {
+        String sql = "SELECT query FROM pg_stat_activity WHERE pid = pg_backend_pid() AND $1::text IS NOT NULL";
+        String secret = "secret-" + UUID.randomUUID();
+
+        String plain = await(simple.preparedQuery(sql).execute(Tuple.of(secret))).iterator().next().getString(0);
+        String marked = await(simple.preparedQuery(sql, SecretValues.KEEP_OUT_OF_TEXT).execute(Tuple.of(secret)))
+                .iterator().next().getString(0);
+        String inTransaction = await(simple.withTransaction(connection -> connection
+                .preparedQuery(sql, SecretValues.KEEP_OUT_OF_TEXT).execute(Tuple.of(secret))))
+                .iterator().next().getString(0);
+
+        assertTrue(plain.contains(secret), "the simple protocol writes values into the text: " + plain);
+        assertFalse(marked.contains(secret), marked);
+        assertTrue(marked.contains("$1"), marked);
+        assertFalse(inTransaction.contains(secret), inTransaction);
+        assertTrue(inTransaction.contains("$1"), inTransaction);
+    }
 }
