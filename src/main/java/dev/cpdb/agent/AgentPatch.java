@@ -39,6 +39,8 @@ public final class AgentPatch extends PatchBody {
         mark("role");
     }
 
+    @Schema(description = "Agents may pause an agent of their company and resume a colleague, terminate only "
+            + "themselves and never change a terminated agent; operators may make every change")
     public AgentStatus getStatus() {
         return status;
     }
@@ -58,6 +60,7 @@ public final class AgentPatch extends PatchBody {
         mark("adapterType");
     }
 
+    @Schema(description = AgentCreate.ADAPTER_CONFIG_LIMITS)
     public Map<String, Object> getAdapterConfig() {
         return adapterConfig;
     }
