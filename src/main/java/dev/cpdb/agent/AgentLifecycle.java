@@ -67,7 +67,7 @@ public final class AgentLifecycle {
     }
 
     /** Whether {@code caller} may move {@code agent} from its current status to {@code to}. */
-    public static boolean allows(Caller caller, Agent agent, AgentStatus to) {
+    static boolean allows(Caller caller, Agent agent, AgentStatus to) {
         if (caller.isAdmin() || agent.status() == to) {
             return true;
         }

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.cpdb.api.WireValue;
 
 /**
- * Life cycle of an agent. A terminated agent's API keys stop working.
+ * Life cycle of an agent. A terminated agent's API keys stop working; {@link AgentLifecycle} decides who may move
+ * an agent from one status to another.
  */
 public enum AgentStatus implements WireValue {
     ACTIVE,
