@@ -68,7 +68,8 @@ public class ReadinessCheck implements AsyncHealthCheck {
                 .status(runtimeError == null && directError == null && migrated && pluginProblem == null)
                 .withData("runtime", runtimeError == null ? "UP" : runtimeError)
                 .withData("direct", directError == null ? "UP" : directError)
-                .withData("migrations", migrated ? "applied" : "not verified");
+                .withData("migrations", migrated ? "applied"
+                        : java.util.Objects.requireNonNullElse(migrations.problem(), "not verified"));
         if (plugins.required()) {
             builder.withData("plugins", pluginProblem == null ? "UP" : pluginProblem);
         }
