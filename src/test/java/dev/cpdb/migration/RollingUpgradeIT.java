@@ -28,6 +28,7 @@ import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.FreePorts;
 import dev.cpdb.testing.PgBouncer;
+import dev.cpdb.testing.PluginFixtures;
 import dev.cpdb.testing.RequiresPgBouncer;
 import dev.cpdb.testing.TestFolders;
 import dev.cpdb.testing.TestPostgres;
@@ -37,7 +38,8 @@ import dev.cpdb.testing.TestPostgres;
  * mode) while a new instance with one pending core migration starts against the same database. Expectations come
  * from issue 19: the migration never queues the old instance's requests for long, waits for a running backup instead
  * of queueing behind its locks, gives up after its total wait naming the blocking session, keeps the new instance
- * not ready meanwhile, and applies once the blocker is gone.
+ * not ready meanwhile, and applies once the blocker is gone. A plugin whose migration cannot get its locks is
+ * {@code migration_failed} with the blocker named, and the core service is ready all the same.
  */
 @RequiresPgBouncer
 class RollingUpgradeIT {
@@ -177,6 +179,51 @@ class RollingUpgradeIT {
                 }
             }
         }
+    }
+
+    @Test
+    void aPluginMigrationThatCannotGetItsLocksFailsNamingTheBlockerWhileTheServiceBecomesReady() throws Exception {
+        DatabaseUrl database = TestPostgres.createDatabase("upgrade_plugin");
+        Path plugins = TestFolders.create("cpdb-upgrade-plugins");
+        Path plugin = PluginFixtures.writePlugin(plugins, "crm", PluginFixtures.manifest("crm"), "V1__items.sql",
+                "CREATE TABLE items (id int PRIMARY KEY);");
+        try (PgBouncer bouncer = PgBouncer.start(database, TestFolders.create("cpdb-upgrade-bouncer"))) {
+            int oldPort = FreePorts.next();
+            Map<String, String> oldEnvironment = environment(database, bouncer, oldPort);
+            oldEnvironment.put("CPDB_PLUGINS_DIR", plugins.toString());
+            try (CpdbProcess old = CpdbProcess.start(oldEnvironment)) {
+                old.awaitHttp200(oldPort, "/q/health/ready", Duration.ofSeconds(120));
+            }
+            PluginFixtures.writeMigration(plugin, "V2__note.sql", "ALTER TABLE items ADD COLUMN note text;");
+
+            try (Connection reader = TestPostgres.connect(database); Statement sql = reader.createStatement()) {
+                sql.execute("SET application_name = 'long-report'");
+                reader.setAutoCommit(false);
+                sql.execute("SELECT count(*) FROM plugin_crm.items");
+                int readerPid = pid(reader);
+
+                int newPort = FreePorts.next();
+                Map<String, String> upgraded = environment(database, bouncer, newPort);
+                upgraded.put("CPDB_PLUGINS_DIR", plugins.toString());
+                upgraded.put("CPDB_MIGRATION_LOCK_TIMEOUT", "300ms");
+                upgraded.put("CPDB_MIGRATION_MAX_WAIT", "2s");
+                try (CpdbProcess upgrade = CpdbProcess.start(upgraded)) {
+                    // Plugins are not required: the core service becomes ready although the plugin failed.
+                    upgrade.awaitHttp200(newPort, "/q/health/ready", Duration.ofSeconds(120));
+                    HttpResponse<String> state = get(newPort, "/api/plugins/crm");
+                    assertEquals(200, state.statusCode(), state.body());
+                    assertTrue(state.body().contains("\"status\":\"migration_failed\""), state.body());
+                    assertTrue(state.body().contains("V2__note.sql: table locks not available within 2s"),
+                            state.body());
+                    assertTrue(state.body().contains("pid " + readerPid + " (application \\\"long-report\\\""),
+                            state.body());
+                    assertTrue(upgrade.stdout().contains("wait for a lock held by pid " + readerPid), upgrade.stdout());
+                }
+                reader.rollback();
+            }
+        }
+        assertEquals(List.of("0"), query(database, "SELECT count(*) FROM information_schema.columns "
+                + "WHERE table_schema = 'plugin_crm' AND column_name = 'note'"));
     }
 
     /** GET requests on the old instance, each answered 200, with the slowest answer's time. */
