@@ -1,17 +1,11 @@
 package dev.cpdb.migration;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jboss.logging.Logger;
 
@@ -19,15 +13,9 @@ import dev.cpdb.database.Database;
 
 /**
  * Applies and inspects the core schema migrations ({@code src/main/resources/db/migration}) with Flyway over the
- * direct path only, never through a pooler, with bounded lock waits.
- *
- * <p>
- * A run first takes the {@link SchemaChangeGate} (waiting while a backup runs), then lets Flyway migrate on
- * connections that carry the configured {@code lock_timeout} and a per-run {@code application_name}, watched by a
- * {@link LockWaitWatch}. Flyway applies each migration in its own transaction, so a statement cancelled by the lock
- * timeout rolls back only that migration; the run tries again with back-off until {@code CPDB_MIGRATION_MAX_WAIT} is
- * used up and then gives up with a {@link MigrationBlockedException} naming the blockers. The service then stays
- * up but not ready, and tries again in the background.
+ * direct path only, never through a pooler, with bounded lock waits ({@link CoreMigrator}), and holds the start-up
+ * policy: when other sessions keep the migrations from their locks for the whole {@code CPDB_MIGRATION_MAX_WAIT}, the
+ * service stays up but not ready, names the blockers on readiness, and tries again in the background.
  *
  * <p>
  * Blocking by design (JDBC): call from start-up code, commands or worker threads. Concurrent callers in several
@@ -66,33 +54,17 @@ public class MigrationService {
      * @throws MigrationBlockedException when locks or a running backup kept them from applying within the total wait
      */
     public MigrationState migrate() {
-        LockWaitPolicy policy = policy();
-        if (state().upToDate()) {
-            verifiedUpToDate = true;
-            return state();
+        CoreMigrator migrator = migrator();
+        MigrationState before = migrator.state();
+        if (!before.upToDate()) {
+            MigrateResult result = migrator.migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.infof("applied %d core migration(s); schema now at version %s", result.migrationsExecuted,
+                        result.targetSchemaVersion);
+            }
         }
-        LockWaitPolicy.Deadline deadline = policy.start();
-        String applicationName = "cpdb-migrate-" + UUID.randomUUID().toString().substring(0, 8);
-        MigrateResult result;
-        try (SchemaChangeGate.Hold gate = SchemaChangeGate.awaitForMigration(database.direct(), policy, deadline,
-                WHAT)) {
-            Flyway flyway = flyway(policy, applicationName);
-            result = LockWaits.retry(policy, deadline, WHAT + " (next: " + nextPending() + ")",
-                    () -> LockWaitWatch.ofApplication(database.direct(), applicationName, WHAT,
-                            policy.lockTimeout()),
-                    flyway::migrate);
-        } catch (java.sql.SQLException e) {
-            throw new FlywayException("cannot reach the database on the direct path: " + e.getMessage(), e);
-        }
-        if (result.migrationsExecuted > 0) {
-            LOG.infof("applied %d core migration(s); schema now at version %s", result.migrationsExecuted,
-                    result.targetSchemaVersion);
-        }
-        MigrationState state = state();
+        MigrationState state = migrator.state();
         verifiedUpToDate = state.upToDate();
-        if (verifiedUpToDate) {
-            problem = null;
-        }
         return state;
     }
 
@@ -105,6 +77,7 @@ public class MigrationService {
      * @throws MigrationsPendingException when migrations are pending and {@code autoApply} is false
      */
     public void applyAtStartup(boolean autoApply, Runnable whenCurrent) {
+        policy();
         if (!autoApply) {
             MigrationState state = state();
             if (!state.upToDate()) {
@@ -114,7 +87,6 @@ public class MigrationService {
             whenCurrent.run();
             return;
         }
-        policy();
         try {
             migrate();
         } catch (MigrationBlockedException e) {
@@ -156,12 +128,7 @@ public class MigrationService {
 
     /** Reads the schema history; blocking. */
     public MigrationState state() {
-        MigrationInfoService info = flyway(null, null).info();
-        MigrationInfo current = info.current();
-        return new MigrationState(current == null || current.getVersion() == null ? null
-                : current.getVersion().getVersion(),
-                info.applied().length,
-                Arrays.stream(info.pending()).map(MigrationInfo::getVersion).map(String::valueOf).toList());
+        return migrator().state();
     }
 
     /** Whether this process has seen the schema up to date (applied or checked at start-up). */
@@ -182,28 +149,9 @@ public class MigrationService {
         }
     }
 
-    private String nextPending() {
-        List<String> pending = state().pending();
-        return pending.isEmpty() ? "none" : "V" + pending.get(0);
-    }
-
-    /**
-     * Flyway on the direct path. With a policy, every connection Flyway opens gets the {@code lock_timeout} and the
-     * run's {@code application_name} (by which the watch finds its sessions) through Flyway's init SQL.
-     */
-    private Flyway flyway(LockWaitPolicy policy, String applicationName) {
+    private CoreMigrator migrator() {
         List<String> locations = new ArrayList<>(List.of(LOCATION));
         config.extraLocations().ifPresent(locations::addAll);
-        var configuration = Flyway.configure(Thread.currentThread().getContextClassLoader())
-                .dataSource(database.direct().dataSource())
-                .locations(locations.toArray(String[]::new))
-                .cleanDisabled(true)
-                .validateMigrationNaming(true);
-        if (policy != null) {
-            configuration.initSql("SET lock_timeout = " + policy.lockTimeoutMillis() + "; SET application_name = '"
-                    + applicationName + "'");
-        }
-        return configuration.load();
+        return new CoreMigrator(database.direct(), policy(), locations);
     }
-
 }
