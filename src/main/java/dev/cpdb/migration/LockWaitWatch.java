@@ -22,11 +22,6 @@ import dev.cpdb.database.DirectConnections;
  */
 public final class LockWaitWatch implements LockWaits.Watch {
 
-    /** The server process id of a direct connection, for {@link #ofPid}. */
-    public static int backendPid(java.sql.Connection connection) throws SQLException {
-        return LockWaitRepository.backendPid(connection);
-    }
-
     private static final Logger LOG = Logger.getLogger(LockWaitWatch.class);
 
     /** How the watched session is recognized. */
@@ -67,6 +62,11 @@ public final class LockWaitWatch implements LockWaits.Watch {
     public static LockWaitWatch ofPid(DirectConnections connections, int pid, String what, Duration lockTimeout) {
         return new LockWaitWatch(connections, connection -> LockWaitRepository.blockersOfPid(connection, pid), what,
                 lockTimeout);
+    }
+
+    /** The server process id of a direct connection, for {@link #ofPid}. */
+    public static int backendPid(Connection connection) throws SQLException {
+        return LockWaitRepository.backendPid(connection);
     }
 
     /** The sessions seen blocking the watched one most recently, possibly none. */

@@ -65,6 +65,18 @@ class RollingUpgradeIT {
                 String agent = post(oldPort, "/api/companies/" + company + "/agents",
                         "{\"name\": \"worker\", \"role\": \"engineer\", \"adapterType\": \"process\"}");
 
+                // A backup does not start while a migration holds the schema-change gate.
+                LockWaitPolicy policy = new LockWaitPolicy(Duration.ofMillis(300), Duration.ofSeconds(5));
+                try (SchemaChangeGate.Hold migrating = SchemaChangeGate.awaitForMigration(
+                        PluginFixtures.direct(database), policy, policy.start(), "test migration")) {
+                    HttpResponse<String> refused = send(oldPort, "POST", "/api/db/backups");
+                    assertEquals(409, refused.statusCode(), refused.body());
+                    assertTrue(refused.body().contains("a schema migration in pid "), refused.body());
+                    assertTrue(refused.body().contains("is running on this database; a backup starts only once it "
+                            + "has finished"), refused.body());
+                }
+                assertEquals(List.of("0"), query(database, "SELECT count(*) FROM public.backup_runs"));
+
                 Connection writer = TestPostgres.connect(database);
                 int writerPid;
                 try (Statement sql = writer.createStatement()) {
@@ -287,8 +299,14 @@ class RollingUpgradeIT {
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return send(port, "GET", path);
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path)
+            throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + TOKEN)
+                .method(method, HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(60))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
