@@ -109,6 +109,9 @@ public class MigrationService {
                 whenCurrent.run();
                 return;
             } catch (MigrationBlockedException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
                 blocked(e);
             } catch (InterruptedException e) {
                 return;

@@ -141,8 +141,7 @@ public final class SchemaChangeGate {
                 Duration pause = policy.pause(attempt);
                 if (deadline.exceededAfter(pause)) {
                     throw new MigrationBlockedException(what + " did not start within "
-                            + Durations.text(deadline.total()) + ": waited for " + blocker
-                            + " to finish; they are tried again once it has");
+                            + Durations.text(deadline.total()) + ": waited for " + blocker + " to finish");
                 }
                 deadline.sleep(pause, what);
             }

@@ -45,7 +45,11 @@ import dev.cpdb.plugin.namespace.PluginRun.Outcome;
  * Lock waits are bounded like those of the core migrations: the plugin waits (shared) for the
  * {@link SchemaChangeGate} while a backup runs, every transaction runs with the configured {@code lock_timeout}, and
  * a transaction cancelled by it is rolled back and tried again with back-off until the total wait is used up; then
- * the plugin is {@code migration_failed} with the blocking sessions named. Failures are returned, not logged: the caller (start-up, command, resource) reports them once.
+ * the plugin is {@code migration_failed} with the blocking sessions named. A plugin with nothing to apply does not wait
+ * for the gate, so restarts during a backup are not held up.
+ *
+ * <p>
+ * Failures are returned, not logged: the caller (start-up, command, resource) reports them once.
  *
  * <p>
  * Blocking by design (JDBC): call it from start-up code, commands or worker threads, never from the event loop.
@@ -162,7 +166,10 @@ public final class PluginMigrator {
         int applied = 0;
         String what = "plugin " + plugin.key() + " migrations";
         LockWaitPolicy.Deadline deadline = tableLocks.start();
-        try (SchemaChangeGate.Hold gate = awaitGate(deadline, what)) {
+        // A null resource is skipped by try-with-resources: no gate when there is nothing to apply.
+        try (SchemaChangeGate.Hold gate = registered.isEmpty() || hasPending(connection, plugin)
+                ? awaitGate(deadline, what)
+                : null) {
             RegisteredNamespace prepared = namespace;
             isolation = boundedWaits(connection, deadline, what + " (preparing schema " + namespace.namespace() + ")",
                     () -> prepare(connection, identity, prepared, reads, registered.isEmpty()));
@@ -195,6 +202,15 @@ public final class PluginMigrator {
                     .filter(RecordedMigration::applied).count();
             return new PluginRun(plugin.key(), Outcome.FAILED, namespace.namespace(), namespace.role(), isolation,
                     applied, Math.max(pending, 0), e.getMessage());
+        }
+    }
+
+    /** Whether the plugin has migrations to apply; a history that does not check out counts as pending. */
+    private boolean hasPending(Connection connection, PluginDefinition plugin) throws SQLException {
+        try {
+            return !pending(plugin, repository.migrations(connection, plugin.key())).isEmpty();
+        } catch (PluginMigrationException e) {
+            return true;
         }
     }
 

@@ -176,6 +176,20 @@ class PluginMigrationLockWaitTest {
     }
 
     @Test
+    void aPluginWithNothingToApplyIsNotHeldUpByARunningBackup() throws Exception {
+        PluginFixtures.writePlugin(plugins, "notes", PluginFixtures.manifest("notes"), "V1__items.sql",
+                "CREATE TABLE items (id int PRIMARY KEY);");
+        assertEquals(Outcome.MIGRATED, migrate("notes", SHORT).outcome());
+        try (SchemaChangeGate.Hold backup = SchemaChangeGate.tryForBackup(PluginFixtures.direct(database),
+                Duration.ofSeconds(1)).orElseThrow()) {
+            PluginRun again = migrate("notes", SHORT);
+            assertEquals(Outcome.MIGRATED, again.outcome(), again.toString());
+            assertEquals(0, again.applied());
+            assertEquals(RegisteredNamespace.ACTIVE, state("notes").status());
+        }
+    }
+
+    @Test
     void aBackupCannotTakeTheGateWhileAPluginMigrationWaitsForItsLocks() throws Exception {
         String schema = pluginWithPendingAlter("tasks");
         try (Connection reader = longReader(database, schema + ".items")) {
