@@ -1,5 +1,6 @@
 package dev.cpdb.migration;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -101,9 +102,10 @@ public class MigrationService {
     }
 
     private void retryUntilApplied(Runnable whenCurrent) {
+        Duration pause = policy().lockTimeout();
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(policy().lockTimeout().toMillis());
+                Thread.sleep(pause.toMillis());
                 migrate();
                 LOG.info("core migrations applied after all; this instance becomes ready");
                 whenCurrent.run();
@@ -113,12 +115,15 @@ public class MigrationService {
                     return;
                 }
                 blocked(e);
+                pause = policy().lockTimeout();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                // The database may be briefly unreachable; a failing migration fails again, slowly.
                 problem = "core migrations failed: " + e.getMessage();
-                LOG.errorf("%s; this instance stays not ready until it is restarted", problem);
-                return;
+                LOG.errorf("%s; this instance stays not ready and tries again in %s", problem,
+                        Durations.text(policy().maxWait()));
+                pause = policy().maxWait();
             }
         }
     }
