@@ -91,6 +91,13 @@ class RollingUpgradeIT {
                 upgraded.put("CPDB_MIGRATION_EXTRA_LOCATIONS", "filesystem:" + migrations);
                 upgraded.put("CPDB_MIGRATION_LOCK_TIMEOUT", "500ms");
                 upgraded.put("CPDB_MIGRATION_MAX_WAIT", "3s");
+
+                // The pipeline's `migrate` gives up after one total wait, names the blocker and exits non-zero.
+                CpdbProcess command = CpdbProcess.run(upgraded, "migrate");
+                assertEquals(1, command.exitCode(), command.stderr());
+                assertTrue(command.stderr().contains("table locks not available within 3s"), command.stderr());
+                assertTrue(command.stderr().contains("pid " + writerPid + " (application \"long-writer\""),
+                        command.stderr());
                 try (CpdbProcess upgrade = CpdbProcess.start(upgraded)) {
                     upgrade.awaitHttp200(newPort, "/q/health/started", Duration.ofSeconds(120));
                     HttpResponse<String> ready = get(newPort, "/q/health/ready");
