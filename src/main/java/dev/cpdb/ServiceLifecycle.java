@@ -14,9 +14,9 @@ import dev.cpdb.plugin.PluginService;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Start-up order of the service: database paths first, then the core migration policy, the operator token, and
+ * Start-up order of the service: database paths first, then the operator token, the core migration policy, and
  * plugin namespace migrations (server mode only; one-off commands decide for themselves whether they migrate). A
- * failing plugin never fails start-up.
+ * failing plugin never fails start-up, nor do core migrations blocked by other sessions' locks.
  */
 @ApplicationScoped
 public class ServiceLifecycle {
@@ -55,10 +55,13 @@ public class ServiceLifecycle {
         } else {
             backupScheduler.validate();
             database.start(false);
-            migrations.applyOrRequireCurrent(config.migration().autoApply());
             adminToken.initialize(database.embedded());
-            plugins.migrateAtStartup();
-            backupScheduler.start();
+            // Plugins and scheduled backups follow the core schema; when its migrations are blocked they follow
+            // once they are applied (the process stays up, not ready, meanwhile).
+            migrations.applyAtStartup(config.migration().autoApply(), () -> {
+                plugins.migrateAtStartup();
+                backupScheduler.start();
+            });
         }
         started = true;
     }

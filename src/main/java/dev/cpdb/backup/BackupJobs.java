@@ -31,6 +31,7 @@ import dev.cpdb.backup.retention.BackupRetention;
 import dev.cpdb.backup.retention.InterruptedBackupCleanup;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.database.Database;
+import dev.cpdb.migration.SchemaChangeGate;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
@@ -74,6 +75,16 @@ public class BackupJobs {
     public record SlotTaken(Instant slot) implements Start {
     }
 
+    /** A schema migration of this database runs (holds the schema-change gate); {@code who} names its session. */
+    public record MigrationRunning(String who) implements Start {
+    }
+
+    /**
+     * How long a backup tries for the schema-change gate: a migration that only looked at the backup lease lets go
+     * within milliseconds; one that runs holds it until it ends, and the backup is refused.
+     */
+    static final Duration GATE_WAIT = Duration.ofSeconds(2);
+
     private final Database database;
     private final BackupService backups;
     private final VerifyService verifier;
@@ -96,10 +107,12 @@ public class BackupJobs {
         final String id;
         final java.util.List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean cancelled;
+        final SchemaChangeGate.Hold gate;
         volatile Future<?> task;
 
-        Running(String id) {
+        Running(String id, SchemaChangeGate.Hold gate) {
             this.id = id;
+            this.gate = gate;
         }
     }
 
@@ -128,18 +141,30 @@ public class BackupJobs {
         String id = BackupId.next(Instant.now());
         BackupStore store = backups.defaultStore();
         Compression compression = backups.defaultCompression();
+        SchemaChangeGate.Hold gate = null;
         try (Connection connection = database.direct().open()) {
             if (!BackupRunRepository.acquireLease(connection, holder, id, config.leaseTtl())) {
                 return new Busy(BackupRunRepository.leaseHolderRun(connection).orElse("unknown"));
             }
+            // Under the lease, so the only other holders of the gate are migrations: no migration takes table locks
+            // while this backup runs, and none runs now (see SchemaChangeGate).
+            gate = SchemaChangeGate.tryForBackup(database.direct(), GATE_WAIT).orElse(null);
+            if (gate == null) {
+                BackupRunRepository.releaseLease(connection, holder, id);
+                return new MigrationRunning(SchemaChangeGate.migrationsHolding(database.direct()));
+            }
             if (!BackupRunRepository.insert(connection, id, "backup", id, trigger, slot, store.location(), holder)) {
                 BackupRunRepository.releaseLease(connection, holder, id);
+                gate.close();
                 return new SlotTaken(slot);
             }
         } catch (SQLException e) {
+            if (gate != null) {
+                gate.close();
+            }
             throw new BackupFailedException("cannot start a backup: " + e.getMessage(), e);
         }
-        Running running = new Running(id);
+        Running running = new Running(id, gate);
         current.set(running);
         metrics.running(true);
         running.task = backupThread.submit(() -> runBackup(running, store, compression));
@@ -191,6 +216,7 @@ public class BackupJobs {
             phaseWriter.cancel(false);
             heartbeat.cancel(false);
             release(running.id);
+            running.gate.close();
             current.compareAndSet(running, null);
             metrics.running(false);
         }

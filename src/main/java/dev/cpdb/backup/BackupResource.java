@@ -61,13 +61,18 @@ public class BackupResource {
     }
 
     @POST
-    @Operation(summary = "Start a backup; 202 with its id, 409 when one is already running on any replica")
+    @Operation(summary = "Start a backup; 202 with its id, 409 when one is already running on any replica or a "
+            + "schema migration runs")
     public Response start() {
         BackupJobs.Start start = jobs.startBackup("api", null);
         if (start instanceof BackupJobs.Started started) {
             String url = "/api/db/backups/" + started.runId();
             return Response.accepted(Map.of("backupId", started.runId(), "status", "running", "statusUrl", url))
                     .location(URI.create(url)).build();
+        }
+        if (start instanceof BackupJobs.MigrationRunning migration) {
+            return ProblemMappers.problem(409, migration.who() + " is running on this database; a backup starts "
+                    + "only once it has finished, try again then");
         }
         String running = start instanceof BackupJobs.Busy busy ? busy.runningId() : "unknown";
         Map<String, Object> body = new LinkedHashMap<>();

@@ -112,7 +112,7 @@ public class BackupScheduler {
         } else if (start instanceof BackupJobs.SlotTaken) {
             handledBackupSlot = slot;
         }
-        // Busy: another backup runs; try again on the next tick, the slot is still open.
+        // Busy (another backup runs) or a schema migration runs: try again on the next tick, the slot is still open.
     }
 
     private void tickVerify(Instant slot) {

@@ -3,6 +3,7 @@ package dev.cpdb.health;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Objects;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -68,7 +69,8 @@ public class ReadinessCheck implements AsyncHealthCheck {
                 .status(runtimeError == null && directError == null && migrated && pluginProblem == null)
                 .withData("runtime", runtimeError == null ? "UP" : runtimeError)
                 .withData("direct", directError == null ? "UP" : directError)
-                .withData("migrations", migrated ? "applied" : "not verified");
+                .withData("migrations", migrated ? "applied"
+                        : Objects.requireNonNullElse(migrations.problem(), "not verified"));
         if (plugins.required()) {
             builder.withData("plugins", pluginProblem == null ? "UP" : pluginProblem);
         }

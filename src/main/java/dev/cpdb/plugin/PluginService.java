@@ -12,6 +12,8 @@ import org.jboss.logging.Logger;
 
 import dev.cpdb.InstanceDirectory;
 import dev.cpdb.database.Database;
+import dev.cpdb.migration.LockWaitPolicy;
+import dev.cpdb.migration.MigrationConfig;
 import dev.cpdb.plugin.folder.PluginCatalog;
 import dev.cpdb.plugin.folder.PluginFolders;
 import dev.cpdb.plugin.namespace.IsolationMode;
@@ -42,9 +44,12 @@ public class PluginService {
     private final PluginsConfig config;
     private final InstanceDirectory instance;
     private final Database database;
+    private final MigrationConfig migrationConfig;
 
-    public PluginService(PluginsConfig config, InstanceDirectory instance, Database database) {
+    public PluginService(PluginsConfig config, InstanceDirectory instance, Database database,
+            MigrationConfig migrationConfig) {
         this.config = config;
+        this.migrationConfig = migrationConfig;
         this.instance = instance;
         this.database = database;
     }
@@ -172,6 +177,6 @@ public class PluginService {
     }
 
     private PluginMigrator migrator() {
-        return new PluginMigrator(database.direct(), config.lockTimeout());
+        return new PluginMigrator(database.direct(), config.lockTimeout(), LockWaitPolicy.of(migrationConfig));
     }
 }

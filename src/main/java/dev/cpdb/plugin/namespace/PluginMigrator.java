@@ -20,6 +20,11 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 import dev.cpdb.database.DirectConnections;
+import dev.cpdb.migration.LockWaitPolicy;
+import dev.cpdb.migration.LockWaitWatch;
+import dev.cpdb.migration.LockWaits;
+import dev.cpdb.migration.MigrationBlockedException;
+import dev.cpdb.migration.SchemaChangeGate;
 import dev.cpdb.plugin.folder.PluginCatalog;
 import dev.cpdb.plugin.folder.PluginDefinition;
 import dev.cpdb.plugin.folder.PluginMigrationFile;
@@ -34,7 +39,17 @@ import dev.cpdb.plugin.namespace.PluginRun.Outcome;
  * prepare schema, role and grants in one transaction, check the recorded history against the files (a changed or
  * vanished applied migration stops the plugin), then apply each pending migration in its own transaction, recording
  * it in the same transaction. Any failure marks that plugin {@code migration_failed} with a one-line reason; other
- * plugins carry on. Failures are returned, not logged: the caller (start-up, command, resource) reports them once.
+ * plugins carry on.
+ *
+ * <p>
+ * Lock waits are bounded like those of the core migrations: the plugin waits (shared) for the
+ * {@link SchemaChangeGate} while a backup runs, every transaction runs with the configured {@code lock_timeout}, and
+ * a transaction cancelled by it is rolled back and tried again with back-off until the total wait is used up; then
+ * the plugin is {@code migration_failed} with the blocking sessions named. A plugin with nothing to apply does not wait
+ * for the gate, so restarts during a backup are not held up.
+ *
+ * <p>
+ * Failures are returned, not logged: the caller (start-up, command, resource) reports them once.
  *
  * <p>
  * Blocking by design (JDBC): call it from start-up code, commands or worker threads, never from the event loop.
@@ -45,15 +60,56 @@ public final class PluginMigrator {
 
     private final DirectConnections connections;
     private final Duration lockTimeout;
+    private final LockWaitPolicy tableLocks;
     private final PluginRepository repository = new PluginRepository();
+
+    /** A migrator with the default table-lock waits ({@link LockWaitPolicy#DEFAULT}). */
+    public PluginMigrator(DirectConnections connections, Duration lockTimeout) {
+        this(connections, lockTimeout, LockWaitPolicy.DEFAULT);
+    }
 
     /**
      * @param connections the direct path
      * @param lockTimeout how long to wait while another instance migrates the same plugin
+     * @param tableLocks how long statements wait for table locks, and how long a plugin run keeps trying
      */
-    public PluginMigrator(DirectConnections connections, Duration lockTimeout) {
+    public PluginMigrator(DirectConnections connections, Duration lockTimeout, LockWaitPolicy tableLocks) {
         this.connections = connections;
         this.lockTimeout = lockTimeout;
+        this.tableLocks = tableLocks;
+    }
+
+    /** The total wait ran out while other sessions held the locks a step needs. */
+    private static final class LocksUnavailable extends PluginMigrationException {
+
+        LocksUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** One step of a plugin run that may meet a lock timeout. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws SQLException, PluginMigrationException;
+    }
+
+    /**
+     * Runs {@code step} under the bounded lock waits: a lock timeout (the step rethrows PostgreSQL's error after its
+     * rollback) is tried again until the deadline; then the plugin fails with the blockers named.
+     */
+    private <T> T boundedWaits(Connection connection, LockWaitPolicy.Deadline deadline, String what, Step<T> step)
+            throws SQLException, PluginMigrationException {
+        int pid = LockWaitWatch.backendPid(connection);
+        try {
+            return LockWaits.retry(tableLocks, deadline, what,
+                    () -> LockWaitWatch.ofPid(connections, pid, what, tableLocks.lockTimeout()), step::run);
+        } catch (MigrationBlockedException e) {
+            throw new LocksUnavailable(e.getMessage());
+        } catch (SQLException | PluginMigrationException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -108,13 +164,20 @@ public final class PluginMigrator {
         IsolationMode isolation = namespace.isolation();
         List<String> grantsInEffect = registered.map(RegisteredNamespace::readGrants).orElse(List.of());
         int applied = 0;
-        try {
-            isolation = prepare(connection, identity, namespace, reads, registered.isEmpty());
+        String what = "plugin " + plugin.key() + " migrations";
+        LockWaitPolicy.Deadline deadline = tableLocks.start();
+        // A null resource is skipped by try-with-resources: no gate when there is nothing to apply.
+        try (SchemaChangeGate.Hold gate = registered.isEmpty() || hasPending(connection, plugin)
+                ? awaitGate(deadline, what)
+                : null) {
+            RegisteredNamespace prepared = namespace;
+            isolation = boundedWaits(connection, deadline, what + " (preparing schema " + namespace.namespace() + ")",
+                    () -> prepare(connection, identity, prepared, reads, registered.isEmpty()));
             grantsInEffect = reads;
             List<RecordedMigration> recorded = repository.migrations(connection, plugin.key());
             List<PluginMigrationFile> pending = pending(plugin, recorded);
             for (PluginMigrationFile file : pending) {
-                apply(connection, namespace, isolation, plugin, file);
+                apply(connection, namespace, isolation, plugin, file, deadline);
                 applied++;
             }
             repository.updateNamespace(connection, new RegisteredNamespace(plugin.key(), namespace.namespace(),
@@ -142,6 +205,25 @@ public final class PluginMigrator {
         }
     }
 
+    /** Whether the plugin has migrations to apply; a history that does not check out counts as pending. */
+    private boolean hasPending(Connection connection, PluginDefinition plugin) throws SQLException {
+        try {
+            return !pending(plugin, repository.migrations(connection, plugin.key())).isEmpty();
+        } catch (PluginMigrationException e) {
+            return true;
+        }
+    }
+
+    /** The schema-change gate (shared), waiting while a backup runs; a backup still running at the deadline fails. */
+    private SchemaChangeGate.Hold awaitGate(LockWaitPolicy.Deadline deadline, String what)
+            throws SQLException, PluginMigrationException {
+        try {
+            return SchemaChangeGate.awaitForMigration(connections, tableLocks, deadline, what);
+        } catch (MigrationBlockedException e) {
+            throw new PluginMigrationException(e.getMessage());
+        }
+    }
+
     /** A namespace for a plugin seen for the first time; recorded only once it is prepared (or has failed). */
     private RegisteredNamespace newNamespace(Connection connection, PluginCatalog catalog, PluginDefinition plugin,
             DatabaseIdentity identity) throws SQLException {
@@ -164,6 +246,7 @@ public final class PluginMigrator {
             List<String> reads, boolean register) throws PluginMigrationException, SQLException {
         connection.setAutoCommit(false);
         try {
+            repository.setLockTimeout(connection, tableLocks.lockTimeoutMillis());
             IsolationMode isolation = repository.roleExists(connection, namespace.role()) || identity.canCreateRoles()
                     ? prepareWithRole(connection, identity, namespace, reads)
                     : prepareSchemaOnly(connection, identity, namespace);
@@ -176,6 +259,9 @@ public final class PluginMigrator {
             return isolation;
         } catch (SQLException e) {
             connection.rollback();
+            if (LockWaits.isLockTimeout(e)) {
+                throw e;
+            }
             throw new PluginMigrationException("preparing schema " + namespace.namespace() + " failed: "
                     + describe(e));
         } catch (PluginMigrationException | RuntimeException e) {
@@ -295,13 +381,31 @@ public final class PluginMigrator {
         return pending;
     }
 
-    /** Applies one migration in its own transaction; on failure nothing of it stays and the attempt is recorded. */
+    /**
+     * Applies one migration in its own transaction, trying again after lock timeouts until the deadline; on failure
+     * nothing of it stays and the attempt is recorded.
+     */
     private void apply(Connection connection, RegisteredNamespace namespace, IsolationMode isolation,
-            PluginDefinition plugin, PluginMigrationFile file) throws SQLException, PluginMigrationException {
+            PluginDefinition plugin, PluginMigrationFile file, LockWaitPolicy.Deadline deadline)
+            throws SQLException, PluginMigrationException {
         OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+        try {
+            boundedWaits(connection, deadline, "plugin " + plugin.key() + " migration " + file.fileName(),
+                    () -> applyOnce(connection, namespace, isolation, plugin, file, started));
+        } catch (LocksUnavailable e) {
+            repository.recordFailed(connection, namespace, file, plugin.manifest().version(), started,
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private Void applyOnce(Connection connection, RegisteredNamespace namespace, IsolationMode isolation,
+            PluginDefinition plugin, PluginMigrationFile file, OffsetDateTime started)
+            throws SQLException, PluginMigrationException {
         String version = plugin.manifest().version();
         connection.setAutoCommit(false);
         try {
+            repository.setLockTimeout(connection, tableLocks.lockTimeoutMillis());
             repository.runScript(connection, namespace.namespace(),
                     isolation == IsolationMode.ROLE ? namespace.role() : null, file.sql());
             repository.recordApplied(connection, namespace, file, version, started);
@@ -311,12 +415,16 @@ public final class PluginMigrator {
         } catch (SQLException e) {
             connection.rollback();
             connection.setAutoCommit(true);
+            if (LockWaits.isLockTimeout(e)) {
+                throw e;
+            }
             String reason = file.fileName() + locate(e, file) + ": " + describe(e);
             repository.recordFailed(connection, namespace, file, version, started, reason);
             throw new PluginMigrationException(reason);
         } finally {
             connection.setAutoCommit(true);
         }
+        return null;
     }
 
     /**

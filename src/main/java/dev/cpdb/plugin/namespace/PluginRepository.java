@@ -491,6 +491,14 @@ final class PluginRepository {
         }
     }
 
+    /**
+     * Sets {@code lock_timeout} for the rest of the current transaction only, so a statement waiting for a table lock
+     * gives up after {@code millis}.
+     */
+    void setLockTimeout(Connection connection, long millis) throws SQLException {
+        execute(connection, "SET LOCAL lock_timeout = " + millis);
+    }
+
     /** Returns every session setting to its connection default. */
     void resetSession(Connection connection) throws SQLException {
         execute(connection, "RESET ALL");
