@@ -103,6 +103,24 @@ public final class PgBouncer implements AutoCloseable {
      * @throws IllegalStateException when the executable is missing or PgBouncer does not come up
      */
     public static PgBouncer start(DatabaseUrl backend, Path folder) {
+        return start(backend, folder, Settings.TRANSACTION);
+    }
+
+    /**
+     * What may differ between the PgBouncers of the tests.
+     *
+     * @param poolMode transaction or session
+     * @param serverPoolSize server connections per database and user
+     * @param serverLoginRetry seconds PgBouncer waits before it tries a failed server login again (its default is 15)
+     */
+    public record Settings(String poolMode, int serverPoolSize, int serverLoginRetry) {
+
+        /** Transaction mode, {@link #SERVER_POOL_SIZE} server connections, PgBouncer's default login retry. */
+        public static final Settings TRANSACTION = new Settings("transaction", SERVER_POOL_SIZE, 15);
+    }
+
+    /** Starts PgBouncer with the given settings; see {@link #start(DatabaseUrl, Path)}. */
+    public static PgBouncer start(DatabaseUrl backend, Path folder, Settings settings) {
         Path executable = executable().orElseThrow(() -> new IllegalStateException(missingMessage()));
         ServerUser user = ServerUser.forCurrentProcess("cpdb");
         IllegalStateException last = null;
@@ -110,7 +128,7 @@ public final class PgBouncer implements AutoCloseable {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = FreePorts.next();
             Path logFile = folder.resolve("pgbouncer-" + port + ".log");
-            Path config = writeFiles(folder, port, backend, logFile);
+            Path config = writeFiles(folder, port, backend, logFile, settings);
             try {
                 user.takeOwnership(folder);
             } catch (IOException e) {
@@ -234,7 +252,7 @@ public final class PgBouncer implements AutoCloseable {
         }
     }
 
-    private static Path writeFiles(Path folder, int port, DatabaseUrl backend, Path logFile) {
+    private static Path writeFiles(Path folder, int port, DatabaseUrl backend, Path logFile, Settings pooling) {
         Path config = folder.resolve("pgbouncer-" + port + ".ini");
         Path userlist = folder.resolve("userlist.txt");
         String settings = String.join("\n",
@@ -250,8 +268,9 @@ public final class PgBouncer implements AutoCloseable {
                 "auth_type = scram-sha-256",
                 "auth_file = " + userlist,
                 "admin_users = " + backend.user(),
-                "pool_mode = transaction",
-                "default_pool_size = " + SERVER_POOL_SIZE,
+                "pool_mode = " + pooling.poolMode(),
+                "default_pool_size = " + pooling.serverPoolSize(),
+                "server_login_retry = " + pooling.serverLoginRetry(),
                 "min_pool_size = 0",
                 "reserve_pool_size = 0",
                 "max_client_conn = " + MAX_CLIENT_CONNECTIONS,
