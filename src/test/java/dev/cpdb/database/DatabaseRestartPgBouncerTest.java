@@ -89,9 +89,6 @@ class DatabaseRestartPgBouncerTest {
     @Test
     void aPostgresRestartBehindPgBouncerAnswers503AndRecovers() throws Exception {
         Outage outage = underLoad(() -> database.restartPostgres(DOWN));
-        database.pgBouncer().log().lines()
-                .filter(l -> !l.contains("login attempt") && !l.contains("closing because: client close request"))
-                .forEach(l -> System.out.println("DIAGB " + l));
 
         outage.assertHeld("PostgreSQL restart");
     }
