@@ -2,6 +2,7 @@ package dev.cpdb.database;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.cpdb.InvalidConfigurationException;
 
@@ -14,7 +15,7 @@ import dev.cpdb.InvalidConfigurationException;
  * naming the setting to change.
  */
 public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl direct, PoolerMode pooler,
-        RuntimePoolSettings pool) {
+        RuntimePoolSettings pool, PoolerDecision poolerDecision) {
 
     static final int MAX_POOL_SIZE = 1000;
     /** Default runtime pool size against PostgreSQL itself or a session pooler. */
@@ -34,27 +35,29 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
 
     /**
      * Plan for an external database given by {@code DATABASE_URL} (and optionally {@code DATABASE_MIGRATION_URL}).
+     *
+     * @param ask asks the server through the runtime URL when {@code CPDB_POOLER=auto} needs its answer (see
+     *        {@link PoolerDetection})
      */
-    public static ConnectionPlan external(DatabaseConfig config, PoolerMode declaredPooler) {
+    public static ConnectionPlan external(DatabaseConfig config, PoolerMode declaredPooler,
+            Function<DatabaseUrl, ServerAnswers> ask) {
         String runtimeText = config.url().orElseThrow(
                 () -> new InvalidConfigurationException("DATABASE_URL is not set"));
         DatabaseUrl runtime = DatabaseUrl.parse("DATABASE_URL", runtimeText);
         Optional<DatabaseUrl> migration = config.migrationUrl()
                 .filter(text -> !text.isBlank())
                 .map(text -> DatabaseUrl.parse("DATABASE_MIGRATION_URL", text));
-        PoolerMode pooler = declaredPooler.resolve(runtime.endpoint());
-        if (pooler == PoolerMode.TRANSACTION && migration.isEmpty()) {
-            String why = declaredPooler == PoolerMode.AUTO
-                    ? "DATABASE_URL looks like a transaction pooler (port " + runtime.port() + ", host "
-                            + runtime.host() + ")"
-                    : "CPDB_POOLER is transaction";
-            throw new InvalidConfigurationException(why + " but DATABASE_MIGRATION_URL is not set: migrations, "
-                    + "backups and locks need a direct (or session-pooled) connection. Set DATABASE_MIGRATION_URL to "
-                    + "the database's direct address"
+        // Validate the pool knobs before anything is dialled.
+        poolSettings(config, PoolerMode.NONE);
+        PoolerDecision decision = PoolerDetection.decide(declaredPooler, runtime, migration, () -> ask.apply(runtime));
+        if (decision.transactionPoolerCertain() && migration.isEmpty()) {
+            throw new InvalidConfigurationException(decision.reason() + ", but DATABASE_MIGRATION_URL is not set: "
+                    + "migrations, backups and locks need a direct (or session-pooled) connection. Set "
+                    + "DATABASE_MIGRATION_URL to the database's direct address"
                     + (declaredPooler == PoolerMode.AUTO ? ", or set CPDB_POOLER=none if this is not a pooler" : ""));
         }
-        return new ConnectionPlan(DatabaseMode.EXTERNAL, runtime, migration.orElse(runtime), pooler,
-                poolSettings(config, pooler));
+        return new ConnectionPlan(DatabaseMode.EXTERNAL, runtime, migration.orElse(runtime), decision.mode(),
+                poolSettings(config, decision.mode()), decision);
     }
 
     /**
@@ -66,8 +69,20 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
                     "DATABASE_MIGRATION_URL is set but DATABASE_URL is not: set both for an external database, "
                             + "or neither for the embedded one");
         }
-        PoolerMode pooler = declaredPooler == PoolerMode.AUTO ? PoolerMode.NONE : declaredPooler;
-        return new ConnectionPlan(DatabaseMode.EMBEDDED, server, server, pooler, poolSettings(config, pooler));
+        PoolerDecision decision = PoolerDetection.embedded(declaredPooler);
+        return new ConnectionPlan(DatabaseMode.EMBEDDED, server, server, decision.mode(),
+                poolSettings(config, decision.mode()), decision);
+    }
+
+    /**
+     * The settings a pool of {@code current}'s size needs behind a transaction pooler, for a switch at run time:
+     * statement cache off, layer-7 mode on, and the statement protocol {@code DATABASE_STATEMENT_PROTOCOL} asks for
+     * behind a transaction pooler.
+     */
+    static RuntimePoolSettings transactionSafe(DatabaseConfig config, RuntimePoolSettings current) {
+        return new RuntimePoolSettings(current.maxSize(), current.idleTimeout(), current.acquireTimeout(),
+                current.connectTimeout(), current.applicationName(), false, true, simpleProtocol(config, true),
+                current.maxLifetime());
     }
 
     /** Validates the runtime pool knobs and applies the pooler-safety rules. */
@@ -98,7 +113,14 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
                     + "other clients' server connections. Remove the setting or set it to false");
         }
         boolean cache = cacheSetting.orElse(!transactionPooler);
-        boolean simpleProtocol = switch (config.statementProtocol().strip().toLowerCase(java.util.Locale.ROOT)) {
+        requirePositive("DATABASE_POOL_MAX_LIFETIME (database.pool.max-lifetime)", config.pool().maxLifetime());
+        return new RuntimePoolSettings(max, config.pool().idleTimeout(), config.pool().acquireTimeout(),
+                config.connectTimeout(), applicationName, cache, transactionPooler,
+                simpleProtocol(config, transactionPooler), config.pool().maxLifetime());
+    }
+
+    private static boolean simpleProtocol(DatabaseConfig config, boolean transactionPooler) {
+        return switch (config.statementProtocol().strip().toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> transactionPooler;
             case "simple" -> true;
             case "extended" -> false;
@@ -106,8 +128,6 @@ public record ConnectionPlan(DatabaseMode mode, DatabaseUrl runtime, DatabaseUrl
                 throw new InvalidConfigurationException("DATABASE_STATEMENT_PROTOCOL (database.statement-protocol) "
                         + "is '" + config.statementProtocol() + "'; use auto, simple or extended");
         };
-        return new RuntimePoolSettings(max, config.pool().idleTimeout(), config.pool().acquireTimeout(),
-                config.connectTimeout(), applicationName, cache, transactionPooler, simpleProtocol);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -34,6 +34,7 @@ public class Database {
 
     private volatile ConnectionPlan plan;
     private volatile EmbeddedPostgres embedded;
+    private volatile RuntimePool runtimePool;
     private volatile Pool pool;
     private volatile DirectConnections direct;
 
@@ -58,7 +59,7 @@ public class Database {
         PoolerMode declared = PoolerMode.parse(cpdbConfig.pooler());
         ConnectionPlan resolved;
         if (databaseConfig.url().filter(text -> !text.isBlank()).isPresent()) {
-            resolved = ConnectionPlan.external(databaseConfig, declared);
+            resolved = ConnectionPlan.external(databaseConfig, declared, this::askServer);
         } else {
             // Validate everything that does not need the server before starting one.
             ConnectionPlan.poolSettings(databaseConfig, declared == PoolerMode.AUTO ? PoolerMode.NONE : declared);
@@ -70,13 +71,27 @@ public class Database {
         }
         direct = new DirectConnections(resolved.direct(), resolved.pool().applicationName(),
                 resolved.pool().connectTimeout());
-        pool = Pool.newInstance(RuntimePools.create(vertx, resolved.runtime(), resolved.pool()));
+        ServerEncoding.requireUtf8(direct);
+        runtimePool = new RuntimePool(vertx, resolved.runtime(), resolved.pool(),
+                ConnectionPlan.transactionSafe(databaseConfig, resolved.pool()), resolved.poolerDecision());
+        pool = Pool.newInstance(runtimePool);
         plan = resolved;
         LOG.infof("database mode %s; runtime path %s (pooler %s, %s); direct path %s",
                 resolved.mode().settingValue(), resolved.runtime().redacted(), resolved.pooler().settingValue(),
                 resolved.pool().simpleProtocol() ? "simple statement protocol"
                         : "prepared-statement cache " + (resolved.pool().cachePreparedStatements() ? "on" : "off"),
                 resolved.direct().redacted());
+        LOG.infof("pooler %s (CPDB_POOLER=%s, decided from %s): %s", resolved.pooler().settingValue(),
+                declared.settingValue(), resolved.poolerDecision().basis().settingValue(),
+                resolved.poolerDecision().reason());
+    }
+
+    /** Start-up question to the server behind the runtime URL, with settings any pooler can route. */
+    private ServerAnswers askServer(DatabaseUrl runtime) {
+        RuntimePoolSettings probeSettings = ConnectionPlan.transactionSafe(databaseConfig,
+                ConnectionPlan.poolSettings(databaseConfig, PoolerMode.NONE));
+        return PoolerProbe.ask(vertx, RuntimePools.connectOptions(runtime, probeSettings),
+                probeSettings.connectTimeout());
     }
 
     private DatabaseUrl placeholderUrl() {
@@ -107,6 +122,14 @@ public class Database {
     /** The resolved plan of both paths. */
     public ConnectionPlan plan() {
         return require(plan);
+    }
+
+    /**
+     * What the runtime pool is set up for and why: decided at start-up, changed at run time when an error shows a
+     * transaction pooler.
+     */
+    public PoolerDecision pooler() {
+        return require(runtimePool).decision();
     }
 
     /** Whether cpdb runs on its embedded server. */
@@ -140,6 +163,7 @@ public class Database {
     synchronized void stop() {
         Pool current = pool;
         pool = null;
+        runtimePool = null;
         if (current != null) {
             try {
                 current.closeAndAwait();

@@ -68,5 +68,13 @@ public interface DatabaseConfig {
         @WithName("acquire-timeout")
         @WithDefault("10s")
         Duration acquireTimeout();
+
+        /**
+         * How long a runtime connection is used before it is closed and replaced, busy or idle; bounds how long a
+         * draining pooler (PgBouncer's SIGTERM, SHUTDOWN WAIT_FOR_CLIENTS) waits for cpdb to leave.
+         */
+        @WithName("max-lifetime")
+        @WithDefault("5m")
+        Duration maxLifetime();
     }
 }

@@ -2,6 +2,7 @@ package dev.cpdb.database;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.cpdb.InvalidConfigurationException;
@@ -16,7 +17,7 @@ public enum PoolerMode {
     TRANSACTION,
     /** A pooler that hands out a server connection per client session; behaves like a direct connection. */
     SESSION,
-    /** Decide from the runtime URL. */
+    /** Decide at start-up from the runtime URL and from what the server says (see {@link PoolerDetection}). */
     AUTO;
 
     /** Ports that transaction poolers listen on by convention: PgBouncer 6432, Supavisor/Supabase 6543. */
@@ -42,13 +43,14 @@ public enum PoolerMode {
     }
 
     /**
-     * Resolves {@link #AUTO} against the runtime endpoint; other modes are returned as they are.
+     * Resolves {@link #AUTO} against the runtime endpoint's address alone; other modes are returned as they are. An
+     * address that does not look like a pooler proves nothing: {@link PoolerDetection} asks the server then.
      */
     public PoolerMode resolve(DatabaseEndpoint runtime) {
         if (this != AUTO) {
             return this;
         }
-        return looksLikePooler(runtime) ? TRANSACTION : NONE;
+        return conventionalPoolerAddress(runtime).isPresent() ? TRANSACTION : NONE;
     }
 
     /** The value as written in configuration. */
@@ -56,16 +58,18 @@ public enum PoolerMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    private static boolean looksLikePooler(DatabaseEndpoint endpoint) {
+    /** Why the endpoint's port or host name says "transaction pooler", if it does. */
+    static Optional<String> conventionalPoolerAddress(DatabaseEndpoint endpoint) {
         if (POOLER_PORTS.contains(endpoint.port())) {
-            return true;
+            return Optional.of("DATABASE_URL uses port " + endpoint.port() + ", a transaction pooler's conventional "
+                    + "port");
         }
         String host = endpoint.host().toLowerCase(Locale.ROOT);
         for (String word : POOLER_HOST_WORDS) {
             if (host.contains(word)) {
-                return true;
+                return Optional.of("DATABASE_URL's host name " + endpoint.host() + " names a pooler (" + word + ")");
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

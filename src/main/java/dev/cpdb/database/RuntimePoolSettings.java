@@ -11,7 +11,14 @@ import java.time.Duration;
  *        transaction pooler can route; required behind one (see the deployment notes)
  * @param simpleProtocol send parameterized statements in the simple query protocol with their values written as
  *        literals: one message and one round trip per statement, nothing prepared on the server
+ * @param maxLifetime how long a connection is used at all; a draining pooler sees cpdb's connections leave within it
  */
 public record RuntimePoolSettings(int maxSize, Duration idleTimeout, Duration acquireTimeout, Duration connectTimeout,
-        String applicationName, boolean cachePreparedStatements, boolean layer7Proxy, boolean simpleProtocol) {
+        String applicationName, boolean cachePreparedStatements, boolean layer7Proxy, boolean simpleProtocol,
+        Duration maxLifetime) {
+
+    /** Whether these settings are safe behind a transaction pooler. */
+    public boolean transactionPoolerSafe() {
+        return !cachePreparedStatements && layer7Proxy;
+    }
 }

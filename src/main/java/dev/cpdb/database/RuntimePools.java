@@ -23,6 +23,9 @@ public final class RuntimePools {
      */
     static final String DATE_STYLE = "ISO, MDY";
 
+    /** The encoding runtime connections exchange text in. */
+    static final String CLIENT_ENCODING = "UTF8";
+
     private RuntimePools() {
     }
 
@@ -31,6 +34,9 @@ public final class RuntimePools {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("application_name", url.option("application_name").orElse(settings.applicationName()));
         properties.put("DateStyle", DATE_STYLE);
+        // Setting the properties replaces the driver's defaults, client_encoding among them; without it a database or
+        // role with another client_encoding would make the server convert text the pool reads as UTF-8.
+        properties.put("client_encoding", CLIENT_ENCODING);
         // Timestamps come back as text in the simple protocol; UTC keeps them the same as binary results.
         properties.put("TimeZone", "UTC");
         PgConnectOptions options = new PgConnectOptions()
@@ -59,7 +65,9 @@ public final class RuntimePools {
                 .setIdleTimeout((int) settings.idleTimeout().toSeconds())
                 .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
                 .setConnectionTimeout((int) settings.acquireTimeout().toMillis())
-                .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+                .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                .setMaxLifetime((int) settings.maxLifetime().toSeconds())
+                .setMaxLifetimeUnit(java.util.concurrent.TimeUnit.SECONDS);
         Pool pool = PgBuilder.pool()
                 .with(poolOptions)
                 .connectingTo(connectOptions(url, settings))

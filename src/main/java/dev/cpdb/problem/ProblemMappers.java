@@ -1,5 +1,7 @@
 package dev.cpdb.problem;
 
+import java.util.Optional;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.cpdb.database.DatabaseUnavailable;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -92,6 +95,10 @@ public class ProblemMappers {
     /** Constraint violations the client caused become 4xx; anything else from PostgreSQL is an outage or a bug. */
     @ServerExceptionMapper
     public Response database(PgException exception) {
+        Optional<Response> unavailable = unavailable(exception);
+        if (unavailable.isPresent()) {
+            return unavailable.get();
+        }
         DatabaseProblems.Answer answer = DatabaseProblems.answer(exception);
         if (answer == null) {
             return unexpected(exception);
@@ -104,6 +111,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception exception) {
+        Optional<Response> unavailable = unavailable(exception);
+        if (unavailable.isPresent()) {
+            return unavailable.get();
+        }
         LOG.error("request failed", exception);
         return problem(500, "The request could not be processed; the service log has the details");
     }
@@ -111,8 +122,32 @@ public class ProblemMappers {
     /** Failures that are not exceptions (some client libraries fail with bare throwables) are server errors too. */
     @ServerExceptionMapper
     public Response unexpectedThrowable(Throwable failure) {
+        Optional<Response> unavailable = unavailable(failure);
+        if (unavailable.isPresent()) {
+            return unavailable.get();
+        }
         LOG.error("request failed", failure);
         return problem(500, "The request could not be processed; the service log has the details");
+    }
+
+    /**
+     * A database that is away for a while (restart, failover, pooler refusing) is an outage, not a bug: 503 with
+     * {@code Retry-After} and the cause, logged as one WARN line without a stack trace.
+     */
+    private static Optional<Response> unavailable(Throwable failure) {
+        return DatabaseUnavailable.cause(failure).map(cause -> {
+            LOG.warnf("request failed, database unavailable: %s (%s)", cause, firstLine(failure));
+            Response problem = problem(503, "The database is unavailable: " + cause + "; retry in "
+                    + DatabaseUnavailable.RETRY_AFTER_SECONDS + " s");
+            return Response.fromResponse(problem)
+                    .header("Retry-After", Integer.toString(DatabaseUnavailable.RETRY_AFTER_SECONDS))
+                    .build();
+        });
+    }
+
+    private static String firstLine(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null ? failure.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
     }
 
     /** Builds a problem answer with the standard reason phrase as title. */

@@ -12,11 +12,13 @@ import dev.cpdb.plugin.PluginsOverview;
  *
  * @param configured a database is available to the service (embedded or external)
  * @param initialized the core schema is reachable and fully migrated
+ * @param pooler what the runtime pool is set up for: none, session or transaction (the safe settings)
+ * @param poolerReason why that was chosen, at start-up or by an error at run time
  * @param plugins plugin namespaces: folder, isolation and each plugin's migration state
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatabaseStatus(boolean configured, boolean initialized, String dialect, String mode, String pooler,
-        Path runtime, Path direct, String serverVersion, Migrations migrations, Embedded embedded,
+        String poolerReason, Path runtime, Path direct, String serverVersion, Migrations migrations, Embedded embedded,
         PluginsOverview plugins) {
 
     /** One connection path. */

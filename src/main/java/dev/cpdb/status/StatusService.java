@@ -58,7 +58,7 @@ public class StatusService {
         boolean initialized = direct.error() == null && direct.migrations().error() == null
                 && direct.migrations().pending() == 0;
         return new DatabaseStatus(true, initialized, "postgresql", plan.mode().settingValue(),
-                plan.pooler().settingValue(),
+                database.pooler().mode().settingValue(), database.pooler().reason(),
                 path(plan.runtime().endpoint(), runtime.error()),
                 path(plan.direct().endpoint(), direct.error()),
                 runtime.serverVersion() != null ? runtime.serverVersion() : direct.serverVersion(),

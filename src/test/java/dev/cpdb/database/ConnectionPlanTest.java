@@ -53,7 +53,7 @@ class ConnectionPlanTest {
 
     @Test
     void aTransactionPoolerTurnsOffTheStatementCacheAndTurnsOnLayer7Mode() {
-        ConnectionPlan plan = ConnectionPlan.external(
+        ConnectionPlan plan = external(
                 config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db"), PoolerMode.AUTO);
 
         assertEquals(PoolerMode.TRANSACTION, plan.pooler());
@@ -74,7 +74,7 @@ class ConnectionPlanTest {
 
     @Test
     void aDirectDatabaseKeepsTheStatementCache() {
-        ConnectionPlan plan = ConnectionPlan.external(config("postgres://u:p@db:5432/app", null), PoolerMode.AUTO);
+        ConnectionPlan plan = external(config("postgres://u:p@db:5432/app", null), PoolerMode.AUTO);
 
         assertEquals(PoolerMode.NONE, plan.pooler());
         assertTrue(plan.pool().cachePreparedStatements());
@@ -85,14 +85,14 @@ class ConnectionPlanTest {
 
     @Test
     void theDefaultPoolIsLargerBehindATransactionPoolerThanAgainstPostgresItself() {
-        assertEquals(40, ConnectionPlan.external(
+        assertEquals(40, external(
                 config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db"), PoolerMode.AUTO)
                 .pool().maxSize());
-        assertEquals(10, ConnectionPlan.external(config("postgres://u:p@db:5432/app", null), PoolerMode.AUTO)
+        assertEquals(10, external(config("postgres://u:p@db:5432/app", null), PoolerMode.AUTO)
                 .pool().maxSize());
-        assertEquals(10, ConnectionPlan.external(config("postgres://u:p@db:5432/app", null), PoolerMode.SESSION)
+        assertEquals(10, external(config("postgres://u:p@db:5432/app", null), PoolerMode.SESSION)
                 .pool().maxSize());
-        assertEquals(7, ConnectionPlan.external(
+        assertEquals(7, external(
                 config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db").withPoolMax(7),
                 PoolerMode.AUTO).pool().maxSize(), "an explicit size wins");
     }
@@ -100,20 +100,20 @@ class ConnectionPlanTest {
     @Test
     void theStatementProtocolCanBeChosenExplicitly() {
         TestDatabaseConfig pooled = config("postgres://u:p@pgbouncer:6432/db", "postgres://u:p@postgres:5432/db");
-        assertFalse(ConnectionPlan.external(pooled.withStatementProtocol("extended"), PoolerMode.AUTO).pool()
+        assertFalse(external(pooled.withStatementProtocol("extended"), PoolerMode.AUTO).pool()
                 .simpleProtocol());
-        assertTrue(ConnectionPlan.external(config("postgres://u:p@db:5432/app", null).withStatementProtocol(" Simple"),
+        assertTrue(external(config("postgres://u:p@db:5432/app", null).withStatementProtocol(" Simple"),
                 PoolerMode.AUTO).pool().simpleProtocol());
 
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> ConnectionPlan.external(pooled.withStatementProtocol("binary"), PoolerMode.AUTO));
+                () -> external(pooled.withStatementProtocol("binary"), PoolerMode.AUTO));
         assertTrue(e.getMessage().contains("DATABASE_STATEMENT_PROTOCOL"), e.getMessage());
         assertTrue(e.getMessage().contains("auto, simple or extended"), e.getMessage());
     }
 
     @Test
     void aSessionPoolerBehavesLikeADirectConnection() {
-        ConnectionPlan plan = ConnectionPlan.external(config("postgres://u:p@db:5432/app", null), PoolerMode.SESSION);
+        ConnectionPlan plan = external(config("postgres://u:p@db:5432/app", null), PoolerMode.SESSION);
 
         assertTrue(plan.pool().cachePreparedStatements());
         assertFalse(plan.pool().layer7Proxy());
@@ -125,14 +125,14 @@ class ConnectionPlanTest {
                 .withCachePreparedStatements(true);
 
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> ConnectionPlan.external(config, PoolerMode.AUTO));
+                () -> external(config, PoolerMode.AUTO));
         assertTrue(e.getMessage().contains("DATABASE_CACHE_PREPARED_STATEMENTS"), e.getMessage());
     }
 
     @Test
     void aTransactionPoolerWithoutADirectMigrationUrlIsRefused() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> ConnectionPlan.external(config("postgres://u:p@db:6543/app", null), PoolerMode.AUTO));
+                () -> external(config("postgres://u:p@db:6543/app", null), PoolerMode.AUTO));
 
         assertTrue(e.getMessage().contains("DATABASE_MIGRATION_URL"), e.getMessage());
         assertTrue(e.getMessage().contains("CPDB_POOLER=none"), "auto detection can be overridden: " + e.getMessage());
@@ -140,7 +140,7 @@ class ConnectionPlanTest {
 
     @Test
     void declaringNoPoolerOverridesTheAutoDetection() {
-        ConnectionPlan plan = ConnectionPlan.external(config("postgres://u:p@db:6432/app", null), PoolerMode.NONE);
+        ConnectionPlan plan = external(config("postgres://u:p@db:6432/app", null), PoolerMode.NONE);
 
         assertEquals(PoolerMode.NONE, plan.pooler());
     }
@@ -148,7 +148,7 @@ class ConnectionPlanTest {
     @Test
     void aMalformedMigrationUrlNamesItsOwnVariable() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> ConnectionPlan.external(config("postgres://u:p@db/app", "postgres://u:p@db:x/app"),
+                () -> external(config("postgres://u:p@db/app", "postgres://u:p@db:x/app"),
                         PoolerMode.AUTO));
 
         assertTrue(e.getMessage().startsWith("DATABASE_MIGRATION_URL"), e.getMessage());
@@ -176,7 +176,7 @@ class ConnectionPlanTest {
 
     @Test
     void poolKnobsReachThePool() {
-        ConnectionPlan plan = ConnectionPlan.external(config("postgres://u:p@db/app", null).withPoolMax(33)
+        ConnectionPlan plan = external(config("postgres://u:p@db/app", null).withPoolMax(33)
                 .withApplicationName("control-plane"), PoolerMode.AUTO);
 
         assertEquals(33, plan.pool().maxSize());
@@ -200,8 +200,13 @@ class ConnectionPlanTest {
 
     private static void assertRefused(TestDatabaseConfig config, String variable) {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> ConnectionPlan.external(config, PoolerMode.AUTO));
+                () -> external(config, PoolerMode.AUTO));
         assertTrue(e.getMessage().contains(variable), e.getMessage());
+    }
+
+    /** A plan whose server, when asked, answers like PostgreSQL reached directly on the dialled port. */
+    private static ConnectionPlan external(DatabaseConfig config, PoolerMode declared) {
+        return ConnectionPlan.external(config, declared, PoolerDetectionTest::directServer);
     }
 
     private static TestDatabaseConfig config(String url, String migrationUrl) {
@@ -231,6 +236,11 @@ class ConnectionPlanTest {
                 @Override
                 public Duration acquireTimeout() {
                     return poolAcquireTimeout;
+                }
+
+                @Override
+                public Duration maxLifetime() {
+                    return Duration.ofMinutes(5);
                 }
             };
         }

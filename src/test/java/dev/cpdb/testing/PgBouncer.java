@@ -62,13 +62,17 @@ public final class PgBouncer implements AutoCloseable {
     private final int port;
     private final DatabaseUrl backend;
     private final Path logFile;
+    private final Path folder;
+    private final Settings settings;
     private Vertx adminVertx;
 
-    private PgBouncer(Process process, int port, DatabaseUrl backend, Path logFile) {
+    private PgBouncer(Process process, int port, DatabaseUrl backend, Path logFile, Path folder, Settings settings) {
         this.process = process;
         this.port = port;
         this.backend = backend;
         this.logFile = logFile;
+        this.folder = folder;
+        this.settings = settings;
     }
 
     /** The {@code pgbouncer} executable, looked up on {@code PATH} and in the usual system folders. */
@@ -103,34 +107,76 @@ public final class PgBouncer implements AutoCloseable {
      * @throws IllegalStateException when the executable is missing or PgBouncer does not come up
      */
     public static PgBouncer start(DatabaseUrl backend, Path folder) {
-        Path executable = executable().orElseThrow(() -> new IllegalStateException(missingMessage()));
-        ServerUser user = ServerUser.forCurrentProcess("cpdb");
+        return start(backend, folder, Settings.TRANSACTION);
+    }
+
+    /**
+     * What may differ between the PgBouncers of the tests.
+     *
+     * @param poolMode transaction or session
+     * @param serverPoolSize server connections per database and user
+     * @param serverLoginRetry seconds PgBouncer waits before it tries a failed server login again (its default is 15)
+     */
+    public record Settings(String poolMode, int serverPoolSize, int serverLoginRetry) {
+
+        /** Transaction mode, {@link #SERVER_POOL_SIZE} server connections, PgBouncer's default login retry. */
+        public static final Settings TRANSACTION = new Settings("transaction", SERVER_POOL_SIZE, 15);
+    }
+
+    /** Starts PgBouncer with the given settings; see {@link #start(DatabaseUrl, Path)}. */
+    public static PgBouncer start(DatabaseUrl backend, Path folder, Settings settings) {
         IllegalStateException last = null;
         // A free port found now can be taken before PgBouncer binds it; a few attempts make that race harmless.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = FreePorts.next();
-            Path logFile = folder.resolve("pgbouncer-" + port + ".log");
-            Path config = writeFiles(folder, port, backend, logFile);
             try {
-                user.takeOwnership(folder);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot hand " + folder + " to the user " + user.name(), e);
-            }
-            Process process = launch(user.command(List.of(executable.toString(), config.toString()), true),
-                    logFile);
-            PgBouncer bouncer = new PgBouncer(process, port, backend, logFile);
-            try {
-                bouncer.awaitReady();
-                return bouncer;
-            } catch (IllegalStateException e) {
-                bouncer.close();
+                return startOn(FreePorts.next(), backend, folder, settings);
+            } catch (PortTaken e) {
                 last = e;
-                if (!bouncer.log().contains("Address already in use")) {
-                    throw e;
-                }
             }
         }
         throw last;
+    }
+
+    /**
+     * Starts PgBouncer again on the port, backend and settings of this one, which must have been closed: a restart of
+     * the pooler as clients see it.
+     */
+    public PgBouncer startAgain() {
+        return startOn(port, backend, folder, settings);
+    }
+
+    private static PgBouncer startOn(int port, DatabaseUrl backend, Path folder, Settings settings) {
+        Path executable = executable().orElseThrow(() -> new IllegalStateException(missingMessage()));
+        ServerUser user = ServerUser.forCurrentProcess("cpdb");
+        Path logFile = folder.resolve("pgbouncer-" + port + ".log");
+        Path config = writeFiles(folder, port, backend, logFile, settings);
+        try {
+            user.takeOwnership(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hand " + folder + " to the user " + user.name(), e);
+        }
+        Process process = launch(user.command(List.of(executable.toString(), config.toString()), true), logFile);
+        PgBouncer bouncer = new PgBouncer(process, port, backend, logFile, folder, settings);
+        try {
+            bouncer.awaitReady();
+            return bouncer;
+        } catch (IllegalStateException e) {
+            bouncer.close();
+            if (bouncer.log().contains("Address already in use")) {
+                throw new PortTaken(e);
+            }
+            throw e;
+        }
+    }
+
+    /** PgBouncer could not bind the port it was given. */
+    private static final class PortTaken extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(IllegalStateException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /** The port PgBouncer listens on (127.0.0.1). */
@@ -234,7 +280,7 @@ public final class PgBouncer implements AutoCloseable {
         }
     }
 
-    private static Path writeFiles(Path folder, int port, DatabaseUrl backend, Path logFile) {
+    private static Path writeFiles(Path folder, int port, DatabaseUrl backend, Path logFile, Settings pooling) {
         Path config = folder.resolve("pgbouncer-" + port + ".ini");
         Path userlist = folder.resolve("userlist.txt");
         String settings = String.join("\n",
@@ -250,8 +296,9 @@ public final class PgBouncer implements AutoCloseable {
                 "auth_type = scram-sha-256",
                 "auth_file = " + userlist,
                 "admin_users = " + backend.user(),
-                "pool_mode = transaction",
-                "default_pool_size = " + SERVER_POOL_SIZE,
+                "pool_mode = " + pooling.poolMode(),
+                "default_pool_size = " + pooling.serverPoolSize(),
+                "server_login_retry = " + pooling.serverLoginRetry(),
                 "min_pool_size = 0",
                 "reserve_pool_size = 0",
                 "max_client_conn = " + MAX_CLIENT_CONNECTIONS,

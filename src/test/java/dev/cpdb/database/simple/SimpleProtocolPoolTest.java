@@ -67,7 +67,7 @@ class SimpleProtocolPoolTest {
 
     private static RuntimePoolSettings settings(boolean simpleProtocol) {
         return new RuntimePoolSettings(2, Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                "cpdb-test", false, true, simpleProtocol);
+                "cpdb-test", false, true, simpleProtocol, Duration.ofMinutes(5));
     }
 
     private static <T> T await(Future<T> future) {
