@@ -97,12 +97,12 @@ final class RuntimePool implements Pool {
 
     @Override
     public PreparedQuery<RowSet<Row>> preparedQuery(String sql) {
-        return new SwitchingQuery(sql);
+        return new SwitchingQuery(sql, null);
     }
 
     @Override
     public PreparedQuery<RowSet<Row>> preparedQuery(String sql, PrepareOptions options) {
-        return new SwitchingQuery(sql);
+        return new SwitchingQuery(sql, options);
     }
 
     @Override
@@ -165,21 +165,28 @@ final class RuntimePool implements Pool {
     private final class SwitchingQuery implements PreparedQuery<RowSet<Row>> {
 
         private final String sql;
+        /** Options as the caller gave them (for example a mark that keeps values out of the statement text); may be null. */
+        private final PrepareOptions options;
 
-        SwitchingQuery(String sql) {
+        SwitchingQuery(String sql, PrepareOptions options) {
             this.sql = sql;
+            this.options = options;
+        }
+
+        private PreparedQuery<RowSet<Row>> onCurrentPool() {
+            return options == null ? current.preparedQuery(sql) : current.preparedQuery(sql, options);
         }
 
         @Override
         public Future<RowSet<Row>> execute(Tuple values) {
-            return current.preparedQuery(sql).execute(values)
+            return onCurrentPool().execute(values)
                     .recover(failure -> {
                         if (!PoolerErrors.poolerOnly(failure)) {
                             return Future.failedFuture(failure);
                         }
                         boolean again = PoolerErrors.readOnly(sql) || PoolerErrors.beforeExecution(failure);
                         switchToSafeSettings(failure);
-                        return again ? current.preparedQuery(sql).execute(values) : Future.failedFuture(failure);
+                        return again ? onCurrentPool().execute(values) : Future.failedFuture(failure);
                     });
         }
 
@@ -200,7 +207,7 @@ final class RuntimePool implements Pool {
 
         @Override
         public Future<RowSet<Row>> executeBatch(List<Tuple> batch) {
-            return current.preparedQuery(sql).executeBatch(batch);
+            return onCurrentPool().executeBatch(batch);
         }
 
         @Override
@@ -210,12 +217,12 @@ final class RuntimePool implements Pool {
 
         @Override
         public <R> PreparedQuery<SqlResult<R>> collecting(Collector<Row, ?, R> collector) {
-            return current.preparedQuery(sql).collecting(collector);
+            return onCurrentPool().collecting(collector);
         }
 
         @Override
         public <U> PreparedQuery<RowSet<U>> mapping(Function<Row, U> mapper) {
-            return current.preparedQuery(sql).mapping(mapper);
+            return onCurrentPool().mapping(mapper);
         }
     }
 }

@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,16 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import dev.cpdb.database.Database;
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.simple.SecretValues;
 import dev.cpdb.testing.TestPostgres;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * What a hostile agent tries against agents of its own and of another company, run directly and through PgBouncer by
@@ -46,6 +52,9 @@ import dev.cpdb.testing.TestPostgres;
  * from PostgreSQL's logging of failing statements ({@code log_min_error_statement=error}, its default).
  */
 abstract class AgentBoundariesApiTest {
+
+    @Inject
+    Database database;
 
     // --- companies ----------------------------------------------------------------------------------------------
 
@@ -314,6 +323,26 @@ abstract class AgentBoundariesApiTest {
     }
 
     // --- secret material and statement text -------------------------------------------------------------------
+
+    /**
+     * The pool the services use (with its switch to the pooler-safe settings around it) must pass the mark on: a
+     * statement marked {@link SecretValues#KEEP_OUT_OF_TEXT} outside a transaction, like the key lookup of every agent
+     * request, shows {@code $1} in {@code pg_stat_activity}, never the value.
+     */
+    @Test
+    void theServicesPoolKeepsMarkedValuesOutOfTheStatementText() throws Exception {
+        String secret = "secret-" + UUID.randomUUID();
+        String text = database.pool()
+                .preparedQuery(
+                        "SELECT query FROM pg_stat_activity WHERE pid = pg_backend_pid() AND $1::text IS NOT NULL",
+                        SecretValues.KEEP_OUT_OF_TEXT)
+                .execute(Tuple.of(secret))
+                .await().atMost(Duration.ofSeconds(30))
+                .iterator().next().getString(0);
+
+        assertFalse(text.contains(secret), text);
+        assertTrue(text.contains("$1"), text);
+    }
 
     /**
      * A failing write that carries an inline env value: PostgreSQL logs the failing statement, and with it anything
