@@ -329,8 +329,11 @@ public class BackupService {
     }
 
     /**
-     * Restores a backup into the database behind {@code target}, all or nothing. The data object's size and SHA-256
-     * are checked against the manifest before the transaction commits.
+     * Restores a backup into the database behind {@code target}, all or nothing. Before the first statement reaches
+     * the target, the whole data object is read once: its size and SHA-256 must match the manifest and every
+     * statement must be one cpdb writes ({@link RestoreEngine#check}). The restore then reads the same object again
+     * (pinned: the open file, or the same S3 version and ETag), and checks size and SHA-256 once more before it
+     * commits.
      */
     public RestoreOutcome restore(Located backup, DirectConnections target, boolean clean) {
         BackupManifest manifest = backup.manifest();
@@ -342,19 +345,67 @@ public class BackupService {
         Compression compression = compression(manifest.compression());
         String dataKey = backup.id() + "/" + manifest.data().key();
         Instant started = clock.instant();
-        try (InputStream raw = backup.store().read(dataKey).orElseThrow(() -> new BackupFailedException(
-                "the data object " + dataKey + " of backup " + backup.id() + " is missing"));
-                Connection connection = target.open()) {
+        try (BackupStore.Pinned pinned = backup.store().pin(dataKey).orElseThrow(() -> new BackupFailedException(
+                "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
+            checkBeforeRunning(backup.id(), manifest, compression, pinned);
+            return run(backup, manifest, compression, pinned, target, clean, started);
+        } catch (IOException e) {
+            throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
+        }
+    }
+
+    /**
+     * The first pass: reads the whole data object, compares its size and SHA-256 with the manifest and checks every
+     * statement of its script, without connecting to any database.
+     */
+    private static void checkBeforeRunning(String id, BackupManifest manifest, Compression compression,
+            BackupStore.Pinned pinned) throws IOException {
+        try (InputStream raw = pinned.open()) {
+            CountingInputStream counted = new CountingInputStream(raw);
+            MessageDigest digest = sha256();
+            DigestInputStream digested = new DigestInputStream(counted, digest);
+            RuntimeException refusal = null;
+            try {
+                InputStream script = new BufferedInputStream(
+                        compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
+                RestoreEngine.check(script, manifest.ownersAndPrivileges());
+            } catch (BackupException e) {
+                refusal = e;
+            } catch (IOException e) {
+                refusal = new BackupException(RestoreEngine.CHECKING, "the data object cannot be decompressed: "
+                        + e.getMessage(), false, e);
+            }
+            // Hash to the end whatever the script looked like: damage is the better explanation of a refusal.
+            digested.transferTo(OutputStream.nullOutputStream());
+            try {
+                verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
+            } catch (IntegrityException e) {
+                throw new BackupFailedException("restore refused: backup " + id + " is damaged: " + e.getMessage()
+                        + "; nothing was run, the target was not changed", e);
+            }
+            if (refusal != null) {
+                throw new BackupFailedException("restore refused: backup " + id + ": " + refusal.getMessage()
+                        + "; nothing was run, the target was not changed", refusal);
+            }
+        }
+    }
+
+    /** The second pass: runs the script from the pinned object, checking its size and SHA-256 before the commit. */
+    private RestoreOutcome run(Located backup, BackupManifest manifest, Compression compression,
+            BackupStore.Pinned pinned, DirectConnections target, boolean clean, Instant started) {
+        String dataKey = backup.id() + "/" + manifest.data().key();
+        try (InputStream raw = pinned.open(); Connection connection = target.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
             MessageDigest digest = sha256();
             DigestInputStream digested = new DigestInputStream(counted, digest);
             InputStream script = new BufferedInputStream(
                     compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
-            RestoreResult result = RestoreEngine.restore(connection, script, clean, () -> {
-                script.transferTo(OutputStream.nullOutputStream());
-                digested.transferTo(OutputStream.nullOutputStream());
-                verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
-            });
+            RestoreResult result = RestoreEngine.restore(connection, script, clean, manifest.ownersAndPrivileges(),
+                    () -> {
+                        script.transferTo(OutputStream.nullOutputStream());
+                        digested.transferTo(OutputStream.nullOutputStream());
+                        verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
+                    });
             long rows = result.rowsByTable().values().stream().mapToLong(Long::longValue).sum();
             LOG.infof("restored backup %s into %s: %d tables, %d rows", backup.id(), target.endpoint(),
                     result.rowsByTable().size(), rows);
@@ -365,7 +416,7 @@ public class BackupService {
             // does not match its manifest, that is the reason to report.
             Optional<String> damage = e.getCause() instanceof IntegrityException
                     ? Optional.of(e.getCause().getMessage())
-                    : integrityProblem(backup.store(), dataKey, manifest);
+                    : integrityProblem(pinned, manifest);
             if (damage.isPresent()) {
                 throw new BackupFailedException("restore failed: backup " + backup.id() + " is damaged: "
                         + damage.get() + "; the target was not changed", e);
@@ -378,8 +429,8 @@ public class BackupService {
     }
 
     /** Reads the whole data object again and describes how it differs from its manifest, if it does. */
-    private static Optional<String> integrityProblem(BackupStore store, String key, BackupManifest manifest) {
-        try (InputStream raw = store.read(key).orElseThrow(() -> new IOException("the data object is missing"))) {
+    private static Optional<String> integrityProblem(BackupStore.Pinned pinned, BackupManifest manifest) {
+        try (InputStream raw = pinned.open()) {
             MessageDigest digest = sha256();
             CountingInputStream counted = new CountingInputStream(raw);
             new DigestInputStream(counted, digest).transferTo(OutputStream.nullOutputStream());
