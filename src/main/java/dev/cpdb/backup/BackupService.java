@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -63,16 +64,25 @@ public class BackupService {
     private final InstanceDirectory instance;
     private final ObjectMapper json;
     private final S3BackupStores s3;
+    private final BackupSigning signing;
     private final Clock clock;
 
+    @Inject
     public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json,
-            S3BackupStores s3) {
+            S3BackupStores s3, BackupSigning signing) {
         this.database = database;
         this.config = config;
         this.instance = instance;
         this.json = BackupManifest.reader(json).enable(SerializationFeature.INDENT_OUTPUT);
         this.s3 = s3;
+        this.signing = signing;
         this.clock = Clock.systemUTC();
+    }
+
+    /** A service that signs with the keys of {@code config} (none on the embedded default without an instance). */
+    public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json,
+            S3BackupStores s3) {
+        this(database, config, instance, json, s3, new BackupSigning(config, instance, database));
     }
 
     /** The configured store: {@code CPDB_BACKUP_TARGET}, or the instance's {@code backups} folder. */
@@ -99,6 +109,16 @@ public class BackupService {
                     + "file:// URL nor an s3://bucket/prefix URL");
         }
         return new FilesystemBackupStore(Path.of(text));
+    }
+
+    /** Where the signing keys come from ({@code none} without); on the embedded default, generates the key file. */
+    public String signingSource() {
+        return signing.source();
+    }
+
+    /** Checks the configured signing keys, without generating one. */
+    public void validateSigningSettings() {
+        signing.validateSettings();
     }
 
     /** The compression setting, checked. */
@@ -237,8 +257,9 @@ public class BackupService {
                 dump.schemas(), dump.tables(),
                 new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()));
         try {
+            manifest = signing.sign(manifest, json);
             store.write(id + "/" + BackupManifest.FILE_NAME, json.writeValueAsBytes(manifest));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             deleteQuietly(store, dataKey);
             throw new BackupFailedException("backup failed writing its manifest: " + e.getMessage(), e);
         }
@@ -269,6 +290,41 @@ public class BackupService {
         }
         manifests.sort((a, b) -> b.backupId().compareTo(a.backupId()));
         return manifests;
+    }
+
+    /**
+     * The backup a scheduled drill restores. Ids in the store can be forged by whoever writes to it (a future-dated id
+     * would be "newest" forever), so it is the newest committed backup that this service recorded as taken in
+     * {@code backup_runs}, which the store cannot write; failing that (backups taken by the command only), the newest
+     * one whose id is not in the future and, while a signing key is configured, whose signature verifies.
+     */
+    public Optional<BackupManifest> drillCandidate(BackupStore store) {
+        List<BackupManifest> committed = list(store);
+        List<String> recorded;
+        try (Connection connection = database.direct().open()) {
+            recorded = BackupRunRepository.succeededBackupIds(connection, 100);
+        } catch (SQLException e) {
+            throw new BackupFailedException("cannot read the backup runs: " + e.getMessage(), e);
+        }
+        Optional<BackupManifest> taken = committed.stream().filter(m -> recorded.contains(m.backupId())).findFirst();
+        if (taken.isPresent()) {
+            return taken;
+        }
+        Instant latest = clock.instant().plus(Duration.ofMinutes(5));
+        return committed.stream()
+                .filter(m -> BackupId.startedAt(m.backupId()).map(at -> !at.isAfter(latest)).orElse(false))
+                .filter(this::signatureHolds)
+                .findFirst();
+    }
+
+    private boolean signatureHolds(BackupManifest manifest) {
+        try {
+            signing.check(manifest.backupId(), manifest, json, false);
+            return true;
+        } catch (BackupFailedException e) {
+            LOG.warnf("backup %s is not drilled on schedule: %s", manifest.backupId(), e.getMessage());
+            return false;
+        }
     }
 
     /** The manifest of a committed backup, empty when there is none. */
@@ -336,7 +392,35 @@ public class BackupService {
      * commits.
      */
     public RestoreOutcome restore(Located backup, DirectConnections target, boolean clean) {
+        return restore(backup, target, clean, false);
+    }
+
+    /**
+     * Restores a backup, checking its manifest's signature first while a signing key is configured.
+     *
+     * @param allowUnsigned accept a backup without signature or signed with a key that is not configured
+     * @see #restore(Located, DirectConnections, boolean)
+     */
+    public RestoreOutcome restore(Located backup, DirectConnections target, boolean clean, boolean allowUnsigned) {
+        return restore(backup, target, clean, allowUnsigned, true);
+    }
+
+    /**
+     * A drill's restore into an empty scratch database: like {@link #restore}, but the owners and privileges a backup
+     * may carry are checked and not applied, since the drill's unprivileged role may not act for the roles they name.
+     */
+    public RestoreOutcome drill(Located backup, DirectConnections target, boolean allowUnsigned) {
+        return restore(backup, target, false, allowUnsigned, false);
+    }
+
+    private RestoreOutcome restore(Located backup, DirectConnections target, boolean clean, boolean allowUnsigned,
+            boolean applyOwnership) {
         BackupManifest manifest = backup.manifest();
+        try {
+            signing.check(backup.id(), manifest, json, allowUnsigned);
+        } catch (dev.cpdb.InvalidConfigurationException e) {
+            throw new BackupFailedException(e.getMessage(), e);
+        }
         if (manifest.formatVersion() > BackupEngine.FORMAT_VERSION) {
             throw new BackupFailedException("backup " + backup.id() + " has format version "
                     + manifest.formatVersion() + ", written by a newer cpdb than this one (format "
@@ -348,7 +432,7 @@ public class BackupService {
         try (BackupStore.Pinned pinned = backup.store().pin(dataKey).orElseThrow(() -> new BackupFailedException(
                 "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
             checkBeforeRunning(backup.id(), manifest, compression, pinned);
-            return run(backup, manifest, compression, pinned, target, clean, started);
+            return run(backup, manifest, compression, pinned, target, clean, applyOwnership, started);
         } catch (IOException e) {
             throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
         }
@@ -392,7 +476,8 @@ public class BackupService {
 
     /** The second pass: runs the script from the pinned object, checking its size and SHA-256 before the commit. */
     private RestoreOutcome run(Located backup, BackupManifest manifest, Compression compression,
-            BackupStore.Pinned pinned, DirectConnections target, boolean clean, Instant started) {
+            BackupStore.Pinned pinned, DirectConnections target, boolean clean, boolean applyOwnership,
+            Instant started) {
         String dataKey = backup.id() + "/" + manifest.data().key();
         try (InputStream raw = pinned.open(); Connection connection = target.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
@@ -401,7 +486,7 @@ public class BackupService {
             InputStream script = new BufferedInputStream(
                     compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
             RestoreResult result = RestoreEngine.restore(connection, script, clean, manifest.ownersAndPrivileges(),
-                    () -> {
+                    applyOwnership, () -> {
                         script.transferTo(OutputStream.nullOutputStream());
                         digested.transferTo(OutputStream.nullOutputStream());
                         verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));

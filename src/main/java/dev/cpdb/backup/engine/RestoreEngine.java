@@ -122,10 +122,21 @@ public final class RestoreEngine {
      */
     public static RestoreResult restore(Connection connection, InputStream script, boolean clean,
             boolean ownersAndPrivileges, CommitCheck beforeCommit) {
+        return restore(connection, script, clean, ownersAndPrivileges, true, beforeCommit);
+    }
+
+    /**
+     * Runs {@code script}, applying its owners and privileges only when {@code applyOwnership}; otherwise their
+     * statements are checked and skipped (a restore drill's role may not act for the roles they name).
+     *
+     * @see #restore(Connection, InputStream, boolean, boolean, CommitCheck)
+     */
+    public static RestoreResult restore(Connection connection, InputStream script, boolean clean,
+            boolean ownersAndPrivileges, boolean applyOwnership, CommitCheck beforeCommit) {
         RestoreEngine engine = new RestoreEngine(connection);
         try {
             connection.setAutoCommit(false);
-            RestoreResult result = engine.run(script, clean, ownersAndPrivileges, beforeCommit);
+            RestoreResult result = engine.run(script, clean, ownersAndPrivileges, applyOwnership, beforeCommit);
             engine.phase = "committing";
             connection.commit();
             return result;
@@ -141,7 +152,7 @@ public final class RestoreEngine {
         }
     }
 
-    private RestoreResult run(InputStream script, boolean clean, boolean ownersAndPrivileges,
+    private RestoreResult run(InputStream script, boolean clean, boolean ownersAndPrivileges, boolean applyOwnership,
             CommitCheck beforeCommit) throws SQLException, IOException {
         List<String> existing = userObjects();
         if (!existing.isEmpty()) {
@@ -166,6 +177,10 @@ public final class RestoreEngine {
             if (statement.copyFromStdin() != (form.kind() == ScriptForms.Kind.DATA)) {
                 throw new BackupException(ScriptForms.CHECKING, "line " + statement.line()
                         + " is refused: a COPY cpdb does not write", false);
+            }
+            if (!applyOwnership && (form.kind() == ScriptForms.Kind.OWNERSHIP
+                    || form.kind() == ScriptForms.Kind.GRANTOR || form.kind() == ScriptForms.Kind.GRANTOR_RESET)) {
+                continue;
             }
             if (statement.copyFromStdin()) {
                 String table = copyTarget(statement.sql());
