@@ -1,9 +1,12 @@
 package dev.cpdb.backup.engine;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import org.postgresql.core.Parser;
 
 /**
  * The closed grammar of a backup script: every statement form {@link BackupEngine} (with {@link CatalogReader} and
@@ -184,6 +187,11 @@ final class ScriptForms {
             if (statement.shape().indexOf('\\') >= 0) {
                 throw refused(statement, "a psql meta-command or a backslash outside quotes, which cpdb never writes");
             }
+            // The driver splits what it sends at semicolons with a lexer of its own; should it ever see more than
+            // one statement where the reader saw one, the forms below would have judged only the first.
+            if (driverStatements(statement.sql()) != 1) {
+                throw refused(statement, "text the database driver would split into several statements");
+            }
             Form form = match(statement.sql(), statement.shape())
                     .orElseThrow(() -> refused(statement, describe(statement.sql())));
             if (form.kind() == Kind.OWNERSHIP || form.kind() == Kind.GRANTOR || form.kind() == Kind.GRANTOR_RESET) {
@@ -243,6 +251,15 @@ final class ScriptForms {
                 }
             }
             return "a statement form cpdb does not write";
+        }
+    }
+
+    /** How many statements pgjdbc makes of {@code sql} (standard conforming strings, as every script sets). */
+    static int driverStatements(String sql) {
+        try {
+            return Parser.parseJdbcSql(sql, true, false, true, false, false).size();
+        } catch (SQLException e) {
+            return -1;
         }
     }
 

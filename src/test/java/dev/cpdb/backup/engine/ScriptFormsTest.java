@@ -101,6 +101,21 @@ class ScriptFormsTest {
     }
 
     @Test
+    void aStatementTheDriverWouldSplitIsRefusedEvenIfItStartsLikeAnAcceptedForm() {
+        // The reader never returns such a statement (it splits where the driver does); this is the guard for the
+        // day the two lexers disagree.
+        String sql = "CREATE TABLE \"shop\".\"u\" (id int); DROP DATABASE cpdb";
+        ScriptReader.ScriptStatement statement = new ScriptReader.ScriptStatement(sql, sql, false, 7);
+
+        BackupException e = assertThrows(BackupException.class,
+                () -> new ScriptForms.Checker(false).check(statement));
+
+        assertTrue(e.getMessage().contains("line 7 is refused: text the database driver would split"), e.getMessage());
+        assertEquals(1, ScriptForms.driverStatements("CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1; "
+                + "SELECT 2 $$ LANGUAGE sql"));
+    }
+
+    @Test
     void aScriptWithoutItsEndMarkerIsRefused() {
         BackupException e = assertThrows(BackupException.class, () -> check(HEADER + DATA, false));
 
