@@ -15,6 +15,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 import dev.cpdb.backup.engine.TableStats;
 import dev.cpdb.database.Database;
@@ -66,10 +67,13 @@ public class VerifyService {
                 .replaceAll("[^a-z0-9_]", "_");
         String role = "cpdb_drill_" + suffix;
         String password = randomPassword();
-        try {
-            execute("CREATE ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "' NOSUPERUSER NOCREATEDB "
-                    + "NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT 3");
+        try (Connection connection = database.direct().open(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE \"" + role + "\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                    + "NOBYPASSRLS NOINHERIT CONNECTION LIMIT 3");
+            // Hashed by the driver (the server's password_encryption), so no server log shows the password.
+            connection.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), null);
         } catch (SQLException e) {
+            dropRole(role);
             return failed(backup, "cannot create the drill role " + role + " (the database user needs CREATEROLE): "
                     + e.getMessage());
         }
@@ -103,11 +107,15 @@ public class VerifyService {
                 }
             }
         } finally {
-            try {
-                execute("DROP ROLE IF EXISTS \"" + role + "\"");
-            } catch (SQLException e) {
-                LOG.warnf("could not drop the drill role %s: %s", role, e.getMessage());
-            }
+            dropRole(role);
+        }
+    }
+
+    private void dropRole(String role) {
+        try {
+            execute("DROP ROLE IF EXISTS \"" + role + "\"");
+        } catch (SQLException e) {
+            LOG.warnf("could not drop the drill role %s: %s", role, e.getMessage());
         }
     }
 
