@@ -55,6 +55,18 @@ public interface BackupConfig {
     @WithDefault("false")
     boolean ownersAndPrivileges();
 
+    /**
+     * Keys that sign backup manifests (HMAC-SHA256), at least 32 characters each, comma-separated: the first signs,
+     * every one verifies. Unset: {@link #signingKeyFile()}, or on the embedded default a key generated into the
+     * instance folder.
+     */
+    @WithName("signing-key")
+    Optional<String> signingKey();
+
+    /** A file with signing keys, one per line (the first signs), added after {@link #signingKey()}. */
+    @WithName("signing-key-file")
+    Optional<String> signingKeyFile();
+
     /** Whether the service takes scheduled backups. */
     @WithDefault("true")
     boolean enabled();

@@ -228,6 +228,15 @@ public class BackupJobs {
      * @return the drill's run id
      */
     public Start startVerify(BackupService.Located backup, String trigger, Instant slot) {
+        return startVerify(backup, trigger, slot, false);
+    }
+
+    /**
+     * Starts a restore drill, accepting a backup without (known) signature when {@code allowUnsigned}.
+     *
+     * @see #startVerify(BackupService.Located, String, Instant)
+     */
+    public Start startVerify(BackupService.Located backup, String trigger, Instant slot, boolean allowUnsigned) {
         String id = "verify-" + BackupId.next(Instant.now());
         try (Connection connection = database.direct().open()) {
             if (!BackupRunRepository.insert(connection, id, "verify", backup.id(), trigger, slot,
@@ -238,7 +247,7 @@ public class BackupJobs {
             throw new BackupFailedException("cannot start a restore drill: " + e.getMessage(), e);
         }
         verifyThread.submit(() -> {
-            VerifyResult result = verifier.verify(backup);
+            VerifyResult result = verifier.verify(backup, allowUnsigned);
             finish(id, result.passed(), null, result.rows(),
                     result.passed() ? null : result.error() + (result.mismatches().isEmpty() ? ""
                             : ": " + String.join("; ", result.mismatches())));

@@ -15,10 +15,35 @@ import dev.cpdb.backup.engine.TableStats;
  * @param tool the cpdb version that wrote it
  * @param ownersAndPrivileges whether the script sets owners and privileges (restoring it needs the roles it names);
  *        false in manifests written before the option existed, whose scripts never do
+ * @param signature MAC over everything else (see {@link BackupSigning}); null when written without a signing key
  */
 public record BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
         Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
-        List<TableStats> tables, Migrations migrations) {
+        List<TableStats> tables, Migrations migrations, Signature signature) {
+
+    /** A manifest without signature. */
+    public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
+            Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
+            List<TableStats> tables, Migrations migrations) {
+        this(formatVersion, backupId, tool, startedAt, finishedAt, source, compression, ownersAndPrivileges, data,
+                schemas, tables, migrations, null);
+    }
+
+    /**
+     * The signature of a manifest.
+     *
+     * @param algorithm {@code HMAC-SHA256}
+     * @param keyId which key signed: the first 16 hex digits of the key's SHA-256
+     * @param value hex MAC
+     */
+    public record Signature(String algorithm, String keyId, String value) {
+    }
+
+    /** The same manifest with another signature (null for none). */
+    public BackupManifest withSignature(Signature replacement) {
+        return new BackupManifest(formatVersion, backupId, tool, startedAt, finishedAt, source, compression,
+                ownersAndPrivileges, data, schemas, tables, migrations, replacement);
+    }
 
     /** Name of the manifest object inside a backup's folder. */
     public static final String FILE_NAME = "manifest.json";

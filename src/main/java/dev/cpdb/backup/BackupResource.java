@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import dev.cpdb.auth.Secured;
 import dev.cpdb.backup.store.BackupStore;
@@ -186,7 +187,8 @@ public class BackupResource {
     @POST
     @Path("{id}/verify")
     @Operation(summary = "Start a restore drill of the backup into a scratch database; 202 with the drill's id")
-    public Response verify(@PathParam("id") String id) {
+    public Response verify(@PathParam("id") String id,
+            @Parameter(description = "drill a backup without signature, or signed with a key that is not configured") @QueryParam("allowUnsigned") boolean allowUnsigned) {
         if (!BackupId.isValid(id)) {
             return invalidId();
         }
@@ -195,7 +197,8 @@ public class BackupResource {
             return notFound(id);
         }
         // Without a slot the only outcome is a start: drill ids are fresh and nothing else can claim them.
-        BackupJobs.Started start = (BackupJobs.Started) jobs.startVerify(backups.locate(store, id), "api", null);
+        BackupJobs.Started start = (BackupJobs.Started) jobs.startVerify(backups.locate(store, id), "api", null,
+                allowUnsigned);
         String runId = start.runId();
         String url = "/api/db/backups/" + id;
         return Response.accepted(Map.of("verifyRunId", runId, "backupId", id, "statusUrl", url))

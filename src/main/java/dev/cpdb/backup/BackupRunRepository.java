@@ -176,6 +176,16 @@ final class BackupRunRepository {
     }
 
     /** The newest drill of one backup. */
+    /** Ids of the newest backups recorded as succeeded, newest first. */
+    static List<String> succeededBackupIds(Connection connection, int limit) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        for (BackupRun run : query(connection, "WHERE kind = 'backup' AND status = 'succeeded' AND backup_id IS NOT "
+                + "NULL ORDER BY started_at DESC LIMIT ?", limit)) {
+            ids.add(run.backupId());
+        }
+        return ids;
+    }
+
     static Optional<BackupRun> latestVerify(Connection connection, String backupId) throws SQLException {
         List<BackupRun> runs = query(connection, "WHERE kind = 'verify' AND backup_id = ? ORDER BY started_at DESC "
                 + "LIMIT 1", backupId);

@@ -2,7 +2,6 @@ package dev.cpdb.backup;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +52,7 @@ public class BackupScheduler {
         try {
             backups.compressionLevel(backups.defaultCompression());
             backups.defaultJobs();
+            backups.validateSigningSettings();
         } catch (BackupFailedException e) {
             throw new InvalidConfigurationException(e.getMessage(), e);
         }
@@ -73,6 +73,9 @@ public class BackupScheduler {
     public void start() {
         validate();
         jobs.failInterruptedRuns();
+        // On the embedded default this generates the signing key now, as the operator token is, not at the first
+        // backup.
+        LOG.infof("backup signing keys: %s", backups.signingSource());
         if (backupSchedule().isEmpty() && verifySchedule.isEmpty()) {
             LOG.info("scheduled backups are off");
             return;
@@ -119,11 +122,11 @@ public class BackupScheduler {
         if (slot.equals(handledVerifySlot)) {
             return;
         }
-        List<BackupManifest> committed = backups.list(backups.defaultStore());
-        if (committed.isEmpty()) {
+        Optional<BackupManifest> candidate = backups.drillCandidate(backups.defaultStore());
+        if (candidate.isEmpty()) {
             return;
         }
-        String newest = committed.get(0).backupId();
+        String newest = candidate.get().backupId();
         BackupJobs.Start start = jobs.startVerify(backups.locate(backups.defaultStore(), newest), "schedule", slot);
         if (start instanceof BackupJobs.Started started) {
             LOG.infof("scheduled restore drill %s of backup %s started", started.runId(), newest);

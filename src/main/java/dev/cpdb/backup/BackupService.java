@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -63,16 +64,25 @@ public class BackupService {
     private final InstanceDirectory instance;
     private final ObjectMapper json;
     private final S3BackupStores s3;
+    private final BackupSigning signing;
     private final Clock clock;
 
+    @Inject
     public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json,
-            S3BackupStores s3) {
+            S3BackupStores s3, BackupSigning signing) {
         this.database = database;
         this.config = config;
         this.instance = instance;
         this.json = BackupManifest.reader(json).enable(SerializationFeature.INDENT_OUTPUT);
         this.s3 = s3;
+        this.signing = signing;
         this.clock = Clock.systemUTC();
+    }
+
+    /** A service that signs with the keys of {@code config} (none on the embedded default without an instance). */
+    public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json,
+            S3BackupStores s3) {
+        this(database, config, instance, json, s3, new BackupSigning(config, instance, database));
     }
 
     /** The configured store: {@code CPDB_BACKUP_TARGET}, or the instance's {@code backups} folder. */
@@ -99,6 +109,16 @@ public class BackupService {
                     + "file:// URL nor an s3://bucket/prefix URL");
         }
         return new FilesystemBackupStore(Path.of(text));
+    }
+
+    /** Where the signing keys come from ({@code none} without); on the embedded default, generates the key file. */
+    public String signingSource() {
+        return signing.source();
+    }
+
+    /** Checks the configured signing keys, without generating one. */
+    public void validateSigningSettings() {
+        signing.validateSettings();
     }
 
     /** The compression setting, checked. */
@@ -237,8 +257,9 @@ public class BackupService {
                 dump.schemas(), dump.tables(),
                 new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()));
         try {
+            manifest = signing.sign(manifest, json);
             store.write(id + "/" + BackupManifest.FILE_NAME, json.writeValueAsBytes(manifest));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             deleteQuietly(store, dataKey);
             throw new BackupFailedException("backup failed writing its manifest: " + e.getMessage(), e);
         }
@@ -269,6 +290,41 @@ public class BackupService {
         }
         manifests.sort((a, b) -> b.backupId().compareTo(a.backupId()));
         return manifests;
+    }
+
+    /**
+     * The backup a scheduled drill restores. Ids in the store can be forged by whoever writes to it (a future-dated id
+     * would be "newest" forever), so it is the newest committed backup that this service recorded as taken in
+     * {@code backup_runs}, which the store cannot write; failing that (backups taken by the command only), the newest
+     * one whose id is not in the future and, while a signing key is configured, whose signature verifies.
+     */
+    public Optional<BackupManifest> drillCandidate(BackupStore store) {
+        List<BackupManifest> committed = list(store);
+        List<String> recorded;
+        try (Connection connection = database.direct().open()) {
+            recorded = BackupRunRepository.succeededBackupIds(connection, 100);
+        } catch (SQLException e) {
+            throw new BackupFailedException("cannot read the backup runs: " + e.getMessage(), e);
+        }
+        Optional<BackupManifest> taken = committed.stream().filter(m -> recorded.contains(m.backupId())).findFirst();
+        if (taken.isPresent()) {
+            return taken;
+        }
+        Instant latest = clock.instant().plus(Duration.ofMinutes(5));
+        return committed.stream()
+                .filter(m -> BackupId.startedAt(m.backupId()).map(at -> !at.isAfter(latest)).orElse(false))
+                .filter(this::signatureHolds)
+                .findFirst();
+    }
+
+    private boolean signatureHolds(BackupManifest manifest) {
+        try {
+            signing.check(manifest.backupId(), manifest, json, false);
+            return true;
+        } catch (BackupFailedException e) {
+            LOG.warnf("backup %s is not drilled on schedule: %s", manifest.backupId(), e.getMessage());
+            return false;
+        }
     }
 
     /** The manifest of a committed backup, empty when there is none. */
@@ -329,11 +385,42 @@ public class BackupService {
     }
 
     /**
-     * Restores a backup into the database behind {@code target}, all or nothing. The data object's size and SHA-256
-     * are checked against the manifest before the transaction commits.
+     * Restores a backup into the database behind {@code target}, all or nothing. Before the first statement reaches
+     * the target, the whole data object is read once: its size and SHA-256 must match the manifest and every
+     * statement must be one cpdb writes ({@link RestoreEngine#check}). The restore then reads the same object again
+     * (pinned: the open file, or the same S3 version and ETag), and checks size and SHA-256 once more before it
+     * commits.
      */
     public RestoreOutcome restore(Located backup, DirectConnections target, boolean clean) {
+        return restore(backup, target, clean, false);
+    }
+
+    /**
+     * Restores a backup, checking its manifest's signature first while a signing key is configured.
+     *
+     * @param allowUnsigned accept a backup without signature or signed with a key that is not configured
+     * @see #restore(Located, DirectConnections, boolean)
+     */
+    public RestoreOutcome restore(Located backup, DirectConnections target, boolean clean, boolean allowUnsigned) {
+        return restore(backup, target, clean, allowUnsigned, true);
+    }
+
+    /**
+     * A drill's restore into an empty scratch database: like {@link #restore}, but the owners and privileges a backup
+     * may carry are checked and not applied, since the drill's unprivileged role may not act for the roles they name.
+     */
+    public RestoreOutcome drill(Located backup, DirectConnections target, boolean allowUnsigned) {
+        return restore(backup, target, false, allowUnsigned, false);
+    }
+
+    private RestoreOutcome restore(Located backup, DirectConnections target, boolean clean, boolean allowUnsigned,
+            boolean applyOwnership) {
         BackupManifest manifest = backup.manifest();
+        try {
+            signing.check(backup.id(), manifest, json, allowUnsigned);
+        } catch (dev.cpdb.InvalidConfigurationException e) {
+            throw new BackupFailedException(e.getMessage(), e);
+        }
         if (manifest.formatVersion() > BackupEngine.FORMAT_VERSION) {
             throw new BackupFailedException("backup " + backup.id() + " has format version "
                     + manifest.formatVersion() + ", written by a newer cpdb than this one (format "
@@ -342,19 +429,68 @@ public class BackupService {
         Compression compression = compression(manifest.compression());
         String dataKey = backup.id() + "/" + manifest.data().key();
         Instant started = clock.instant();
-        try (InputStream raw = backup.store().read(dataKey).orElseThrow(() -> new BackupFailedException(
-                "the data object " + dataKey + " of backup " + backup.id() + " is missing"));
-                Connection connection = target.open()) {
+        try (BackupStore.Pinned pinned = backup.store().pin(dataKey).orElseThrow(() -> new BackupFailedException(
+                "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
+            checkBeforeRunning(backup.id(), manifest, compression, pinned);
+            return run(backup, manifest, compression, pinned, target, clean, applyOwnership, started);
+        } catch (IOException e) {
+            throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
+        }
+    }
+
+    /**
+     * The first pass: reads the whole data object, compares its size and SHA-256 with the manifest and checks every
+     * statement of its script, without connecting to any database.
+     */
+    private static void checkBeforeRunning(String id, BackupManifest manifest, Compression compression,
+            BackupStore.Pinned pinned) throws IOException {
+        try (InputStream raw = pinned.open()) {
+            CountingInputStream counted = new CountingInputStream(raw);
+            MessageDigest digest = sha256();
+            DigestInputStream digested = new DigestInputStream(counted, digest);
+            RuntimeException refusal = null;
+            try {
+                InputStream script = new BufferedInputStream(
+                        compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
+                RestoreEngine.check(script, manifest.ownersAndPrivileges());
+            } catch (BackupException e) {
+                refusal = e;
+            } catch (IOException e) {
+                refusal = new BackupException(RestoreEngine.CHECKING, "the data object cannot be decompressed: "
+                        + e.getMessage(), false, e);
+            }
+            // Hash to the end whatever the script looked like: damage is the better explanation of a refusal.
+            digested.transferTo(OutputStream.nullOutputStream());
+            try {
+                verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
+            } catch (IntegrityException e) {
+                throw new BackupFailedException("restore refused: backup " + id + " is damaged: " + e.getMessage()
+                        + "; nothing was run, the target was not changed", e);
+            }
+            if (refusal != null) {
+                throw new BackupFailedException("restore refused: backup " + id + ": " + refusal.getMessage()
+                        + "; nothing was run, the target was not changed", refusal);
+            }
+        }
+    }
+
+    /** The second pass: runs the script from the pinned object, checking its size and SHA-256 before the commit. */
+    private RestoreOutcome run(Located backup, BackupManifest manifest, Compression compression,
+            BackupStore.Pinned pinned, DirectConnections target, boolean clean, boolean applyOwnership,
+            Instant started) {
+        String dataKey = backup.id() + "/" + manifest.data().key();
+        try (InputStream raw = pinned.open(); Connection connection = target.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
             MessageDigest digest = sha256();
             DigestInputStream digested = new DigestInputStream(counted, digest);
             InputStream script = new BufferedInputStream(
                     compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
-            RestoreResult result = RestoreEngine.restore(connection, script, clean, () -> {
-                script.transferTo(OutputStream.nullOutputStream());
-                digested.transferTo(OutputStream.nullOutputStream());
-                verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
-            });
+            RestoreResult result = RestoreEngine.restore(connection, script, clean, manifest.ownersAndPrivileges(),
+                    applyOwnership, () -> {
+                        script.transferTo(OutputStream.nullOutputStream());
+                        digested.transferTo(OutputStream.nullOutputStream());
+                        verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
+                    });
             long rows = result.rowsByTable().values().stream().mapToLong(Long::longValue).sum();
             LOG.infof("restored backup %s into %s: %d tables, %d rows", backup.id(), target.endpoint(),
                     result.rowsByTable().size(), rows);
@@ -365,7 +501,7 @@ public class BackupService {
             // does not match its manifest, that is the reason to report.
             Optional<String> damage = e.getCause() instanceof IntegrityException
                     ? Optional.of(e.getCause().getMessage())
-                    : integrityProblem(backup.store(), dataKey, manifest);
+                    : integrityProblem(pinned, manifest);
             if (damage.isPresent()) {
                 throw new BackupFailedException("restore failed: backup " + backup.id() + " is damaged: "
                         + damage.get() + "; the target was not changed", e);
@@ -378,8 +514,8 @@ public class BackupService {
     }
 
     /** Reads the whole data object again and describes how it differs from its manifest, if it does. */
-    private static Optional<String> integrityProblem(BackupStore store, String key, BackupManifest manifest) {
-        try (InputStream raw = store.read(key).orElseThrow(() -> new IOException("the data object is missing"))) {
+    private static Optional<String> integrityProblem(BackupStore.Pinned pinned, BackupManifest manifest) {
+        try (InputStream raw = pinned.open()) {
             MessageDigest digest = sha256();
             CountingInputStream counted = new CountingInputStream(raw);
             new DigestInputStream(counted, digest).transferTo(OutputStream.nullOutputStream());

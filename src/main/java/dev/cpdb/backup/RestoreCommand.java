@@ -14,14 +14,14 @@ import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.database.DirectConnections;
 
 /**
- * {@code restore <id|path> [--target-url URL] [--target DIR|s3://BUCKET/PREFIX] [--clean] [--json]}: restores a backup in one
+ * {@code restore <id|path> [--target-url URL] [--target DIR|s3://BUCKET/PREFIX] [--clean] [--allow-unsigned] [--json]}: restores a backup in one
  * transaction into the configured database or the one given by {@code --target-url}.
  */
 @ApplicationScoped
 public class RestoreCommand implements CliCommand {
 
     private static final Set<String> VALUED = Set.of("target-url", "target");
-    private static final Set<String> FLAGS = Set.of("clean", "json");
+    private static final Set<String> FLAGS = Set.of("clean", "json", "allow-unsigned");
 
     private final BackupService backups;
     private final Database database;
@@ -38,7 +38,7 @@ public class RestoreCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "<id|path> [--target-url URL] [--target DIR|s3://BUCKET/PREFIX] [--clean] [--json]  restore a backup, all or nothing";
+        return "<id|path> [--target-url URL] [--target DIR|s3://BUCKET/PREFIX] [--clean] [--allow-unsigned] [--json]  restore a backup, all or nothing";
     }
 
     @Override
@@ -59,7 +59,8 @@ public class RestoreCommand implements CliCommand {
                 .orElseGet(database::direct);
         BackupService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
-        RestoreOutcome outcome = backups.restore(backup, target, options.flag("clean"));
+        RestoreOutcome outcome = backups.restore(backup, target, options.flag("clean"),
+                options.flag("allow-unsigned"));
         if (options.flag("json")) {
             System.out.println(backups.toJson(outcome));
         } else {

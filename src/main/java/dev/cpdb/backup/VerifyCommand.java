@@ -9,7 +9,7 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
 /**
- * {@code verify <id|path> [--target DIR] [--json]}: a restore drill into a scratch database on the configured server.
+ * {@code verify <id|path> [--target DIR] [--allow-unsigned] [--json]}: a restore drill into a scratch database on the configured server.
  */
 @ApplicationScoped
 public class VerifyCommand implements CliCommand {
@@ -29,16 +29,16 @@ public class VerifyCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "<id|path> [--target DIR] [--json]  restore a backup into a scratch database and compare row counts";
+        return "<id|path> [--target DIR] [--allow-unsigned] [--json]  restore a backup into a scratch database and compare row counts";
     }
 
     @Override
     public int run(List<String> args) {
-        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json"));
+        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json", "allow-unsigned"));
         String reference = options.positional(1, "one backup id or backup folder").get(0);
         BackupService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
-        VerifyResult result = verifier.verify(backup);
+        VerifyResult result = verifier.verify(backup, options.flag("allow-unsigned"));
         if (options.flag("json")) {
             System.out.println(backups.toJson(result));
         } else if (result.passed()) {

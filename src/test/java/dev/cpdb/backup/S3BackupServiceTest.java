@@ -138,6 +138,34 @@ class S3BackupServiceTest {
         assertTrue(missing.getMessage().contains("the bucket name is missing"), missing.getMessage());
     }
 
+    @Test
+    void anObjectReplacedBetweenTheCheckAndTheRestoreIsRefusedAndTheTargetStaysAsItWas() throws Exception {
+        TestPostgres.execute(database.plan().direct(), "INSERT INTO shop.orders (note) SELECT 'order ' || g "
+                + "FROM generate_series(1, 100) g");
+        BackupStore store = backups.store("s3://" + bucket + "/cpdb");
+        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        String dataKey = manifest.backupId() + "/" + manifest.data().key();
+        byte[] checked;
+        try (java.io.InputStream in = store.read(dataKey).orElseThrow()) {
+            checked = in.readAllBytes();
+        }
+        // Same size, other rows: only the object's identity tells it apart once the checking pass is over.
+        byte[] replacement = new String(checked, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("order 7\n", "ordex 7\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        BackupStore replacing = new RestoreTrustTest.SecondReadStore(store, () -> store.write(dataKey, replacement));
+        DatabaseUrl target = TestPostgres.createDatabase("s3_replaced");
+        TestPostgres.execute(target, "CREATE TABLE public.precious (id int)");
+        TestPostgres.execute(target, "INSERT INTO public.precious VALUES (1), (2)");
+        RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
+
+        BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.restore(
+                new BackupService.Located(replacing, manifest.backupId(), manifest), direct(target), true));
+
+        assertTrue(e.getMessage().contains("was replaced or deleted after it was checked"), e.getMessage());
+        assertTrue(e.getMessage().contains("the target was not changed"), e.getMessage());
+        assertEquals(before, RestoreTrustTest.fingerprint(target));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static DirectConnections direct(DatabaseUrl url) {

@@ -68,4 +68,14 @@ class ShortLockTimeout implements BackupConfig {
     public Duration leaseTtl() {
         return Duration.ofSeconds(60);
     }
+
+    @Override
+    public Optional<String> signingKey() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> signingKeyFile() {
+        return Optional.empty();
+    }
 }

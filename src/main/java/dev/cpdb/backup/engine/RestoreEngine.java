@@ -2,6 +2,7 @@ package dev.cpdb.backup.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,8 +24,10 @@ import org.postgresql.copy.CopyManager;
  *
  * <p>
  * The target must hold no user objects, unless {@code clean} is requested, in which case every non-system schema is
- * dropped first, inside the same transaction. The caller's {@code beforeCommit} check (checksum and size of the data
- * object) runs after the last statement and before the commit, so a corrupt or truncated backup is rolled back.
+ * dropped first, inside the same transaction. Only the statement forms of {@link ScriptForms} run: callers check the
+ * whole script with {@link #check} before they restore it, and the restore checks every statement again before it
+ * runs it. The caller's {@code beforeCommit} check (checksum and size of the data object, read a second time) runs
+ * after the last statement and before the commit, so a corrupt, truncated or replaced backup is rolled back.
  * Blocking by design (JDBC).
  */
 public final class RestoreEngine {
@@ -42,6 +45,9 @@ public final class RestoreEngine {
 
     /** SQLSTATE undefined_object, which a missing role raises. */
     private static final String UNDEFINED_OBJECT = "42704";
+
+    /** Phase of the refusals of {@link #check}. */
+    public static final String CHECKING = ScriptForms.CHECKING;
 
     /** Checks that run after the script and before the commit; throwing rolls the restore back. */
     @FunctionalInterface
@@ -67,10 +73,70 @@ public final class RestoreEngine {
      */
     public static RestoreResult restore(Connection connection, InputStream script, boolean clean,
             CommitCheck beforeCommit) {
+        return restore(connection, script, clean, true, beforeCommit);
+    }
+
+    /**
+     * Reads a whole script without running anything and checks every statement against {@link ScriptForms}, the
+     * {@code COPY} data blocks and the end marker: what passes here is what {@link #restore} would run.
+     *
+     * @param script the plain (decompressed) script; read to the end, not closed here
+     * @param ownersAndPrivileges whether the backup's manifest says it carries owners and privileges
+     * @return the number of statements
+     * @throws BackupException naming the line and the reason of the first refusal
+     */
+    public static long check(InputStream script, boolean ownersAndPrivileges) {
+        ScriptReader reader = new ScriptReader(script);
+        ScriptForms.Checker checker = new ScriptForms.Checker(ownersAndPrivileges);
+        long statements = 0;
+        try {
+            Optional<ScriptReader.ScriptStatement> next;
+            while ((next = reader.next()).isPresent()) {
+                statements++;
+                ScriptForms.Form form = checker.check(next.get());
+                if (next.get().copyFromStdin() != (form.kind() == ScriptForms.Kind.DATA)) {
+                    throw new BackupException(ScriptForms.CHECKING, "line " + next.get().line()
+                            + " is refused: a COPY cpdb does not write", false);
+                }
+                if (form.kind() == ScriptForms.Kind.DATA) {
+                    reader.copyData().transferTo(OutputStream.nullOutputStream());
+                }
+            }
+            checker.finish();
+        } catch (IOException e) {
+            throw new BackupException(ScriptForms.CHECKING, "the script is unreadable: " + e.getMessage(), false, e);
+        }
+        if (!reader.endMarkerSeen()) {
+            throw new BackupException(ScriptForms.CHECKING, "the script is incomplete (its end marker is missing); "
+                    + "the backup is truncated or was not written by cpdb", false);
+        }
+        return statements;
+    }
+
+    /**
+     * Runs {@code script} against the database of {@code connection}, refusing (and rolling back at) any statement
+     * outside {@link ScriptForms}.
+     *
+     * @param ownersAndPrivileges whether the backup's manifest says it carries owners and privileges
+     * @see #restore(Connection, InputStream, boolean, CommitCheck)
+     */
+    public static RestoreResult restore(Connection connection, InputStream script, boolean clean,
+            boolean ownersAndPrivileges, CommitCheck beforeCommit) {
+        return restore(connection, script, clean, ownersAndPrivileges, true, beforeCommit);
+    }
+
+    /**
+     * Runs {@code script}, applying its owners and privileges only when {@code applyOwnership}; otherwise their
+     * statements are checked and skipped (a restore drill's role may not act for the roles they name).
+     *
+     * @see #restore(Connection, InputStream, boolean, boolean, CommitCheck)
+     */
+    public static RestoreResult restore(Connection connection, InputStream script, boolean clean,
+            boolean ownersAndPrivileges, boolean applyOwnership, CommitCheck beforeCommit) {
         RestoreEngine engine = new RestoreEngine(connection);
         try {
             connection.setAutoCommit(false);
-            RestoreResult result = engine.run(script, clean, beforeCommit);
+            RestoreResult result = engine.run(script, clean, ownersAndPrivileges, applyOwnership, beforeCommit);
             engine.phase = "committing";
             connection.commit();
             return result;
@@ -86,8 +152,8 @@ public final class RestoreEngine {
         }
     }
 
-    private RestoreResult run(InputStream script, boolean clean, CommitCheck beforeCommit)
-            throws SQLException, IOException {
+    private RestoreResult run(InputStream script, boolean clean, boolean ownersAndPrivileges, boolean applyOwnership,
+            CommitCheck beforeCommit) throws SQLException, IOException {
         List<String> existing = userObjects();
         if (!existing.isEmpty()) {
             if (!clean) {
@@ -99,6 +165,7 @@ public final class RestoreEngine {
         }
         raiseWorkMemory();
         ScriptReader reader = new ScriptReader(script);
+        ScriptForms.Checker checker = new ScriptForms.Checker(ownersAndPrivileges);
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         Map<String, Long> rows = new LinkedHashMap<>();
         long statements = 0;
@@ -106,6 +173,15 @@ public final class RestoreEngine {
         while ((next = reader.next()).isPresent()) {
             ScriptReader.ScriptStatement statement = next.get();
             statements++;
+            ScriptForms.Form form = checker.check(statement);
+            if (statement.copyFromStdin() != (form.kind() == ScriptForms.Kind.DATA)) {
+                throw new BackupException(ScriptForms.CHECKING, "line " + statement.line()
+                        + " is refused: a COPY cpdb does not write", false);
+            }
+            if (!applyOwnership && (form.kind() == ScriptForms.Kind.OWNERSHIP
+                    || form.kind() == ScriptForms.Kind.GRANTOR || form.kind() == ScriptForms.Kind.GRANTOR_RESET)) {
+                continue;
+            }
             if (statement.copyFromStdin()) {
                 String table = copyTarget(statement.sql());
                 phase = "loading " + table;
@@ -119,6 +195,7 @@ public final class RestoreEngine {
                 }
             }
         }
+        checker.finish();
         phase = "checking the end of the script";
         if (!reader.endMarkerSeen()) {
             throw new BackupException(phase, "the script is incomplete (its end marker is missing); the backup is "

@@ -14,14 +14,24 @@ import java.util.regex.Pattern;
  * <p>
  * The lexer knows what can hide a semicolon: single-quoted strings (with {@code ''}, and backslash escapes in
  * {@code E'...'}), quoted identifiers, dollar-quoted bodies ({@code $tag$ ... $tag$}) and comments (line comments
- * and nested block comments). psql meta-commands are not supported; cpdb scripts contain none.
+ * and nested block comments). Alongside each statement it keeps its shape: the statement with the insides of quotes,
+ * quoted identifiers and dollar-quoted bodies blanked out and comments removed, so that {@link ScriptForms} can look
+ * for keywords at the top level only. psql meta-commands are not supported; cpdb scripts contain none, and a
+ * backslash outside quotes (which psql would take as one) is reported through {@link ScriptStatement#shape()}.
  */
 final class ScriptReader {
 
     private static final Pattern COPY_FROM_STDIN = Pattern.compile("(?is)^\\s*COPY\\s.+\\sFROM\\s+stdin\\s*$");
 
-    /** One statement of the script. */
-    record ScriptStatement(String sql, boolean copyFromStdin, long line) {
+    /**
+     * One statement of the script.
+     *
+     * @param sql the statement as written, without the final semicolon and without comments
+     * @param shape the statement's top level: quoted and dollar-quoted contents blanked out ({@code ''}, {@code ""},
+     *        {@code $$ $$})
+     * @param line the line it starts on
+     */
+    record ScriptStatement(String sql, String shape, boolean copyFromStdin, long line) {
     }
 
     private final InputStream in;
@@ -43,6 +53,7 @@ final class ScriptReader {
     /** The next statement, or empty at the end of the script. */
     Optional<ScriptStatement> next() throws IOException {
         ByteArrayOutputStream sql = new ByteArrayOutputStream();
+        ByteArrayOutputStream shape = new ByteArrayOutputStream();
         boolean content = false;
         long startLine = line;
         int previous = ' ';
@@ -60,11 +71,13 @@ final class ScriptReader {
                     endMarkerLast = comment.strip().equals(BackupEngine.END_MARKER);
                 }
                 sql.write('\n');
+                shape.write(' ');
                 continue;
             }
             if (b == '/' && peek() == '*') {
                 skipBlockComment();
                 sql.write(' ');
+                shape.write(' ');
                 continue;
             }
             if (!content && Character.isWhitespace(b)) {
@@ -81,16 +94,21 @@ final class ScriptReader {
                 if (copy) {
                     skipRestOfLine();
                 }
-                return Optional.of(new ScriptStatement(text, copy, startLine));
+                return Optional.of(new ScriptStatement(text, shape.toString(StandardCharsets.UTF_8).strip(), copy,
+                        startLine));
             }
             sql.write(b);
+            shape.write(b);
             if (b == '\'') {
                 boolean escapes = (previous == 'E' || previous == 'e') && !identifierBefore(sql);
                 copyQuoted(sql, '\'', escapes);
+                shape.write('\'');
             } else if (b == '"') {
                 copyQuoted(sql, '"', false);
+                shape.write('"');
             } else if (b == '$' && !isIdentifierChar(previous)) {
-                copyDollarQuoted(sql);
+                shape.write(copyDollarQuoted(sql) ? "$ $$".getBytes(StandardCharsets.UTF_8)
+                        : " ".getBytes(StandardCharsets.UTF_8));
             }
             previous = b;
         }
@@ -143,6 +161,14 @@ final class ScriptReader {
             line++;
         }
         return b;
+    }
+
+    /** Gives back the byte {@link #read()} just returned (it is still in the buffer). */
+    private void unread(int b) {
+        position--;
+        if (b == '\n') {
+            line--;
+        }
     }
 
     private int peek() throws IOException {
@@ -207,29 +233,31 @@ final class ScriptReader {
         }
     }
 
-    private void copyDollarQuoted(ByteArrayOutputStream sql) throws IOException {
+    /** Copies a dollar-quoted body after its first {@code $}; false when the {@code $} did not start one. */
+    private boolean copyDollarQuoted(ByteArrayOutputStream sql) throws IOException {
         ByteArrayOutputStream tag = new ByteArrayOutputStream();
         while (true) {
             int b = read();
             if (b < 0) {
                 sql.write(tag.toByteArray());
-                return;
+                return false;
             }
             boolean first = tag.size() == 0;
             if (b == '$') {
                 sql.write(tag.toByteArray());
                 sql.write('$');
                 copyDollarBody(sql, "$" + tag.toString(StandardCharsets.UTF_8) + "$");
-                return;
+                return true;
             }
             if (Character.isLetter(b) || b == '_' || b >= 0x80 || (!first && Character.isDigit(b))) {
                 tag.write(b);
                 continue;
             }
-            // Not a dollar quote (e.g. a positional parameter $1): give the characters back to the statement.
+            // Not a dollar quote (e.g. a positional parameter $1): give the characters back to the statement, and
+            // the last one back to the reader, which may be the semicolon that ends the statement.
             sql.write(tag.toByteArray());
-            sql.write(b);
-            return;
+            unread(b);
+            return false;
         }
     }
 

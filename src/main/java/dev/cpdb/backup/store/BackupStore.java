@@ -19,6 +19,8 @@ import java.util.Optional;
  * <li>Committing or writing an existing key replaces it whole; readers see the old or the new object, never a mix.</li>
  * <li>{@link #read} of a missing key is empty, not an error; {@link #delete} of a missing key does nothing.</li>
  * <li>{@link #list} returns every committed key below a prefix, sorted, however many there are.</li>
+ * <li>{@link #pin} reads one object several times as the same bytes: a stream opened from the pin yields the object
+ * as it was when pinned, or fails, even if the key was replaced or deleted since.</li>
  * </ul>
  */
 public interface BackupStore {
@@ -38,6 +40,12 @@ public interface BackupStore {
     /** Opens an object for streaming, or empty when it does not exist; the caller closes the stream. */
     Optional<InputStream> read(String key) throws IOException;
 
+    /**
+     * Opens an object for reading more than once as the same bytes (see the contract above), or empty when it does
+     * not exist; the caller closes the pin.
+     */
+    Optional<Pinned> pin(String key) throws IOException;
+
     /** Whether a committed object exists. */
     boolean exists(String key) throws IOException;
 
@@ -49,6 +57,17 @@ public interface BackupStore {
 
     /** Deletes a committed object; missing keys are ignored. */
     void delete(String key) throws IOException;
+
+    /** One version of an object, which can be read from the start again and again. */
+    interface Pinned extends AutoCloseable {
+
+        /** A new stream over the pinned object from its first byte; the caller closes it. */
+        InputStream open() throws IOException;
+
+        /** Releases what the pin holds (an open file); streams opened from it fail afterwards. */
+        @Override
+        void close() throws IOException;
+    }
 
     /** An object being written. */
     interface Upload extends AutoCloseable {

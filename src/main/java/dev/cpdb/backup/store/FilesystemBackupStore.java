@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -11,10 +12,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -24,6 +29,15 @@ import java.util.stream.Stream;
  * whole object or none (plus, at worst, a temporary file that listing ignores).
  */
 public final class FilesystemBackupStore implements BackupStore {
+
+    /** Backups hold every company's data: only the service's own OS user may enter their folders. */
+    static final Set<PosixFilePermission> PRIVATE_FOLDER = PosixFilePermissions.fromString("rwx------");
+    /** ... and read their files, temporary ones included. */
+    static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+
+    /** Whether the default file system knows POSIX modes (it does on every system the service supports). */
+    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews()
+            .contains("posix");
 
     /** Marks temporary files; never part of a committed key. */
     static final String PARTIAL = ".partial-";
@@ -55,10 +69,12 @@ public final class FilesystemBackupStore implements BackupStore {
     @Override
     public Upload create(String key) throws IOException {
         Path target = path(key);
-        Files.createDirectories(target.getParent());
+        createPrivateFolders(target.getParent());
         Path temporary = target.resolveSibling("." + target.getFileName() + PARTIAL + UUID.randomUUID());
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), 1 << 16);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(Files.newByteChannel(temporary,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), privateAttribute(PRIVATE_FILE))),
+                1 << 16);
+        makePrivate(temporary, PRIVATE_FILE);
         return new FileUpload(target, temporary, out);
     }
 
@@ -77,6 +93,31 @@ public final class FilesystemBackupStore implements BackupStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * {@inheritDoc} The file stays open while pinned: a file renamed over the key (the way this store replaces
+     * objects) does not change what the pin reads.
+     */
+    @Override
+    public Optional<Pinned> pin(String key) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path(key), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new Pinned() {
+            @Override
+            public InputStream open() {
+                return new ChannelStream(channel);
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        });
     }
 
     @Override
@@ -163,11 +204,77 @@ public final class FilesystemBackupStore implements BackupStore {
         }
     }
 
+    /**
+     * Creates the missing folders from the store's root down to {@code folder}, each 0700: created with that mode
+     * (the umask can only narrow it) and set again explicitly, since a umask could also take the owner's bits away.
+     * Folders that already exist keep their mode, so an operator's own target folder is left as it is; folders above
+     * the root are created as usual (the instance folder holds the embedded server's data too).
+     */
+    private void createPrivateFolders(Path folder) throws IOException {
+        if (root.getParent() != null) {
+            Files.createDirectories(root.getParent());
+        }
+        List<Path> missing = new ArrayList<>();
+        for (Path current = folder; current.startsWith(root)
+                && !Files.isDirectory(current); current = current.getParent()) {
+            missing.add(0, current);
+        }
+        for (Path create : missing) {
+            try {
+                Files.createDirectory(create, privateAttribute(PRIVATE_FOLDER));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // created meanwhile by another upload; it sets its own mode below
+            }
+            makePrivate(create, PRIVATE_FOLDER);
+        }
+    }
+
+    private static FileAttribute<?>[] privateAttribute(Set<PosixFilePermission> permissions) {
+        return POSIX ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissions) }
+                : new FileAttribute<?>[0];
+    }
+
+    private static void makePrivate(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (POSIX) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
+    }
+
     private static void syncDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {
             // Some file systems cannot sync directories; the rename itself is still atomic.
+        }
+    }
+
+    /** Reads a shared channel from its start with positional reads, so several streams do not disturb each other. */
+    private static final class ChannelStream extends InputStream {
+
+        private final FileChannel channel;
+        private long position;
+
+        ChannelStream(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            int n = channel.read(java.nio.ByteBuffer.wrap(buffer, offset, length), position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
         }
     }
 

@@ -14,6 +14,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -90,6 +91,57 @@ public final class S3BackupStore implements BackupStore {
         } catch (SdkException e) {
             throw failure("reading", key, e);
         }
+    }
+
+    /**
+     * {@inheritDoc} The pin is the object's version id where the bucket keeps versions, and its ETag in any case:
+     * every read asks for that version with {@code If-Match: ETag}, so an object replaced since is refused by S3
+     * (412) instead of read.
+     */
+    @Override
+    public Optional<Pinned> pin(String key) throws IOException {
+        String objectKey = objectKey(key);
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(request -> request.bucket(location.bucket()).key(objectKey));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("checking", key, e);
+        } catch (SdkException e) {
+            throw failure("checking", key, e);
+        }
+        String eTag = head.eTag();
+        String versionId = head.versionId();
+        if (eTag == null) {
+            throw new IOException("reading " + location + "/" + key + " failed: the store gives the object no ETag, "
+                    + "so a restore cannot make sure it reads the object it checked");
+        }
+        return Optional.of(new Pinned() {
+            @Override
+            public InputStream open() throws IOException {
+                try {
+                    return new S3ObjectStream(s3, location, key, s3.getObject(request -> request
+                            .bucket(location.bucket()).key(objectKey).versionId(versionId).ifMatch(eTag)));
+                } catch (AwsServiceException e) {
+                    if (e.statusCode() == 412 || e.statusCode() == 404) {
+                        throw new IOException(location + "/" + key + " was replaced or deleted after it was checked "
+                                + "(" + describe(e) + ")", e);
+                    }
+                    throw failure("reading", key, e);
+                } catch (SdkException e) {
+                    throw failure("reading", key, e);
+                }
+            }
+
+            @Override
+            public void close() {
+                // nothing held between reads
+            }
+        });
     }
 
     @Override

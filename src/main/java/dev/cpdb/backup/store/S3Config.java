@@ -42,6 +42,17 @@ public interface S3Config {
     @WithDefault("8M")
     MemorySize partSize();
 
+    /**
+     * Server-side encryption S3 applies to the objects cpdb writes: {@code none} (whatever the bucket does by
+     * default), {@code AES256} (SSE-S3) or {@code aws:kms} (SSE-KMS).
+     */
+    @WithDefault("none")
+    String sse();
+
+    /** KMS key id, alias or ARN for {@code aws:kms}; unset uses the account's default key for S3. */
+    @WithName("sse-kms-key-id")
+    Optional<String> sseKmsKeyId();
+
     /** Parts uploaded concurrently while the next one fills; memory is about (this + 1) x part size. */
     @WithName("parts-in-flight")
     @WithDefault("2")

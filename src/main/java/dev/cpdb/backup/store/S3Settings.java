@@ -21,6 +21,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * Checked S3 settings, and the one way cpdb builds its S3 client from them: the synchronous client over the JDK's
@@ -30,7 +31,15 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * @param secretAccessKey never printed: {@link #toString()} leaves it out
  */
 public record S3Settings(Optional<URI> endpoint, String region, boolean pathStyle, Optional<String> accessKeyId,
-        Optional<String> secretAccessKey, long partSize, int partsInFlight) {
+        Optional<String> secretAccessKey, long partSize, int partsInFlight, Optional<ServerSideEncryption> sse,
+        Optional<String> sseKmsKeyId) {
+
+    /** Settings without server-side encryption. */
+    public S3Settings(Optional<URI> endpoint, String region, boolean pathStyle, Optional<String> accessKeyId,
+            Optional<String> secretAccessKey, long partSize, int partsInFlight) {
+        this(endpoint, region, pathStyle, accessKeyId, secretAccessKey, partSize, partsInFlight, Optional.empty(),
+                Optional.empty());
+    }
 
     /** Attempts per request, the first included; the backoff between them grows to 20 s (throttling: 30 s). */
     static final int MAX_ATTEMPTS = 8;
@@ -68,7 +77,20 @@ public record S3Settings(Optional<URI> endpoint, String region, boolean pathStyl
             throw new InvalidConfigurationException("CPDB_BACKUP_S3_PARTS_IN_FLIGHT (cpdb.backup.s3.parts-in-flight) "
                     + "must be between 1 and " + MAX_PARTS_IN_FLIGHT + ", not " + inFlight);
         }
-        return new S3Settings(endpoint, region, config.pathStyle(), keyId, secret, partSize, inFlight);
+        Optional<ServerSideEncryption> sse = switch (config.sse().strip()) {
+            case "none", "" -> Optional.empty();
+            case "AES256" -> Optional.of(ServerSideEncryption.AES256);
+            case "aws:kms" -> Optional.of(ServerSideEncryption.AWS_KMS);
+            default -> throw new InvalidConfigurationException("CPDB_BACKUP_S3_SSE (cpdb.backup.s3.sse) must be none, "
+                    + "AES256 or aws:kms, not '" + config.sse() + "'");
+        };
+        Optional<String> kmsKeyId = config.sseKmsKeyId().map(String::strip).filter(text -> !text.isEmpty());
+        if (kmsKeyId.isPresent() && sse.orElse(null) != ServerSideEncryption.AWS_KMS) {
+            throw new InvalidConfigurationException("CPDB_BACKUP_S3_SSE_KMS_KEY_ID (cpdb.backup.s3.sse-kms-key-id) "
+                    + "needs CPDB_BACKUP_S3_SSE=aws:kms");
+        }
+        return new S3Settings(endpoint, region, config.pathStyle(), keyId, secret, partSize, inFlight, sse,
+                kmsKeyId);
     }
 
     private static URI endpoint(String text) {
@@ -104,6 +126,8 @@ public record S3Settings(Optional<URI> endpoint, String region, boolean pathStyl
                         .socketTimeout(SOCKET_TIMEOUT))
                 .overrideConfiguration(override -> {
                     override.retryStrategy(retryStrategy());
+                    sse.ifPresent(encryption -> override.addExecutionInterceptor(
+                            new ServerSideEncryptionInterceptor(encryption, sseKmsKeyId.orElse(null))));
                     interceptors.forEach(override::addExecutionInterceptor);
                 });
         endpoint.ifPresent(builder::endpointOverride);
@@ -137,6 +161,7 @@ public record S3Settings(Optional<URI> endpoint, String region, boolean pathStyl
         return "S3Settings[endpoint=" + endpoint.map(URI::toString).orElse("AWS") + ", region=" + region
                 + ", pathStyle=" + pathStyle + ", credentials="
                 + accessKeyId.map(id -> "static " + id).orElse("default chain") + ", partSize=" + partSize
-                + ", partsInFlight=" + partsInFlight + "]";
+                + ", partsInFlight=" + partsInFlight + ", sse=" + sse.map(ServerSideEncryption::toString).orElse("none")
+                + sseKmsKeyId.map(id -> " (key " + id + ")").orElse("") + "]";
     }
 }

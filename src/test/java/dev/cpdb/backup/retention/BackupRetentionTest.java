@@ -385,6 +385,11 @@ class BackupRetentionTest {
         }
 
         @Override
+        public Optional<Pinned> pin(String key) throws IOException {
+            return delegate.pin(key);
+        }
+
+        @Override
         public boolean exists(String key) throws IOException {
             return delegate.exists(key);
         }

@@ -50,6 +50,31 @@ public abstract class BackupStoreContract {
     }
 
     @Test
+    void aPinReadsTheObjectItPinnedAgainOrFailsOnceTheKeyIsReplaced() throws IOException {
+        store.write("b1/data.sql", "checked".getBytes(StandardCharsets.UTF_8));
+        try (BackupStore.Pinned pinned = store.pin("b1/data.sql").orElseThrow()) {
+            assertEquals("checked", readAll(pinned.open()));
+            assertEquals("checked", readAll(pinned.open()));
+
+            store.write("b1/data.sql", "replaced".getBytes(StandardCharsets.UTF_8));
+
+            // A folder keeps reading the file it opened; S3 refuses the changed ETag. Never the new bytes.
+            try {
+                assertEquals("checked", readAll(pinned.open()));
+            } catch (IOException refused) {
+                assertTrue(refused.getMessage().contains("replaced"), refused.getMessage());
+            }
+        }
+        assertTrue(store.pin("b1/missing").isEmpty());
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void anAbortedUploadLeavesNothing() throws IOException {
         try (BackupStore.Upload upload = store.create("b1/data.sql")) {
             upload.stream().write(new byte[100_000]);

@@ -23,6 +23,27 @@ class FilesystemBackupStoreTest extends BackupStoreContract {
     }
 
     @Test
+    void backupFoldersAndFilesArePrivateWhateverTheUmask() throws Exception {
+        Path root = TestFolders.create("cpdb-private").resolve("backups");
+        // A child JVM, because the umask is the process's: 000 would leave new files readable by everyone.
+        Process probe = new ProcessBuilder("sh", "-c", "umask 000 && exec \"$0\" -cp \"$1\" "
+                + PrivateFilesProbe.class.getName() + " \"$2\"",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                System.getProperty("java.class.path"), root.toString()).redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes()).strip();
+        assertEquals(0, probe.waitFor(), output);
+
+        assertEquals("rw-------", output, "the temporary file while it is written");
+        assertEquals("rwx------", mode(root));
+        assertEquals("rwx------", mode(root.resolve("20260101T000000Z-abcdef")));
+        assertEquals("rw-------", mode(root.resolve("20260101T000000Z-abcdef/data.sql")));
+    }
+
+    private static String mode(Path path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
     void anAbortLeavesNoTemporaryFileOnDisk() throws IOException {
         FilesystemBackupStore folder = (FilesystemBackupStore) store;
         try (BackupStore.Upload upload = folder.create("b1/data.sql")) {

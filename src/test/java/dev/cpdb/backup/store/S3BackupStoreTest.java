@@ -69,6 +69,44 @@ class S3BackupStoreTest extends BackupStoreContract {
         clients.forEach(S3Client::close);
     }
 
+    /**
+     * S3Proxy does not implement server-side encryption and says so (501 NotImplemented), as a store without it would:
+     * the requests carry the setting, and the refusal reaches the operator instead of an unencrypted object.
+     */
+    @Test
+    void withServerSideEncryptionEveryWriteAsksS3ToEncrypt() throws IOException {
+        List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutionInterceptor recorder = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                sent.add(context.request().getClass().getSimpleName() + " "
+                        + context.httpRequest().firstMatchingHeader("x-amz-server-side-encryption").orElse("-"));
+            }
+        };
+        S3Settings settings = new S3Settings(Optional.of(S3ProxyServer.endpoint()), S3ProxyServer.REGION, true,
+                Optional.of(S3ProxyServer.ACCESS_KEY_ID), Optional.of(S3ProxyServer.SECRET_ACCESS_KEY), 5 * MIB, 2,
+                Optional.of(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256), Optional.empty());
+        S3Client client = settings.newClient(List.of(recorder));
+        clients.add(client);
+        S3BackupStore encrypted = new S3BackupStore(client, new S3Location(bucket, PREFIX), PartSizes.forS3(5 * MIB),
+                2);
+
+        IOException put = assertThrows(IOException.class,
+                () -> encrypted.write("b1/manifest.json", new byte[] { '{', '}' }));
+        IOException multipart = assertThrows(IOException.class, () -> {
+            try (BackupStore.Upload upload = encrypted.create("b1/data.sql")) {
+                upload.stream().write(new byte[6 * MIB]);
+                upload.commit();
+            }
+        });
+
+        assertTrue(sent.contains("PutObjectRequest AES256"), sent.toString());
+        assertTrue(sent.contains("CreateMultipartUploadRequest AES256"), sent.toString());
+        assertTrue(put.getMessage().contains("NotImplemented"), put.getMessage());
+        assertTrue(multipart.getMessage().contains("NotImplemented"), multipart.getMessage());
+        assertEquals(List.of(), store.list(""), "nothing unencrypted was stored");
+    }
+
     /** A client built the way cpdb builds it, for S3Proxy. */
     private S3Client client(ExecutionInterceptor... interceptors) {
         S3Settings settings = new S3Settings(Optional.of(S3ProxyServer.endpoint()), S3ProxyServer.REGION, true,

@@ -74,6 +74,24 @@ class S3SettingsTest {
         assertTrue(e.getMessage().startsWith("CPDB_BACKUP_S3_REGION"), e.getMessage());
     }
 
+    @Test
+    void serverSideEncryptionIsNoneSseS3OrSseKmsWithAnOptionalKey() {
+        assertEquals(Optional.empty(), S3Settings.from(new Values()).sse());
+        assertEquals(Optional.of(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256),
+                S3Settings.from(new Values().sse("AES256")).sse());
+        S3Settings kms = S3Settings.from(new Values().sse("aws:kms").sseKmsKeyId("alias/cpdb-backups"));
+        assertEquals(Optional.of(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AWS_KMS), kms.sse());
+        assertEquals(Optional.of("alias/cpdb-backups"), kms.sseKmsKeyId());
+
+        InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class,
+                () -> S3Settings.from(new Values().sse("kms")));
+        assertTrue(unknown.getMessage().contains("CPDB_BACKUP_S3_SSE (cpdb.backup.s3.sse) must be none, AES256 or "
+                + "aws:kms"), unknown.getMessage());
+        InvalidConfigurationException keyAlone = assertThrows(InvalidConfigurationException.class,
+                () -> S3Settings.from(new Values().sse("AES256").sseKmsKeyId("alias/x")));
+        assertTrue(keyAlone.getMessage().contains("needs CPDB_BACKUP_S3_SSE=aws:kms"), keyAlone.getMessage());
+    }
+
     /** Settings as the mapping would deliver them, with its defaults. */
     private static final class Values implements S3Config {
 
@@ -83,6 +101,28 @@ class S3SettingsTest {
         private Optional<String> secretAccessKey = Optional.empty();
         private long partSize = 8 * MIB;
         private int partsInFlight = 2;
+        private String sse = "none";
+        private Optional<String> sseKmsKeyId = Optional.empty();
+
+        Values sse(String value) {
+            sse = value;
+            return this;
+        }
+
+        Values sseKmsKeyId(String value) {
+            sseKmsKeyId = Optional.of(value);
+            return this;
+        }
+
+        @Override
+        public String sse() {
+            return sse;
+        }
+
+        @Override
+        public Optional<String> sseKmsKeyId() {
+            return sseKmsKeyId;
+        }
 
         Values endpoint(String value) {
             endpoint = Optional.of(value);

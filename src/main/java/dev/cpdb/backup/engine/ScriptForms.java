@@ -1,0 +1,309 @@
+package dev.cpdb.backup.engine;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.postgresql.core.Parser;
+
+/**
+ * The closed grammar of a backup script: every statement form {@link BackupEngine} (with {@link CatalogReader} and
+ * {@link PrivilegeReader}) writes, and nothing else. A restore refuses a script with any other statement before it
+ * runs the first one, so a script someone else wrote into the store cannot end the restore's transaction, copy to a
+ * file or program, change roles or server settings.
+ *
+ * <p>
+ * A form matches the statement's text (comments removed, no final semicolon) from its first word; where a form only
+ * fixes the start ({@link #head}), what follows stays inside that one statement, because the reader splits
+ * statements the way the server does. Keywords that must not appear anywhere at the top level (outside quotes and
+ * dollar-quoted bodies) are checked on the statement's shape. Adding an object kind to the engine means adding its
+ * forms here, in the section of the phase that writes it.
+ */
+final class ScriptForms {
+
+    /** What a form does, which decides when it is accepted. */
+    enum Kind {
+        /** Session settings of the script's header. */
+        SETTING,
+        /** Definitions of schema objects and the data's bookkeeping (sequence values). */
+        DEFINITION,
+        /** {@code COPY ... FROM stdin}, followed by its data block. */
+        DATA,
+        /** Owners, privileges and default privileges: only in a backup with owners and privileges. */
+        OWNERSHIP,
+        /** {@code SET SESSION AUTHORIZATION role}: only right before one {@code GRANT}, then reset. */
+        GRANTOR,
+        /** {@code RESET SESSION AUTHORIZATION}: only right after such a {@code GRANT}. */
+        GRANTOR_RESET
+    }
+
+    /** One accepted statement form. */
+    record Form(String name, Kind kind, Pattern pattern) {
+
+        boolean matches(String sql) {
+            return pattern.matcher(sql).matches();
+        }
+    }
+
+    /** A name as the engine writes it: double-quoted, or bare where the server's own definition writes it so. */
+    private static final String IDENT = "(?:\"(?:[^\"]|\"\")+\"|[\\p{L}_][\\p{L}\\p{N}_$]*)";
+    /** A schema-qualified name. */
+    private static final String QUALIFIED = IDENT + "\\." + IDENT;
+    private static final String LITERAL = "'(?:[^']|'')*'";
+
+    /** Objects whose privileges the engine writes ({@code GRANT ... ON kind name}). */
+    private static final String GRANT_KINDS = "(?:TABLE|SEQUENCE|SCHEMA|FUNCTION|PROCEDURE|TYPE|DOMAIN)";
+    /** Objects whose owner the engine writes ({@code ALTER kind name OWNER TO role}). */
+    private static final String OWNED_KINDS = "(?:SCHEMA|TYPE|DOMAIN|FUNCTION|PROCEDURE|SEQUENCE|TABLE|VIEW"
+            + "|MATERIALIZED\\s+VIEW|STATISTICS)";
+    /** Objects the engine comments on. */
+    private static final String COMMENT_KINDS = "(?:SCHEMA|EXTENSION|TYPE|DOMAIN|FUNCTION|PROCEDURE|SEQUENCE|TABLE"
+            + "|VIEW|MATERIALIZED\\s+VIEW|COLUMN|INDEX|CONSTRAINT|TRIGGER|POLICY|STATISTICS)";
+
+    /** Every form, in the order of the script's phases. */
+    static final List<Form> FORMS = List.of(
+            // BackupEngine.header
+            exact("statement timeout", Kind.SETTING, "SET statement_timeout = 0"),
+            exact("lock timeout", Kind.SETTING, "SET lock_timeout = 0"),
+            exact("idle timeout", Kind.SETTING, "SET idle_in_transaction_session_timeout = 0"),
+            exact("client encoding", Kind.SETTING, "SET client_encoding = 'UTF8'"),
+            exact("standard strings", Kind.SETTING, "SET standard_conforming_strings = on"),
+            exact("empty search path", Kind.SETTING, "SELECT pg_catalog.set_config('search_path', '', false)"),
+            exact("no body checks", Kind.SETTING, "SET check_function_bodies = false"),
+            exact("xml option", Kind.SETTING, "SET xmloption = content"),
+            exact("client messages", Kind.SETTING, "SET client_min_messages = warning"),
+            exact("row security off", Kind.SETTING, "SET row_security = off"),
+
+            // CatalogReader: definitions before the data
+            form("schema", Kind.DEFINITION, "CREATE SCHEMA " + IDENT),
+            form("extension", Kind.DEFINITION, "CREATE EXTENSION IF NOT EXISTS " + IDENT + " WITH SCHEMA " + IDENT),
+            head("type", Kind.DEFINITION, "CREATE TYPE " + QUALIFIED + " AS (?:ENUM|RANGE)?\\s*\\("),
+            head("domain", Kind.DEFINITION, "CREATE DOMAIN " + QUALIFIED + " AS "),
+            head("function", Kind.DEFINITION, "CREATE OR REPLACE (?:FUNCTION|PROCEDURE) " + QUALIFIED + "\\("),
+            head("sequence", Kind.DEFINITION, "CREATE (?:UNLOGGED )?SEQUENCE " + QUALIFIED + "(?:\\s|$)"),
+            head("table", Kind.DEFINITION, "CREATE (?:UNLOGGED )?TABLE " + QUALIFIED + " (?:\\(|PARTITION OF )"),
+            head("view", Kind.DEFINITION, "CREATE (?:MATERIALIZED )?VIEW " + QUALIFIED + " (?:WITH \\(|AS\\s)"),
+            head("table change", Kind.DEFINITION, "ALTER TABLE (?:ONLY )?" + QUALIFIED
+                    + " (?:ADD|ALTER COLUMN|CLUSTER ON|DISABLE TRIGGER|ENABLE|FORCE ROW LEVEL SECURITY"
+                    + "|REPLICA IDENTITY)\\b"),
+            form("domain constraint", Kind.DEFINITION, "ALTER DOMAIN " + QUALIFIED + " ADD .+"),
+            form("sequence owned by", Kind.DEFINITION, "ALTER SEQUENCE " + QUALIFIED + " OWNED BY " + QUALIFIED
+                    + "\\." + IDENT),
+            form("comment", Kind.DEFINITION, "COMMENT ON " + COMMENT_KINDS + " .+ IS (?:" + LITERAL + "|NULL)"),
+
+            // BackupEngine: the data
+            form("copy from stdin", Kind.DATA, "COPY " + QUALIFIED + "(?: \\(" + IDENT + "(?:, " + IDENT
+                    + ")*\\))? FROM stdin"),
+
+            // CatalogReader: definitions after the data
+            form("sequence value", Kind.DEFINITION, "SELECT pg_catalog\\.setval\\(" + LITERAL
+                    + ", -?\\d+, (?:true|false)\\)"),
+            head("index", Kind.DEFINITION, "CREATE (?:UNIQUE )?INDEX " + IDENT + " ON (?:ONLY )?" + QUALIFIED
+                    + " USING "),
+            form("index partition", Kind.DEFINITION, "ALTER INDEX " + QUALIFIED + " ATTACH PARTITION "
+                    + QUALIFIED),
+            head("trigger", Kind.DEFINITION, "CREATE (?:CONSTRAINT )?TRIGGER " + IDENT + " "),
+            head("policy", Kind.DEFINITION, "CREATE POLICY " + IDENT + " ON " + QUALIFIED + "(?:\\s|$)"),
+            head("statistics", Kind.DEFINITION, "CREATE STATISTICS " + QUALIFIED + "(?:\\s|$)"),
+            form("refresh", Kind.DEFINITION, "REFRESH MATERIALIZED VIEW " + QUALIFIED),
+
+            // CatalogReader.owned and PrivilegeReader: only with owners and privileges
+            form("owner", Kind.OWNERSHIP, "ALTER " + OWNED_KINDS + " .+ OWNER TO " + IDENT),
+            head("grant", Kind.OWNERSHIP, "GRANT [^;]+ ON " + GRANT_KINDS + " "),
+            head("revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON " + GRANT_KINDS + " "),
+            head("default privileges", Kind.OWNERSHIP, "ALTER DEFAULT PRIVILEGES FOR ROLE " + IDENT
+                    + "(?: IN SCHEMA " + IDENT + ")? (?:GRANT|REVOKE) "),
+            form("grantor", Kind.GRANTOR, "SET SESSION AUTHORIZATION " + IDENT),
+            exact("grantor reset", Kind.GRANTOR_RESET, "RESET SESSION AUTHORIZATION"));
+
+    /**
+     * Words that no form needs at the top level of a statement other than its own, so a statement that starts like
+     * an accepted form cannot carry them further on, e.g. a second {@code OWNER TO} subcommand in an
+     * {@code ALTER TABLE}, or {@code CREATE TABLE ... AS} a query.
+     */
+    private static final Pattern OWNER_TO = Pattern.compile("(?is).*\\bOWNER\\s+TO\\b.*");
+
+    private ScriptForms() {
+    }
+
+    /** The form {@code sql} has, judged on its text and its top-level {@code shape}; empty when none. */
+    static Optional<Form> match(String sql, String shape) {
+        String normalized = normalize(sql);
+        for (Form form : FORMS) {
+            if (form.matches(normalized)) {
+                if (form.kind() != Kind.OWNERSHIP && OWNER_TO.matcher(shape).matches()) {
+                    return Optional.empty();
+                }
+                return Optional.of(form);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Phase name of refusals. */
+    static final String CHECKING = "checking the script";
+
+    /** First words of statements that cpdb never writes, with what they are, for the refusal message. */
+    private static final List<Map.Entry<Pattern, String>> KNOWN_REFUSALS = List.of(
+            refusal("(?:BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\\s+TRANSACTION)\\b",
+                    "transaction control, which would end the restore's all-or-nothing transaction"),
+            refusal("COPY\\b", "a COPY other than COPY table FROM stdin (to or from a file or program)"),
+            refusal("(?:SET|RESET)\\s+(?:ROLE|SESSION\\s+AUTHORIZATION)\\b|SET\\s+(?:LOCAL|SESSION)\\s+"
+                    + "(?:ROLE|SESSION\\s+AUTHORIZATION)\\b",
+                    "a role change outside the grantor form of a backup with owners and privileges"),
+            refusal("ALTER\\s+SYSTEM\\b", "a change of the server's configuration"),
+            refusal("(?:CREATE|ALTER|DROP)\\s+(?:ROLE|USER|GROUP)\\b", "a role definition"),
+            refusal("DROP\\s+DATABASE\\b", "dropping a database"),
+            refusal("LOAD\\b", "loading a server library"),
+            refusal("DO\\b", "an anonymous code block"),
+            refusal("(?:GRANT|REVOKE)\\b", "a grant or revoke of a form cpdb does not write (e.g. role membership)"));
+
+    /**
+     * Checks statements one after another against the forms, with what depends on the statements around them: a
+     * {@code SET SESSION AUTHORIZATION} must be followed by one {@code GRANT} and a {@code RESET}.
+     */
+    static final class Checker {
+
+        private final boolean ownersAndPrivileges;
+        private int grantorStep;
+        private long grantorLine;
+
+        /**
+         * @param ownersAndPrivileges whether the manifest says the backup carries owners and privileges; without,
+         *        their forms are refused too
+         */
+        Checker(boolean ownersAndPrivileges) {
+            this.ownersAndPrivileges = ownersAndPrivileges;
+        }
+
+        /**
+         * Checks the next statement.
+         *
+         * @throws BackupException naming the line and the reason
+         */
+        Form check(ScriptReader.ScriptStatement statement) {
+            if (statement.shape().indexOf('\\') >= 0) {
+                throw refused(statement, "a psql meta-command or a backslash outside quotes, which cpdb never writes");
+            }
+            // The driver splits what it sends at semicolons with a lexer of its own; should it ever see more than
+            // one statement where the reader saw one, the forms below would have judged only the first.
+            if (driverStatements(statement.sql()) != 1) {
+                throw refused(statement, "text the database driver would split into several statements");
+            }
+            Form form = match(statement.sql(), statement.shape())
+                    .orElseThrow(() -> refused(statement, describe(statement.sql())));
+            if (form.kind() == Kind.OWNERSHIP || form.kind() == Kind.GRANTOR || form.kind() == Kind.GRANTOR_RESET) {
+                if (!ownersAndPrivileges) {
+                    throw refused(statement, "owners or privileges (" + form.name() + "), but the manifest says "
+                            + "the backup has none");
+                }
+            }
+            switch (grantorStep) {
+                case 1 -> {
+                    if (!form.name().equals("grant")) {
+                        throw refused(statement, "SET SESSION AUTHORIZATION on line " + grantorLine
+                                + " is not followed by one GRANT");
+                    }
+                    grantorStep = 2;
+                    return form;
+                }
+                case 2 -> {
+                    if (form.kind() != Kind.GRANTOR_RESET) {
+                        throw refused(statement, "SET SESSION AUTHORIZATION on line " + grantorLine
+                                + " is not reset right after its GRANT");
+                    }
+                    grantorStep = 0;
+                    return form;
+                }
+                default -> {
+                    // no grantor in effect
+                }
+            }
+            if (form.kind() == Kind.GRANTOR) {
+                grantorStep = 1;
+                grantorLine = statement.line();
+            } else if (form.kind() == Kind.GRANTOR_RESET) {
+                throw refused(statement, "RESET SESSION AUTHORIZATION without a SET SESSION AUTHORIZATION before it");
+            }
+            return form;
+        }
+
+        /** Checks what must hold at the end of the script. */
+        void finish() {
+            if (grantorStep != 0) {
+                throw new BackupException(CHECKING, "line " + grantorLine + ": SET SESSION AUTHORIZATION is never "
+                        + "reset", false);
+            }
+        }
+
+        private static BackupException refused(ScriptReader.ScriptStatement statement, String reason) {
+            return new BackupException(CHECKING, "line " + statement.line() + " is refused: " + reason + ": "
+                    + ScriptReader.summary(statement.sql()), false);
+        }
+
+        private static String describe(String sql) {
+            String start = sql.stripLeading();
+            for (Map.Entry<Pattern, String> known : KNOWN_REFUSALS) {
+                if (known.getKey().matcher(start).lookingAt()) {
+                    return known.getValue();
+                }
+            }
+            return "a statement form cpdb does not write";
+        }
+    }
+
+    /** How many statements pgjdbc makes of {@code sql} (standard conforming strings, as every script sets). */
+    static int driverStatements(String sql) {
+        try {
+            return Parser.parseJdbcSql(sql, true, false, true, false, false).size();
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private static Map.Entry<Pattern, String> refusal(String regex, String reason) {
+        return Map.entry(Pattern.compile("(?i)" + regex), reason);
+    }
+
+    /** Runs of white space outside quotes become single spaces, so forms need not care about line breaks. */
+    private static String normalize(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        char quote = 0;
+        boolean space = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (quote == 0 && Character.isWhitespace(c)) {
+                space = true;
+                continue;
+            }
+            if (space) {
+                out.append(' ');
+                space = false;
+            }
+            out.append(c);
+            if (quote == 0 && (c == '\'' || c == '"')) {
+                quote = c;
+            } else if (quote != 0 && c == quote) {
+                quote = 0;
+            }
+        }
+        return out.toString();
+    }
+
+    /** A statement written exactly so (white space aside). */
+    private static Form exact(String name, Kind kind, String text) {
+        return new Form(name, kind, Pattern.compile(Pattern.quote(text)));
+    }
+
+    /** A whole statement matching {@code regex}, whose spaces stand for white space. */
+    private static Form form(String name, Kind kind, String regex) {
+        return new Form(name, kind, Pattern.compile("(?is)" + regex.replace(" ", "\\s")));
+    }
+
+    /** A statement that starts like {@code regex}; the rest is free. */
+    private static Form head(String name, Kind kind, String regex) {
+        return new Form(name, kind, Pattern.compile("(?is)" + regex.replace(" ", "\\s") + ".*"));
+    }
+}
