@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -69,10 +68,12 @@ public class DatabaseProbe {
             return Uni.createFrom().item(new Result(null, "starting", null, "starting", null, "starting", null,
                     System.nanoTime()));
         }
-        return Uni.createFrom().completionStage(this::shared);
+        // Each caller gets its own copy: a caller that gives up (a timed-out readiness check) cancels its copy, never
+        // the probe the others wait for.
+        return Uni.createFrom().completionStage(() -> shared().copy());
     }
 
-    private synchronized CompletionStage<Result> shared() {
+    private synchronized CompletableFuture<Result> shared() {
         if (last != null && System.nanoTime() - last.finishedNanos() < REUSE.toNanos()) {
             return CompletableFuture.completedFuture(last);
         }
