@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.testing.ApiTestProfiles;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.FreePorts;
 import dev.cpdb.testing.TestFolders;
@@ -128,6 +129,7 @@ class BackupLeaseIT {
         env.put("DATABASE_URL", TestPostgres.libpq(database));
         env.put("CPDB_HOME", TestFolders.create("cpdb-lease-home").toString());
         env.put("CPDB_ADMIN_TOKEN", TOKEN);
+        env.put("CPDB_SECRETS_MASTER_KEY", ApiTestProfiles.MASTER_KEY);
         env.put("CPDB_BACKUP_TARGET", backups.toString());
         env.put("CPDB_BACKUP_SCHEDULE", schedule);
         env.put("CPDB_BACKUP_VERIFY_SCHEDULE", "off");
