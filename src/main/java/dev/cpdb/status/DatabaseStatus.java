@@ -13,11 +13,12 @@ import dev.cpdb.plugin.PluginsOverview;
  *
  * @param configured a database is available to the service (embedded or external)
  * @param initialized the core schema is reachable and fully migrated
- * @param ready the instance is ready for traffic, as {@code /q/health/ready} says
+ * @param ready the instance is ready for traffic, as {@code /q/health/ready} says; absent from the {@code status}
+ *        command, which serves no traffic
  * @param plugins plugin namespaces: folder, isolation and each plugin's migration state
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatabaseStatus(boolean configured, boolean initialized, String dialect, boolean ready, String mode,
+public record DatabaseStatus(boolean configured, boolean initialized, String dialect, Boolean ready, String mode,
         String pooler, Path runtime, Path direct, String serverVersion, Migrations migrations, Embedded embedded,
         PluginsOverview plugins) {
 

@@ -27,13 +27,19 @@ public class StatusService {
         this.readiness = readiness;
     }
 
-    /** Builds the full status; never fails, unreachable paths are reported inside it. */
+    /** Builds the full status of the serving instance; never fails, unreachable paths are reported inside it. */
     public Uni<DatabaseStatus> status() {
         return Uni.combine().all().unis(probe.result(), readiness.verdict()).asTuple()
                 .onItem().transform(both -> assemble(both.getItem1(), both.getItem2().ready()));
     }
 
-    private DatabaseStatus assemble(DatabaseProbe.Result result, boolean ready) {
+    /** The same for the {@code status} command, without {@code ready}: a command process serves no traffic. */
+    public Uni<DatabaseStatus> commandStatus() {
+        return probe.result()
+                .onItem().transform(result -> assemble(result, null));
+    }
+
+    private DatabaseStatus assemble(DatabaseProbe.Result result, Boolean ready) {
         ConnectionPlan plan = database.plan();
         DatabaseStatus.Embedded embedded = database.embeddedInfo()
                 .map(info -> new DatabaseStatus.Embedded(info.dataDirectory().toString(), info.port(),
