@@ -120,7 +120,10 @@ class BackupLeaseIT {
         assertTrue(query(database, "SELECT error FROM public.backup_runs").get(0).startsWith("cancelled"));
         assertEquals(List.of("0"), query(database, "SELECT count(*) FROM public.backup_lease"));
         try (Stream<Path> files = Files.walk(backups)) {
-            assertFalse(files.anyMatch(Files::isRegularFile), "no manifest, no data object, no temporary file");
+            // The target's marker file (BackupTargetGuard) stays: it belongs to the folder, not to a backup.
+            assertFalse(files.filter(Files::isRegularFile)
+                    .anyMatch(file -> !file.getFileName().toString().equals(BackupTargetGuard.MARKER_FILE)),
+                    "no manifest, no data object, no temporary file");
         }
     }
 
