@@ -77,12 +77,14 @@ public class DatabaseProbe {
         if (last != null && System.nanoTime() - last.finishedNanos() < REUSE.toNanos()) {
             return CompletableFuture.completedFuture(last);
         }
-        if (inFlight == null) {
-            CompletableFuture<Result> probe = probe().subscribeAsCompletionStage();
-            inFlight = probe;
-            probe.whenComplete((result, failure) -> finished(result));
+        if (inFlight != null) {
+            return inFlight;
         }
-        return inFlight;
+        CompletableFuture<Result> probe = probe().subscribeAsCompletionStage();
+        inFlight = probe;
+        // May run at once when the probe finished synchronously; it then clears inFlight again, which is right.
+        probe.whenComplete((result, failure) -> finished(result));
+        return probe;
     }
 
     private synchronized void finished(Result result) {
@@ -90,13 +92,17 @@ public class DatabaseProbe {
         inFlight = null;
     }
 
+    /** What the runtime path answered: the server version, or why it failed. */
+    private record RuntimeAnswer(String serverVersion, String error) {
+    }
+
     private Uni<Result> probe() {
-        Uni<String[]> runtime = database.pool()
+        Uni<RuntimeAnswer> runtime = database.pool()
                 .query("SELECT current_setting('server_version')")
                 .execute()
                 .ifNoItem().after(STATEMENT_TIMEOUT).fail()
-                .onItem().transform(rows -> new String[] { rows.iterator().next().getString(0), null })
-                .onFailure().recoverWithItem(failure -> new String[] { null, describe(failure) });
+                .onItem().transform(rows -> new RuntimeAnswer(rows.iterator().next().getString(0), null))
+                .onFailure().recoverWithItem(failure -> new RuntimeAnswer(null, describe(failure)));
         Uni<Result> direct = Uni.createFrom().item(this::probeDirect)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         return Uni.combine().all().unis(runtime, direct).asTuple()
@@ -105,8 +111,9 @@ public class DatabaseProbe {
                         describe(failure), null, describe(failure), null, System.nanoTime()));
     }
 
-    private static Result withRuntime(Result direct, String[] runtime) {
-        return new Result(runtime[0], runtime[1], direct.directVersion(), direct.directError(), direct.migrations(),
+    private static Result withRuntime(Result direct, RuntimeAnswer runtime) {
+        return new Result(runtime.serverVersion(), runtime.error(), direct.directVersion(), direct.directError(),
+                direct.migrations(),
                 direct.migrationsError(), direct.plugins(), System.nanoTime());
     }
 

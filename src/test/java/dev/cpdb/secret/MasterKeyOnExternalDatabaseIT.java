@@ -90,6 +90,10 @@ class MasterKeyOnExternalDatabaseIT {
                         .asBoolean());
                 assertTrue(wrongKey.stdout().contains("reports not ready until it restarts with that key"),
                         wrongKey.stdout());
+                HttpResponse<String> unreadable = get(portB, "/api/secrets/" + secretId + "/value", TOKEN);
+                assertEquals(503, unreadable.statusCode(), unreadable.body());
+                assertTrue(unreadable.body().contains("was encrypted with the master key"), unreadable.body());
+                assertEquals("30", unreadable.headers().firstValue("Retry-After").orElse(null));
             }
 
             int portC = FreePorts.next();
