@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import dev.cpdb.database.Database;
+import dev.cpdb.health.SharedProbe;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
@@ -28,6 +29,8 @@ public class BackupHealthCheck implements AsyncHealthCheck {
     private final BackupConfig config;
     private final BackupScheduler scheduler;
     private final BackupTargetGuard target;
+    // The group is anonymous: concurrent calls share one check (one direct connection) and reuse it briefly.
+    private final SharedProbe<HealthCheckResponse> shared;
 
     public BackupHealthCheck(Database database, BackupConfig config, BackupScheduler scheduler,
             BackupTargetGuard target) {
@@ -35,12 +38,13 @@ public class BackupHealthCheck implements AsyncHealthCheck {
         this.config = config;
         this.scheduler = scheduler;
         this.target = target;
+        this.shared = new SharedProbe<>(Duration.ofSeconds(2), () -> Uni.createFrom().item(this::check)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().item(this::check)
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return shared.get();
     }
 
     private HealthCheckResponse check() {

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,9 +17,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * The one probe of both connection paths behind readiness and {@code GET /api/db/status}: callers that arrive while
- * a probe runs share it, and its result is reused for {@link #REUSE}, so no request and no health check opens a
- * connection of its own. At most one probe runs at a time, and it holds at most one direct connection at once.
+ * The one probe of both connection paths behind readiness and {@code GET /api/db/status}, a {@link SharedProbe}:
+ * callers that arrive while a probe runs share it, and its result is reused for {@link #REUSE}, so no request and no
+ * health check opens a connection of its own. At most one probe runs at a time, and it holds at most one direct connection at once.
  *
  * <p>
  * The direct half is blocking (JDBC, Flyway's history, the plugin folder) and runs on a worker thread.
@@ -37,13 +36,13 @@ public class DatabaseProbe {
     private final Database database;
     private final MigrationService migrations;
     private final PluginService plugins;
-    private Result last;
-    private CompletableFuture<Result> inFlight;
+    private final SharedProbe<Result> shared;
 
     public DatabaseProbe(Database database, MigrationService migrations, PluginService plugins) {
         this.database = database;
         this.migrations = migrations;
         this.plugins = plugins;
+        this.shared = new SharedProbe<>(REUSE, this::probe);
     }
 
     /**
@@ -56,40 +55,17 @@ public class DatabaseProbe {
      * @param migrations the core schema history, null when it could not be read
      * @param migrationsError why the history could not be read
      * @param plugins the plugin namespaces
-     * @param finishedNanos {@link System#nanoTime()} when the probe ended
      */
     public record Result(String runtimeVersion, String runtimeError, String directVersion, String directError,
-            MigrationState migrations, String migrationsError, PluginsOverview plugins, long finishedNanos) {
+            MigrationState migrations, String migrationsError, PluginsOverview plugins) {
     }
 
     /** The probe's result: the last one while fresh, else the running probe, else a new one. Never fails. */
     public Uni<Result> result() {
         if (!database.started()) {
-            return Uni.createFrom().item(new Result(null, "starting", null, "starting", null, "starting", null,
-                    System.nanoTime()));
+            return Uni.createFrom().item(new Result(null, "starting", null, "starting", null, "starting", null));
         }
-        // Each caller gets its own copy: a caller that gives up (a timed-out readiness check) cancels its copy, never
-        // the probe the others wait for.
-        return Uni.createFrom().completionStage(() -> shared().copy());
-    }
-
-    private synchronized CompletableFuture<Result> shared() {
-        if (last != null && System.nanoTime() - last.finishedNanos() < REUSE.toNanos()) {
-            return CompletableFuture.completedFuture(last);
-        }
-        if (inFlight != null) {
-            return inFlight;
-        }
-        CompletableFuture<Result> probe = probe().subscribeAsCompletionStage();
-        inFlight = probe;
-        // May run at once when the probe finished synchronously; it then clears inFlight again, which is right.
-        probe.whenComplete((result, failure) -> finished(result));
-        return probe;
-    }
-
-    private synchronized void finished(Result result) {
-        last = result;
-        inFlight = null;
+        return shared.get();
     }
 
     /** What the runtime path answered: the server version, or why it failed. */
@@ -108,13 +84,13 @@ public class DatabaseProbe {
         return Uni.combine().all().unis(runtime, direct).asTuple()
                 .onItem().transform(both -> withRuntime(both.getItem2(), both.getItem1()))
                 .onFailure().recoverWithItem(failure -> new Result(null, describe(failure), null,
-                        describe(failure), null, describe(failure), null, System.nanoTime()));
+                        describe(failure), null, describe(failure), null));
     }
 
     private static Result withRuntime(Result direct, RuntimeAnswer runtime) {
         return new Result(runtime.serverVersion(), runtime.error(), direct.directVersion(), direct.directError(),
                 direct.migrations(),
-                direct.migrationsError(), direct.plugins(), System.nanoTime());
+                direct.migrationsError(), direct.plugins());
     }
 
     // Sequential on purpose: one direct connection at a time, closed before Flyway and the plugin registry open
@@ -134,7 +110,7 @@ public class DatabaseProbe {
             error = describe(e);
         }
         if (error != null) {
-            return new Result(null, null, null, error, null, "direct path unreachable", null, 0);
+            return new Result(null, null, null, error, null, "direct path unreachable", null);
         }
         MigrationState state = null;
         String migrationsError = null;
@@ -143,7 +119,7 @@ public class DatabaseProbe {
         } catch (RuntimeException e) {
             migrationsError = describe(e);
         }
-        return new Result(null, null, version, null, state, migrationsError, plugins.overview(), 0);
+        return new Result(null, null, version, null, state, migrationsError, plugins.overview());
     }
 
     /** A short, credential-free description of a failure: its first line. */
