@@ -52,6 +52,7 @@ SERVICE_PORT=$(( PORT + 1000 ))
 TOKEN=bench-admin-token-$RANDOM$RANDOM
 echo "== starting the cpdb service on 127.0.0.1:$SERVICE_PORT"
 env DATABASE_URL="$(url bench)" CPDB_HOME="$WORK/service-home" CPDB_ADMIN_TOKEN="$TOKEN" \
+  CPDB_SECRETS_MASTER_KEY="$(head -c 32 /dev/urandom | base64)" \
   CPDB_BACKUP_TARGET="$WORK/service-backups" CPDB_BACKUP_ENABLED=false CPDB_BACKUP_VERIFY_SCHEDULE=off \
   CPDB_BACKUP_RETENTION_ENABLED=false QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$SERVICE_PORT" \
   CPDB_JAVA_OPTS="-Xmx256m" bin/cpdb >"$WORK/service.log" 2>&1 &

@@ -122,6 +122,7 @@ echo "== starting a second cpdb through PgBouncer, HTTP $HTTP_POOLED"
 DATABASE_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$BOUNCER_PORT/cpdb?sslmode=disable" \
   DATABASE_MIGRATION_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$PG_PORT/cpdb?sslmode=disable" \
   CPDB_POOLER=transaction CPDB_HOME="$WORK/home-pooled" QUARKUS_HTTP_PORT=$HTTP_POOLED CPDB_ADMIN_TOKEN=$TOKEN \
+  CPDB_BACKUP_ENABLED=false \
   CPDB_SECRETS_MASTER_KEY=$MASTER_KEY env ${POOLED_ENV:-} java -jar "$JAR" >"$WORK/pooled.log" 2>&1 &
 PIDS+=($!)
 wait_ready "$HTTP_POOLED" "$WORK/pooled.log"

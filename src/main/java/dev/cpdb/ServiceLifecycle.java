@@ -7,10 +7,13 @@ import jakarta.enterprise.event.Observes;
 
 import dev.cpdb.auth.AdminToken;
 import dev.cpdb.backup.BackupScheduler;
+import dev.cpdb.backup.BackupTargetGuard;
 import dev.cpdb.cli.CommandLine;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
 import dev.cpdb.plugin.PluginService;
+import dev.cpdb.secret.MasterKey;
+import dev.cpdb.secret.MasterKeyRecord;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -28,11 +31,15 @@ public class ServiceLifecycle {
     private final CommandLine commandLine;
     private final BackupScheduler backupScheduler;
     private final PluginService plugins;
+    private final MasterKey masterKey;
+    private final MasterKeyRecord masterKeyRecord;
+    private final BackupTargetGuard backupTarget;
     private volatile boolean started;
     private volatile boolean stopping;
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
-            AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler, PluginService plugins) {
+            AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler, PluginService plugins,
+            MasterKey masterKey, MasterKeyRecord masterKeyRecord, BackupTargetGuard backupTarget) {
         this.database = database;
         this.migrations = migrations;
         this.config = config;
@@ -40,6 +47,9 @@ public class ServiceLifecycle {
         this.commandLine = commandLine;
         this.backupScheduler = backupScheduler;
         this.plugins = plugins;
+        this.masterKey = masterKey;
+        this.masterKeyRecord = masterKeyRecord;
+        this.backupTarget = backupTarget;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -51,16 +61,24 @@ public class ServiceLifecycle {
                     .orElse(false);
             if (needsDatabase) {
                 database.start(true);
+                if (!database.embedded()) {
+                    masterKey.refuseInstanceFile();
+                }
             }
         } else {
             backupScheduler.validate();
             database.start(false);
+            // State that must outlive a pod is refused before anything changes in the database.
+            masterKeyRecord.requireConfiguredKey();
+            backupTarget.requireExplicitTarget();
             adminToken.initialize(database.embedded());
             // Plugins and scheduled backups follow the core schema; when its migrations are blocked they follow
             // once they are applied (the process stays up, not ready, meanwhile).
             migrations.applyAtStartup(config.migration().autoApply(), () -> {
+                masterKeyRecord.recordOrCompare();
                 plugins.migrateAtStartup();
                 backupScheduler.start();
+                backupTarget.warnAtStartup();
             });
         }
         started = true;

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import dev.cpdb.database.Database;
+import dev.cpdb.health.SharedProbe;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +18,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * {@code /q/health/group/backups}: down when the newest successful backup is older than the threshold
- * ({@code CPDB_BACKUP_MAX_AGE}, default twice the schedule's period). It belongs to its own group only, so it never
+ * ({@code CPDB_BACKUP_MAX_AGE}, default twice the schedule's period), or when the target folder is detectably not
+ * persistent or not shared by the replicas ({@link BackupTargetGuard}). It belongs to its own group only, so it never
  * fails liveness or readiness: stale backups should page someone, not restart pods.
  */
 @HealthGroup("backups")
@@ -26,17 +28,23 @@ public class BackupHealthCheck implements AsyncHealthCheck {
     private final Database database;
     private final BackupConfig config;
     private final BackupScheduler scheduler;
+    private final BackupTargetGuard target;
+    // The group is anonymous: concurrent calls share one check (one direct connection) and reuse it briefly.
+    private final SharedProbe<HealthCheckResponse> shared;
 
-    public BackupHealthCheck(Database database, BackupConfig config, BackupScheduler scheduler) {
+    public BackupHealthCheck(Database database, BackupConfig config, BackupScheduler scheduler,
+            BackupTargetGuard target) {
         this.database = database;
         this.config = config;
         this.scheduler = scheduler;
+        this.target = target;
+        this.shared = new SharedProbe<>(Duration.ofSeconds(2), () -> Uni.createFrom().item(this::check)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().item(this::check)
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return shared.get();
     }
 
     private HealthCheckResponse check() {
@@ -57,14 +65,16 @@ public class BackupHealthCheck implements AsyncHealthCheck {
             failure.ifPresent(run -> response.withData("lastFailure", run.finishedAt().toString())
                     .withData("lastFailureError", String.valueOf(run.error())));
             verify.ifPresent(run -> response.withData("lastVerify", run.status() + " " + run.backupId()));
+            Optional<String> targetProblem = target.problem(connection);
+            response.withData("target", targetProblem.orElse("UP"));
             if (threshold.isEmpty()) {
-                return response.up().withData("schedule", "off").build();
+                return response.status(targetProblem.isEmpty()).withData("schedule", "off").build();
             }
             response.withData("maxAge", threshold.get().toString());
             boolean fresh = success.map(run -> Duration.between(run.finishedAt(), now).compareTo(threshold.get()) <= 0)
                     .orElse(false);
             boolean verifyFailed = verify.map(run -> "failed".equals(run.status())).orElse(false);
-            return response.status(fresh && !verifyFailed).build();
+            return response.status(fresh && !verifyFailed && targetProblem.isEmpty()).build();
         } catch (SQLException e) {
             return response.down().withData("error", e.getMessage()).build();
         }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.cpdb.database.DatabaseUnavailable;
+import dev.cpdb.secret.SecretUnreadableException;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -107,6 +108,16 @@ public class ProblemMappers {
             LOG.warnf("request failed with SQLSTATE %s: %s", exception.getSqlState(), exception.getErrorMessage());
         }
         return problem(answer.status(), answer.detail());
+    }
+
+    @ServerExceptionMapper
+    public Response secretUnreadable(SecretUnreadableException exception) {
+        LOG.error(exception.getMessage());
+        if (exception.wrongKey()) {
+            // This instance runs with another master key (and reports not ready): another replica can answer.
+            return Response.fromResponse(problem(503, exception.getMessage())).header("Retry-After", "30").build();
+        }
+        return problem(500, "The request could not be processed; the service log has the details");
     }
 
     @ServerExceptionMapper

@@ -34,7 +34,8 @@ import io.quarkus.runtime.StartupEvent;
  * <p>
  * A configured key is checked at start-up so that a wrong one stops the service; the instance file is only created
  * when a secret is first stored or read. The key never reaches the database or the log: versions record only its
- * {@link #fingerprint()}.
+ * {@link #fingerprint()}. Off the embedded default a key must be configured ({@link #refuseInstanceFile()}), and the
+ * database remembers which key its secrets use ({@link MasterKeyRecord}).
  */
 @ApplicationScoped
 public class MasterKey {
@@ -48,6 +49,7 @@ public class MasterKey {
     private final SecretsConfig config;
     private final InstanceDirectory instance;
     private volatile Loaded loaded;
+    private volatile boolean mayUseInstanceFile = true;
 
     public MasterKey(SecretsConfig config, InstanceDirectory instance) {
         this.config = config;
@@ -62,6 +64,31 @@ public class MasterKey {
         if (!CommandLine.commandMode() && (present(config.masterKey()) || present(config.masterKeyFile()))) {
             load();
         }
+    }
+
+    /** Whether a key is configured ({@code CPDB_SECRETS_MASTER_KEY} or {@code CPDB_SECRETS_MASTER_KEY_FILE}). */
+    public boolean configured() {
+        return present(config.masterKey()) || present(config.masterKeyFile());
+    }
+
+    /**
+     * Forbids the generated instance key file, off the embedded default: there the instance folder is a pod's
+     * disk, so a generated key would differ between replicas and vanish with the pod. {@link #key()} then fails
+     * naming the settings instead of generating one.
+     */
+    public void refuseInstanceFile() {
+        mayUseInstanceFile = false;
+    }
+
+    /** The message that names the settings when no key is configured off the embedded default. */
+    public String missingKeyMessage() {
+        Path file = instance.path().resolve(FILE_NAME);
+        return "cpdb runs on an external database, so the secrets master key must be configured: set "
+                + "CPDB_SECRETS_MASTER_KEY (32 bytes as base64, e.g. `openssl rand -base64 32`) or "
+                + "CPDB_SECRETS_MASTER_KEY_FILE, the same on every replica; a key generated into the instance "
+                + "folder would differ between replicas and be lost with it"
+                + (Files.exists(file) ? " (this instance folder holds one generated earlier: set "
+                        + "CPDB_SECRETS_MASTER_KEY_FILE=" + file + " to keep using it)" : "");
     }
 
     /** The key, loaded (or created) on first use. */
@@ -96,6 +123,9 @@ public class MasterKey {
             Path file = Path.of(config.masterKeyFile().get().strip());
             return parse(read(file, "CPDB_SECRETS_MASTER_KEY_FILE (cpdb.secrets.master-key-file)"),
                     "the key file " + file + " named by CPDB_SECRETS_MASTER_KEY_FILE");
+        }
+        if (!mayUseInstanceFile) {
+            throw new InvalidConfigurationException(missingKeyMessage());
         }
         Path file = instance.path().resolve(FILE_NAME);
         if (Files.exists(file)) {

@@ -57,7 +57,7 @@ public class SecretCipher {
         if (!sealed.keyFingerprint().equals(masterKey.fingerprint())) {
             throw new SecretUnreadableException("version " + version + " of secret " + secretId + " was encrypted "
                     + "with the master key " + sealed.keyFingerprint() + ", but this instance has "
-                    + masterKey.fingerprint() + "; configure the original CPDB_SECRETS_MASTER_KEY");
+                    + masterKey.fingerprint() + "; configure the original CPDB_SECRETS_MASTER_KEY", true);
         }
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);

@@ -8,17 +8,21 @@ import dev.cpdb.plugin.PluginsOverview;
 
 /**
  * The answer of {@code GET /api/db/status} and {@code cpdb status}: how the database is set up and whether it is
- * usable. Never holds credentials.
+ * usable. Never holds credentials. Anonymous callers get only {@code configured}, {@code initialized},
+ * {@code dialect} and {@code ready} (see {@link #setupView()}); the rest needs the operator token.
  *
  * @param configured a database is available to the service (embedded or external)
  * @param initialized the core schema is reachable and fully migrated
+ * @param ready the instance is ready for traffic, as {@code /q/health/ready} says; absent from the {@code status}
+ *        command, which serves no traffic
  * @param pooler what the runtime pool is set up for: none, session or transaction (the safe settings)
  * @param poolerReason why that was chosen, at start-up or by an error at run time
  * @param plugins plugin namespaces: folder, isolation and each plugin's migration state
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatabaseStatus(boolean configured, boolean initialized, String dialect, String mode, String pooler,
-        String poolerReason, Path runtime, Path direct, String serverVersion, Migrations migrations, Embedded embedded,
+public record DatabaseStatus(boolean configured, boolean initialized, String dialect, Boolean ready, String mode,
+        String pooler, String poolerReason, Path runtime, Path direct, String serverVersion, Migrations migrations,
+        Embedded embedded,
         PluginsOverview plugins) {
 
     /** One connection path. */
@@ -34,5 +38,11 @@ public record DatabaseStatus(boolean configured, boolean initialized, String dia
 
     /** The embedded server, when in embedded mode. */
     public record Embedded(String dataDirectory, int port, boolean ownedByThisProcess) {
+    }
+
+    /** What a setup check needs and nothing more: no hosts, ports, folders or error text. */
+    public DatabaseStatus setupView() {
+        return new DatabaseStatus(configured, initialized, dialect, ready, null, null, null, null, null, null, null, null,
+                null);
     }
 }

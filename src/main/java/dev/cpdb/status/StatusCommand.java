@@ -39,7 +39,7 @@ public class StatusCommand implements CliCommand {
         if (!args.isEmpty()) {
             throw new UsageException("status takes no arguments");
         }
-        System.out.println(json.writeValueAsString(status.status().await().indefinitely()));
+        System.out.println(json.writeValueAsString(status.commandStatus().await().indefinitely()));
         return 0;
     }
 }

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.testing.ApiTestProfiles;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.FreePorts;
 import dev.cpdb.testing.TestFolders;
@@ -119,7 +120,10 @@ class BackupLeaseIT {
         assertTrue(query(database, "SELECT error FROM public.backup_runs").get(0).startsWith("cancelled"));
         assertEquals(List.of("0"), query(database, "SELECT count(*) FROM public.backup_lease"));
         try (Stream<Path> files = Files.walk(backups)) {
-            assertFalse(files.anyMatch(Files::isRegularFile), "no manifest, no data object, no temporary file");
+            // The target's marker file (BackupTargetGuard) stays: it belongs to the folder, not to a backup.
+            assertFalse(files.filter(Files::isRegularFile)
+                    .anyMatch(file -> !file.getFileName().toString().equals(BackupTargetGuard.MARKER_FILE)),
+                    "no manifest, no data object, no temporary file");
         }
     }
 
@@ -128,6 +132,7 @@ class BackupLeaseIT {
         env.put("DATABASE_URL", TestPostgres.libpq(database));
         env.put("CPDB_HOME", TestFolders.create("cpdb-lease-home").toString());
         env.put("CPDB_ADMIN_TOKEN", TOKEN);
+        env.put("CPDB_SECRETS_MASTER_KEY", ApiTestProfiles.MASTER_KEY);
         env.put("CPDB_BACKUP_TARGET", backups.toString());
         env.put("CPDB_BACKUP_SCHEDULE", schedule);
         env.put("CPDB_BACKUP_VERIFY_SCHEDULE", "off");

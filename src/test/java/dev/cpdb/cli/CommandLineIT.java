@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.testing.ApiTestProfiles;
 import dev.cpdb.testing.CoreMigrationFiles;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.FreePorts;
@@ -116,7 +117,8 @@ class CommandLineIT {
     void withAutoApplyOffAStaleSchemaRefusesToStartAndNamesTheMigrateCommand() throws SQLException {
         DatabaseUrl database = TestPostgres.createDatabase("cli_policy");
         Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.libpq(database),
-                "CPDB_MIGRATION_AUTO_APPLY", "false", "QUARKUS_HTTP_PORT", Integer.toString(FreePorts.next()));
+                "CPDB_MIGRATION_AUTO_APPLY", "false", "QUARKUS_HTTP_PORT", Integer.toString(FreePorts.next()),
+                "CPDB_SECRETS_MASTER_KEY", ApiTestProfiles.MASTER_KEY, "CPDB_BACKUP_ENABLED", "false");
 
         CpdbProcess refused = CpdbProcess.run(env);
 

@@ -185,7 +185,7 @@ class PgBouncerTransactionModeTest {
 
     @Test
     void migrationsRanOnTheDirectPathWhileTheStatusShowsPgBouncerOnTheRuntimePath() throws SQLException {
-        given()
+        given().auth().oauth2(PgBouncerProfile.ADMIN_TOKEN)
                 .when().get("/api/db/status")
                 .then()
                 .statusCode(200)

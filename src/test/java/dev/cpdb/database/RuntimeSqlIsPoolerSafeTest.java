@@ -55,8 +55,7 @@ class RuntimeSqlIsPoolerSafeTest {
                 .map(file -> file.getFileName().toString())
                 .toList();
 
-        assertTrue(names.contains("ReadinessCheck.java"), "scanned: " + names);
-        assertTrue(names.contains("StatusService.java"), "scanned: " + names);
+        assertTrue(names.contains("DatabaseProbe.java"), "scanned: " + names);
         assertFalse(names.contains("DirectConnections.java"), "the direct path is JDBC and may use session state");
     }
 

@@ -3,12 +3,11 @@ package dev.cpdb.deploy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
 
-import dev.cpdb.health.ReadinessCheck;
+import dev.cpdb.health.DatabaseProbe;
 
 /**
  * What the deployment files must agree with, read from the application itself: its HTTP port, health endpoint
@@ -62,15 +61,9 @@ final class ServiceFacts {
         return duration(properties.getProperty("quarkus.shutdown.timeout", "0s"));
     }
 
-    /** The longest a readiness check waits for each database path (see {@link ReadinessCheck}). */
+    /** The longest a readiness check waits for each database path (see {@link DatabaseProbe}). */
     static Duration readinessCheckTimeout() {
-        try {
-            Field field = ReadinessCheck.class.getDeclaredField("TIMEOUT");
-            field.setAccessible(true);
-            return (Duration) field.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ReadinessCheck.TIMEOUT is gone; update the manifest test", e);
-        }
+        return DatabaseProbe.STATEMENT_TIMEOUT;
     }
 
     private String healthPath(String property, String defaultPath) {

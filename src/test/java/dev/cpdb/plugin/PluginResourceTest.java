@@ -158,8 +158,9 @@ class PluginResourceTest {
     }
 
     @Test
-    void theStatusReportCarriesThePluginSectionWithoutAToken() {
-        given().when().get("/api/db/status")
+    void theStatusReportCarriesThePluginSectionForOperatorsOnly() {
+        given().when().get("/api/db/status").then().statusCode(200).body("plugins", nullValue());
+        given().auth().oauth2(TOKEN).when().get("/api/db/status")
                 .then()
                 .statusCode(200)
                 .body("plugins.isolation", equalTo("role"))

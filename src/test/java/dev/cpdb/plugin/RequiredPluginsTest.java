@@ -25,6 +25,8 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTestResource(value = ExternalPostgresResource.class, restrictToAnnotatedClass = true)
 class RequiredPluginsTest {
 
+    static final String TOKEN = "operator-token-for-required-plugins-0123";
+
     /** Plugins are required and one of them cannot be migrated. */
     public static class Required implements QuarkusTestProfile {
 
@@ -41,7 +43,8 @@ class RequiredPluginsTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("cpdb.plugins.dir", PLUGINS.toString(), "cpdb.plugins.required", "true");
+            return Map.of("cpdb.plugins.dir", PLUGINS.toString(), "cpdb.plugins.required", "true",
+                    "cpdb.admin.token", TOKEN);
         }
     }
 
@@ -61,7 +64,7 @@ class RequiredPluginsTest {
 
     @Test
     void statusSaysPluginsAreRequiredAndWhy() {
-        given().when().get("/api/db/status")
+        given().auth().oauth2(TOKEN).when().get("/api/db/status")
                 .then()
                 .statusCode(200)
                 .body("plugins.required", equalTo(true))

@@ -6,9 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -35,12 +37,15 @@ class EmbeddedDefaultTest {
     void statusReportsEmbeddedModeWithItsDataFolderAndAMigratedSchema() throws Exception {
         String password = Files.readString(instance.path().resolve("db.password")).strip();
 
-        String body = given().when().get("/api/db/status")
+        String token = Files.readString(instance.path().resolve("admin-token")).strip();
+
+        String body = given().auth().oauth2(token).when().get("/api/db/status")
                 .then()
                 .statusCode(200)
                 .body("configured", equalTo(true))
                 .body("initialized", equalTo(true))
                 .body("dialect", equalTo("postgresql"))
+                .body("ready", equalTo(true))
                 .body("mode", equalTo("embedded"))
                 .body("pooler", equalTo("none"))
                 .body("runtime.host", equalTo("127.0.0.1"))
@@ -59,6 +64,26 @@ class EmbeddedDefaultTest {
     }
 
     @Test
+    void anonymousCallersGetOnlyWhatASetupCheckNeeds() {
+        Map<String, Object> body = given().when().get("/api/db/status")
+                .then()
+                .statusCode(200)
+                .extract().jsonPath().getMap("");
+
+        assertEquals(Map.of("configured", true, "initialized", true, "dialect", "postgresql", "ready", true), body);
+    }
+
+    @Test
+    void aTokenThatIsNotTheOperatorsGetsTheSetupViewToo() {
+        given().auth().oauth2("not-the-operator-token-0123456789").when().get("/api/db/status")
+                .then()
+                .statusCode(200)
+                .body("ready", equalTo(true))
+                .body("mode", equalTo(null))
+                .body("embedded", equalTo(null));
+    }
+
+    @Test
     void allThreeProbesAreUp() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
@@ -69,7 +94,8 @@ class EmbeddedDefaultTest {
                 .body("checks.name", hasItem("database"))
                 .body("checks[0].data.runtime", equalTo("UP"))
                 .body("checks[0].data.direct", equalTo("UP"))
-                .body("checks[0].data.migrations", equalTo("applied"));
+                .body("checks[0].data.migrations", equalTo("applied"))
+                .body("checks[0].data.secretsMasterKey", equalTo("UP"));
     }
 
     @Test

@@ -17,9 +17,12 @@ public class PgBouncerProfile implements QuarkusTestProfile {
      */
     public static final int RUNTIME_POOL_SIZE = 40;
 
+    /** Operator token of the profile, for endpoints such as the full status. */
+    public static final String ADMIN_TOKEN = "operator-token-for-pgbouncer-tests-0123";
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("database.pool.max", Integer.toString(RUNTIME_POOL_SIZE));
+        return Map.of("database.pool.max", Integer.toString(RUNTIME_POOL_SIZE), "cpdb.admin.token", ADMIN_TOKEN);
     }
 
     @Override

@@ -36,7 +36,12 @@ class EmbeddedServerProcessIT {
         int httpPort = FreePorts.next();
         try (CpdbProcess first = CpdbProcess.start(environment(home, pgPort, httpPort))) {
             first.awaitHttp200(httpPort, "/q/health/ready", Duration.ofSeconds(90));
-            assertTrue(CpdbProcess.get(httpPort, "/api/db/status").contains("\"mode\":\"embedded\""));
+            assertTrue(CpdbProcess.get(httpPort, "/api/db/status").contains("\"ready\":true"));
+            // The README's quick start: the generated operator token is in the instance folder and in this first
+            // start's log, once.
+            String token = java.nio.file.Files.readString(instance.resolve("admin-token")).strip();
+            assertEquals(1, first.stdout().split(java.util.regex.Pattern.quote(token), -1).length - 1,
+                    first.stdout());
             execute(instance, pgPort, "INSERT INTO companies (id, name, issue_prefix) "
                     + "VALUES ('00000000-0000-0000-0000-000000000001', 'Kept Co', 'KEPT')");
 
@@ -55,6 +60,8 @@ class EmbeddedServerProcessIT {
             assertEquals("Kept Co",
                     queryOne(instance, pgPort, "SELECT name FROM companies WHERE issue_prefix = 'KEPT'"));
             serverPid = PostmasterPid.read(instance.resolve("db")).orElseThrow().pid();
+            String token = java.nio.file.Files.readString(instance.resolve("admin-token")).strip();
+            assertFalse(second.stdout().contains(token), "the token is logged only when it is generated");
 
             second.kill();
             second.awaitExit(Duration.ofSeconds(30));
