@@ -42,7 +42,8 @@ public record DatabaseStatus(boolean configured, boolean initialized, String dia
 
     /** What a setup check needs and nothing more: no hosts, ports, folders or error text. */
     public DatabaseStatus setupView() {
-        return new DatabaseStatus(configured, initialized, dialect, ready, null, null, null, null, null, null, null, null,
+        return new DatabaseStatus(configured, initialized, dialect, ready, null, null, null, null, null, null, null,
+                null,
                 null);
     }
 }
