@@ -1,5 +1,6 @@
 package dev.cpdb.backup;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 
@@ -10,19 +11,26 @@ import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
+import dev.cpdb.cli.CommandFailedException;
 import dev.cpdb.cli.UsageException;
+import dev.cpdb.database.Database;
+import dev.cpdb.migration.SchemaChangeGate;
 
 /**
  * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N]
- * [--owners-and-privileges] [--json]}: takes one backup over the direct path.
+ * [--owners-and-privileges] [--json]}: takes one backup over the direct path. Like a backup of the service it holds
+ * the schema-change gate for its whole run, so no migration takes table locks meanwhile and it does not start while
+ * one runs.
  */
 @ApplicationScoped
 public class BackupCommand implements CliCommand {
 
     private final BackupService backups;
+    private final Database database;
 
-    public BackupCommand(BackupService backups) {
+    public BackupCommand(BackupService backups, Database database) {
         this.backups = backups;
+        this.database = database;
     }
 
     @Override
@@ -47,7 +55,10 @@ public class BackupCommand implements CliCommand {
         int jobs = options.value("jobs").map(BackupCommand::jobs).orElseGet(backups::defaultJobs);
         // The flag turns owners and privileges on; without it the setting decides.
         boolean ownersAndPrivileges = options.flag("owners-and-privileges") || backups.defaultOwnersAndPrivileges();
-        BackupManifest manifest = backups.backup(store, compression, jobs, ownersAndPrivileges);
+        BackupManifest manifest;
+        try (SchemaChangeGate.Hold gate = gate()) {
+            manifest = backups.backup(store, compression, jobs, ownersAndPrivileges);
+        }
         if (options.flag("json")) {
             System.out.println(backups.toJson(manifest));
         } else {
@@ -59,6 +70,18 @@ public class BackupCommand implements CliCommand {
                     manifest.ownersAndPrivileges() ? ", with owners and privileges" : "");
         }
         return 0;
+    }
+
+    /** Takes the schema-change gate, or fails naming the migration (or backup) that holds it. */
+    private SchemaChangeGate.Hold gate() {
+        try {
+            return SchemaChangeGate.tryForBackup(database.direct(), BackupJobs.GATE_WAIT)
+                    .orElseThrow(() -> new CommandFailedException(SchemaChangeGate.holders(database.direct())
+                            + " holds the schema-change gate of this database; take the backup once it has finished",
+                            null));
+        } catch (SQLException e) {
+            throw new CommandFailedException("cannot start a backup: " + e.getMessage(), e);
+        }
     }
 
     /** Parses {@code --jobs}; a wrong value is a usage error (exit status 2). */

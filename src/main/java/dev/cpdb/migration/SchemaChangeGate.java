@@ -109,6 +109,20 @@ public final class SchemaChangeGate {
     }
 
     /**
+     * One line naming whatever holds the gate: migrations (shared) or a backup (exclusive), for a backup that has no
+     * lease to tell the two apart (the {@code backup} command).
+     */
+    public static String holders(DirectConnections connections) {
+        try (Connection connection = connections.open()) {
+            List<BlockingSession> backups = LockWaitRepository.advisoryHolders(connection, LOCK_CLASS, LOCK_ID,
+                    "ExclusiveLock");
+            return backups.isEmpty() ? migrationsHolding(connections) : gateHolders(connection);
+        } catch (SQLException e) {
+            return "a schema migration or another backup";
+        }
+    }
+
+    /**
      * For a migration: takes the gate shared once no backup runs, waiting with back-off until {@code deadline}. While
      * it waits it logs the backup it waits for (id, phase, replica) once per backup.
      *

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,6 +108,36 @@ class BackupCommandsIT {
             TestPostgres.execute(source, "DROP TABLE IF EXISTS public.notes");
             TestPostgres.execute(source, "DROP ROLE " + quoted);
         }
+    }
+
+    /**
+     * A migration holds the schema-change gate shared while it takes table locks (see {@code SchemaChangeGate}: the
+     * two-integer advisory lock ("cpdb", 1)); the {@code backup} command must not start then, must say why, and must
+     * run once the migration has let go.
+     */
+    @Test
+    void theBackupCommandWaitsForNoMigrationAndNamesTheOneThatHoldsTheGate() throws Exception {
+        DatabaseUrl source = TestPostgres.createDatabase("cli_backup_gate");
+        TestPostgres.execute(source, "CREATE TABLE public.notes (id int)");
+        Path folder = TestFolders.create("cpdb-cli-gate");
+        Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.libpq(source));
+
+        try (Connection migration = TestPostgres.connect(source);
+                Statement statement = migration.createStatement()) {
+            statement.execute("SET application_name = 'pending-migration'");
+            statement.execute("SELECT pg_advisory_lock_shared(" + 0x63706462 + ", 1)");
+
+            CpdbProcess refused = CpdbProcess.run(env, "backup", "--target", folder.toString());
+            assertNotEquals(0, refused.exitCode(), refused.stdout());
+            assertTrue(refused.stderr().contains("schema migration") && refused.stderr().contains("pending-migration"),
+                    refused.stderr());
+            try (var files = Files.list(folder)) {
+                assertEquals(0, files.count(), "a refused backup writes nothing");
+            }
+        }
+
+        CpdbProcess backup = CpdbProcess.run(env, "backup", "--target", folder.toString());
+        assertEquals(0, backup.exitCode(), backup.stderr());
     }
 
     @Test
