@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.testing.ApiTestProfiles;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.FreePorts;
 import dev.cpdb.testing.PgBouncer;
@@ -282,6 +283,7 @@ class RollingUpgradeIT {
         env.put("CPDB_POOLER", "transaction");
         env.put("CPDB_HOME", TestFolders.create("cpdb-upgrade-home").toString());
         env.put("CPDB_ADMIN_TOKEN", TOKEN);
+        env.put("CPDB_SECRETS_MASTER_KEY", ApiTestProfiles.MASTER_KEY);
         env.put("CPDB_BACKUP_TARGET", TestFolders.create("cpdb-upgrade-backups").toString());
         env.put("CPDB_BACKUP_SCHEDULE", "off");
         env.put("CPDB_BACKUP_VERIFY_SCHEDULE", "off");
