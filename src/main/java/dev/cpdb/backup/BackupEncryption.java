@@ -114,14 +114,19 @@ public final class BackupEncryption {
             throw new BackupFailedException("backup " + id + " is encrypted as '" + encryption.format()
                     + "', which this cpdb cannot decrypt; nothing was run, the target was not changed");
         }
+        // The manifest comes from the store: a missing list is treated as "unknown recipients", not trusted.
+        // Shown in messages and logs, so only in the form cpdb writes (16 hex digits).
+        List<String> recipients = encryption.recipients() == null ? List.of()
+                : encryption.recipients().stream()
+                        .map(value -> value != null && value.matches("[0-9a-f]{16}") ? value : "(malformed)")
+                        .toList();
         List<AgeIdentity> identities = identities();
         if (identities.isEmpty()) {
             throw new BackupFailedException("backup " + id + " is encrypted (age, recipient "
-                    + String.join(", ", encryption.recipients()) + ") and no identity is configured: set "
+                    + String.join(", ", recipients) + ") and no identity is configured: set "
                     + IDENTITY_SETTING + " or " + IDENTITY_FILE_SETTING
                     + " to its AGE-SECRET-KEY-1 key; nothing was run, the target was not changed");
         }
-        List<String> recipients = encryption.recipients() == null ? List.of() : encryption.recipients();
         boolean known = identities.stream()
                 .anyMatch(identity -> recipients.contains(identity.recipient().fingerprint()));
         if (!recipients.isEmpty() && !known) {
