@@ -49,6 +49,7 @@ public class BackupCommand implements CliCommand {
         CommandArguments options = CommandArguments.parse(args, Set.of("target", "compression", "jobs"),
                 Set.of("owners-and-privileges", "json"));
         options.positional(0, "no arguments");
+        backups.validateEncryptionSettings();
         BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
         Compression compression = options.value("compression").map(backups::compression)
                 .orElseGet(backups::defaultCompression);

@@ -67,6 +67,24 @@ public interface BackupConfig {
     @WithName("signing-key-file")
     Optional<String> signingKeyFile();
 
+    /**
+     * age X25519 recipients ({@code age1…}, as {@code age-keygen} prints them), separated by commas or spaces: when
+     * set, every new backup is encrypted to all of them. Public keys only: writing backups needs no secret.
+     */
+    @WithName("encryption-recipient")
+    Optional<String> encryptionRecipient();
+
+    /**
+     * age identities ({@code AGE-SECRET-KEY-1…}) that decrypt encrypted backups for restore, verify and drills;
+     * several may be given, one per line or separated by commas.
+     */
+    @WithName("encryption-identity")
+    Optional<String> encryptionIdentity();
+
+    /** A file with age identities as {@code age-keygen} writes it, added after {@link #encryptionIdentity()}. */
+    @WithName("encryption-identity-file")
+    Optional<String> encryptionIdentityFile();
+
     /** Whether the service takes scheduled backups. */
     @WithDefault("true")
     boolean enabled();

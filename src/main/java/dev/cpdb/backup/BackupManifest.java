@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.cpdb.backup.engine.TableStats;
 
 /**
@@ -16,10 +18,21 @@ import dev.cpdb.backup.engine.TableStats;
  * @param ownersAndPrivileges whether the script sets owners and privileges (restoring it needs the roles it names);
  *        false in manifests written before the option existed, whose scripts never do
  * @param signature MAC over everything else (see {@link BackupSigning}); null when written without a signing key
+ * @param encryption how the data object is encrypted; null (and left out of the JSON, so that manifests written
+ *        before encryption existed keep their signature) when it is not
  */
 public record BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
         Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
-        List<TableStats> tables, Migrations migrations, Signature signature) {
+        List<TableStats> tables, Migrations migrations, Signature signature,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption) {
+
+    /** A manifest of a data object that is not encrypted. */
+    public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
+            Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
+            List<TableStats> tables, Migrations migrations, Signature signature) {
+        this(formatVersion, backupId, tool, startedAt, finishedAt, source, compression, ownersAndPrivileges, data,
+                schemas, tables, migrations, signature, null);
+    }
 
     /** A manifest without signature. */
     public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
@@ -42,7 +55,20 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
     /** The same manifest with another signature (null for none). */
     public BackupManifest withSignature(Signature replacement) {
         return new BackupManifest(formatVersion, backupId, tool, startedAt, finishedAt, source, compression,
-                ownersAndPrivileges, data, schemas, tables, migrations, replacement);
+                ownersAndPrivileges, data, schemas, tables, migrations, replacement, encryption);
+    }
+
+    /**
+     * The encryption of a data object.
+     *
+     * @param format {@code age} (age-encryption.org/v1, X25519 recipients)
+     * @param recipients fingerprints of the recipients it was encrypted to (see
+     *        {@link dev.cpdb.backup.crypto.AgeRecipient#fingerprint()})
+     */
+    public record Encryption(String format, List<String> recipients) {
+
+        /** The only format so far. */
+        public static final String AGE = "age";
     }
 
     /** Name of the manifest object inside a backup's folder. */
@@ -55,8 +81,8 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
     /**
      * The data object.
      *
-     * @param bytes size as stored (compressed)
-     * @param sha256 hex SHA-256 of the stored bytes
+     * @param bytes size as stored (compressed, and encrypted when the backup is)
+     * @param sha256 hex SHA-256 of the stored bytes, so that integrity is checked before anything is decrypted
      * @param scriptBytes size of the plain SQL script
      */
     public record DataObject(String key, long bytes, String sha256, long scriptBytes) {

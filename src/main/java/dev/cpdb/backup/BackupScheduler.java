@@ -53,6 +53,7 @@ public class BackupScheduler {
             backups.compressionLevel(backups.defaultCompression());
             backups.defaultJobs();
             backups.validateSigningSettings();
+            backups.validateEncryptionSettings();
         } catch (BackupFailedException e) {
             throw new InvalidConfigurationException(e.getMessage(), e);
         }
@@ -76,6 +77,7 @@ public class BackupScheduler {
         // On the embedded default this generates the signing key now, as the operator token is, not at the first
         // backup.
         LOG.infof("backup signing keys: %s", backups.signingSource());
+        LOG.infof("backup encryption: %s", backups.encryptionSummary());
         if (backupSchedule().isEmpty() && verifySchedule.isEmpty()) {
             LOG.info("scheduled backups are off");
             return;

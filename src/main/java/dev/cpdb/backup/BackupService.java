@@ -31,6 +31,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.cpdb.InstanceDirectory;
+import dev.cpdb.backup.crypto.AgeException;
+import dev.cpdb.backup.crypto.AgeIdentity;
+import dev.cpdb.backup.crypto.AgeRecipient;
 import dev.cpdb.backup.engine.BackupEngine;
 import dev.cpdb.backup.engine.BackupException;
 import dev.cpdb.backup.engine.Compression;
@@ -65,6 +68,7 @@ public class BackupService {
     private final ObjectMapper json;
     private final S3BackupStores s3;
     private final BackupSigning signing;
+    private final BackupEncryption encryption;
     private final Clock clock;
 
     @Inject
@@ -76,6 +80,7 @@ public class BackupService {
         this.json = BackupManifest.reader(json).enable(SerializationFeature.INDENT_OUTPUT);
         this.s3 = s3;
         this.signing = signing;
+        this.encryption = new BackupEncryption(config);
         this.clock = Clock.systemUTC();
     }
 
@@ -119,6 +124,17 @@ public class BackupService {
     /** Checks the configured signing keys, without generating one. */
     public void validateSigningSettings() {
         signing.validateSettings();
+    }
+
+    /** Checks the encryption settings (recipients and identities), naming the setting that is wrong. */
+    public void validateEncryptionSettings() {
+        encryption.validateSettings();
+    }
+
+    /** What new backups are encrypted to, for the start-up log: {@code none} or the recipients' fingerprints. */
+    public String encryptionSummary() {
+        return encryption.recipients().map(recipients -> "age to " + String.join(", ",
+                BackupEncryption.describe(recipients).recipients())).orElse("none");
     }
 
     /** The compression setting, checked. */
@@ -221,15 +237,17 @@ public class BackupService {
             boolean ownersAndPrivileges, Progress progress) {
         Instant started = clock.instant();
         int level = compressionLevel(compression);
-        String dataKey = id + "/data" + compression.extension();
+        Optional<List<AgeRecipient>> recipients = encryption.recipients();
+        String dataKey = id + "/data" + compression.extension()
+                + (recipients.isPresent() ? BackupEncryption.EXTENSION : "");
         DumpResult dump;
         long storedBytes;
         String sha256;
         try (BackupStore.Upload upload = store.create(dataKey)) {
             CountingOutputStream stored = new CountingOutputStream(upload.stream());
             MessageDigest digest = sha256();
-            OutputStream script = new BufferedOutputStream(
-                    compression.compress(new DigestOutputStream(stored, digest), level), BUFFER);
+            OutputStream script = scriptSink(new DigestOutputStream(stored, digest), compression, level,
+                    recipients);
             try (Connection connection = database.direct().open()) {
                 progress.connected(connection);
                 dump = BackupEngine.dump(connection, script,
@@ -255,7 +273,8 @@ public class BackupService {
                 new BackupManifest.DataObject(dataKey.substring(id.length() + 1), storedBytes, sha256,
                         dump.scriptBytes()),
                 dump.schemas(), dump.tables(),
-                new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()));
+                new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()), null,
+                recipients.map(BackupEncryption::describe).orElse(null));
         try {
             manifest = signing.sign(manifest, json);
             store.write(id + "/" + BackupManifest.FILE_NAME, json.writeValueAsBytes(manifest));
@@ -266,6 +285,18 @@ public class BackupService {
         LOG.infof("backup %s committed to %s: %d bytes (%s), %d tables, %d rows", id, store.location(), storedBytes,
                 compression.settingValue(), dump.tables().size(), manifest.totalRows());
         return manifest;
+    }
+
+    /**
+     * Where the backup engine writes its script: compression, then encryption when recipients are given, then
+     * {@code stored}. Encryption comes after compression (encrypted bytes do not compress) and before the digest
+     * that {@code stored} computes, so that the manifest's SHA-256 is checked on the stored bytes before anything
+     * is decrypted. Closing the result closes {@code stored}.
+     */
+    static OutputStream scriptSink(OutputStream stored, Compression compression, int level,
+            Optional<List<AgeRecipient>> recipients) throws IOException {
+        OutputStream sealed = recipients.isPresent() ? BackupEncryption.encrypt(stored, recipients.get()) : stored;
+        return new BufferedOutputStream(compression.compress(sealed, level), BUFFER);
     }
 
     /** A helper connection of a parallel copy, opened on the same direct path as the main one. */
@@ -427,12 +458,15 @@ public class BackupService {
                     + BackupEngine.FORMAT_VERSION + "); restore it with that version");
         }
         Compression compression = compression(manifest.compression());
+        // Without the right identity, say so before reading anything.
+        List<AgeIdentity> identities = manifest.encryption() == null ? null
+                : encryption.identitiesFor(backup.id(), manifest.encryption());
         String dataKey = backup.id() + "/" + manifest.data().key();
         Instant started = clock.instant();
         try (BackupStore.Pinned pinned = backup.store().pin(dataKey).orElseThrow(() -> new BackupFailedException(
                 "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
-            checkBeforeRunning(backup.id(), manifest, compression, pinned);
-            return run(backup, manifest, compression, pinned, target, clean, applyOwnership, started);
+            checkBeforeRunning(backup.id(), manifest, compression, identities, pinned);
+            return run(backup, manifest, compression, identities, pinned, target, clean, applyOwnership, started);
         } catch (IOException e) {
             throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
         }
@@ -443,7 +477,7 @@ public class BackupService {
      * statement of its script, without connecting to any database.
      */
     private static void checkBeforeRunning(String id, BackupManifest manifest, Compression compression,
-            BackupStore.Pinned pinned) throws IOException {
+            List<AgeIdentity> identities, BackupStore.Pinned pinned) throws IOException {
         try (InputStream raw = pinned.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
             MessageDigest digest = sha256();
@@ -451,10 +485,12 @@ public class BackupService {
             RuntimeException refusal = null;
             try {
                 InputStream script = new BufferedInputStream(
-                        compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
+                        compression.decompress(plain(new BufferedInputStream(digested, BUFFER), identities)), BUFFER);
                 RestoreEngine.check(script, manifest.ownersAndPrivileges());
             } catch (BackupException e) {
-                refusal = e;
+                refusal = decryptionFailure(e).orElse(e);
+            } catch (AgeException e) {
+                refusal = decryptionFailure(e).orElseThrow();
             } catch (IOException e) {
                 refusal = new BackupException(RestoreEngine.CHECKING, "the data object cannot be decompressed: "
                         + e.getMessage(), false, e);
@@ -476,7 +512,8 @@ public class BackupService {
 
     /** The second pass: runs the script from the pinned object, checking its size and SHA-256 before the commit. */
     private RestoreOutcome run(Located backup, BackupManifest manifest, Compression compression,
-            BackupStore.Pinned pinned, DirectConnections target, boolean clean, boolean applyOwnership,
+            List<AgeIdentity> identities, BackupStore.Pinned pinned, DirectConnections target, boolean clean,
+            boolean applyOwnership,
             Instant started) {
         String dataKey = backup.id() + "/" + manifest.data().key();
         try (InputStream raw = pinned.open(); Connection connection = target.open()) {
@@ -484,7 +521,7 @@ public class BackupService {
             MessageDigest digest = sha256();
             DigestInputStream digested = new DigestInputStream(counted, digest);
             InputStream script = new BufferedInputStream(
-                    compression.decompress(new BufferedInputStream(digested, BUFFER)), BUFFER);
+                    compression.decompress(plain(new BufferedInputStream(digested, BUFFER), identities)), BUFFER);
             RestoreResult result = RestoreEngine.restore(connection, script, clean, manifest.ownersAndPrivileges(),
                     applyOwnership, () -> {
                         script.transferTo(OutputStream.nullOutputStream());
@@ -511,6 +548,22 @@ public class BackupService {
         } catch (IOException | SQLException e) {
             throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
         }
+    }
+
+    /** A refusal that says the object cannot be decrypted, when an age check is what failed somewhere below. */
+    private static Optional<BackupException> decryptionFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AgeException age) {
+                return Optional.of(new BackupException(RestoreEngine.CHECKING, "the data object cannot be decrypted: "
+                        + age.getMessage(), false, age));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The compressed script: the stored stream itself, or decrypted with the identities when it is encrypted. */
+    private static InputStream plain(InputStream stored, List<AgeIdentity> identities) throws IOException {
+        return identities == null ? stored : BackupEncryption.decrypt(stored, identities);
     }
 
     /** Reads the whole data object again and describes how it differs from its manifest, if it does. */

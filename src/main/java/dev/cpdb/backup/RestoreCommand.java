@@ -54,6 +54,7 @@ public class RestoreCommand implements CliCommand {
     public int run(List<String> args) {
         CommandArguments options = CommandArguments.parse(args, VALUED, FLAGS);
         String reference = options.positional(1, "one backup id or backup folder").get(0);
+        backups.validateEncryptionSettings();
         DirectConnections target = options.value("target-url")
                 .map(this::targetConnections)
                 .orElseGet(database::direct);

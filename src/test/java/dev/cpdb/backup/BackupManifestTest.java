@@ -64,6 +64,31 @@ class BackupManifestTest {
         assertTrue(JSON.readValue(written, BackupManifest.class).ownersAndPrivileges());
     }
 
+    @Test
+    void encryptionIsWrittenOnlyForEncryptedBackupsAndIsPartOfWhatIsSigned() throws Exception {
+        BackupManifest plain = new BackupManifest(1, "20260101T000000Z-abcdef", "cpdb test",
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:05Z"),
+                new BackupManifest.Source("17.6", 170006, "cpdb"), "zstd", false,
+                new BackupManifest.DataObject("data.sql.zst", 10, "00", 20), List.of("public"),
+                List.of(new TableStats("public", "notes", 3, 30)),
+                new BackupManifest.Migrations(List.of("1"), Map.of()));
+        BackupManifest sealed = new BackupManifest(plain.formatVersion(), plain.backupId(), plain.tool(),
+                plain.startedAt(), plain.finishedAt(), plain.source(), plain.compression(), false, plain.data(),
+                plain.schemas(), plain.tables(), plain.migrations(), null,
+                new BackupManifest.Encryption("age", List.of("0123456789abcdef")));
+
+        // Manifests signed before encryption existed must keep the same signed bytes.
+        assertFalse(JSON.writeValueAsString(plain).contains("encryption"));
+        assertFalse(new String(BackupSigning.canonical(plain, JSON)).contains("encryption"));
+        String written = JSON.writeValueAsString(sealed);
+        assertTrue(written.contains("\"encryption\":{\"format\":\"age\",\"recipients\":[\"0123456789abcdef\"]}"),
+                written);
+        assertEquals(sealed.encryption(), JSON.readValue(written, BackupManifest.class).encryption());
+        assertTrue(new String(BackupSigning.canonical(sealed, JSON)).contains("0123456789abcdef"));
+        assertEquals(sealed.encryption(), sealed.withSignature(new BackupManifest.Signature("a", "b", "c"))
+                .encryption());
+    }
+
     private static ObjectMapper serviceMapper() {
         ObjectMapper base = new ObjectMapper().findAndRegisterModules()
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -78,4 +78,19 @@ class ShortLockTimeout implements BackupConfig {
     public Optional<String> signingKeyFile() {
         return Optional.empty();
     }
+
+    @Override
+    public Optional<String> encryptionRecipient() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> encryptionIdentity() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> encryptionIdentityFile() {
+        return Optional.empty();
+    }
 }

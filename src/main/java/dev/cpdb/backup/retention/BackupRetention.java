@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.cpdb.InvalidConfigurationException;
 import dev.cpdb.backup.BackupConfig;
+import dev.cpdb.backup.BackupEncryption;
 import dev.cpdb.backup.BackupFailedException;
 import dev.cpdb.backup.BackupId;
 import dev.cpdb.backup.BackupManifest;
@@ -429,7 +430,8 @@ public class BackupRetention {
     /** Whether {@code name} (inside a backup folder) is the name backups give their data object. */
     static boolean isDataObjectName(String name) {
         return Arrays.stream(Compression.values())
-                .anyMatch(compression -> name.equals("data" + compression.extension()));
+                .anyMatch(compression -> name.equals("data" + compression.extension())
+                        || name.equals("data" + compression.extension() + BackupEncryption.EXTENSION));
     }
 
     private static boolean isSingleName(String name) {
