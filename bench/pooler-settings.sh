@@ -11,12 +11,15 @@
 #
 # Usage (from the project root, after ./mvnw -B package -DskipTests):
 #   bench/pooler-settings.sh
-# Knobs (environment): CONCURRENCY (32), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), MAX_REQUESTS (2000000),
+# Every round measures each setting on each endpoint once, settings interleaved, and the summary gives the median
+# of the rounds and their spread (max - min).
+# Knobs (environment): ROUNDS (3), CONCURRENCY (32), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), MAX_REQUESTS (2000000),
 #   POOL_MAX (10), COMPANIES (50), ISSUES_PER_COMPANY (2000), LOADGEN (wrk when installed, else java).
 # Needs: java 17, psql, curl (Debian: postgresql-client, curl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-32}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-5}
@@ -120,24 +123,46 @@ load() { # run port paths
   echo "$1 $line" | tee -a "$RESULTS"
 }
 
-echo "== measuring: $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up), load generator $LOADGEN"
-for endpoint in get list; do
-  for name in "${NAMES[@]}"; do
-    load "$endpoint-$name" "${PORTS[$name]}" "$WORK/$endpoint-paths.txt"
+echo "== measuring: $ROUNDS rounds, $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up), load generator $LOADGEN"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "-- round $round"
+  for endpoint in get list; do
+    for name in "${NAMES[@]}"; do
+      load "$endpoint-$name" "${PORTS[$name]}" "$WORK/$endpoint-paths.txt"
+    done
   done
 done
 
-value() { sed -n "s/^$1 .*$2=\([0-9.a-z-]*\).*/\1/p" "$RESULTS"; }
-ratio() { python3 -c "a, b = '$1', '$2'; print(f'{float(a) / float(b):.2f}' if a and b and float(b) else 'n/a')"; }
+# stats RUN KEY: "median/spread" over the rounds (spread = max - min), or the sum with "sum" as a third word.
+stats() {
+  python3 - "$RESULTS" "$@" <<'PY'
+import re, statistics, sys
+path, run, key = sys.argv[1:4]
+values = []
+for line in open(path):
+    words = line.split()
+    match = re.search(r"\b" + re.escape(key) + r"=([0-9.]+)", line)
+    if words and words[0] == run and match:
+        values.append(float(match.group(1)))
+if not values:
+    print("n/a")
+elif len(sys.argv) > 4:
+    print(f"{sum(values):.0f}")
+else:
+    print(f"{statistics.median(values):.1f}/{max(values) - min(values):.1f}")
+PY
+}
+median() { stats "$1" "$2" | cut -d/ -f1; }
+ratio() { python3 -c "a, b = '$1', '$2'; print(f'{float(a) / float(b):.2f}' if a and b and a != 'n/a' and b != 'n/a' and float(b) else 'n/a')"; }
 echo
-echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ))"
-printf '%-22s %10s %8s %8s %8s %12s\n' run req/s p50_ms p99_ms errors vs-cached
+echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ)): median/spread (max - min) of $ROUNDS rounds"
+printf '%-22s %16s %12s %12s %8s %10s\n' run req/s p50_ms p99_ms errors vs-cached
 for endpoint in get list; do
   for name in "${NAMES[@]}"; do
     run="$endpoint-$name"
-    printf '%-22s %10s %8s %8s %8s %12s\n' "$run" "$(value "$run" rps)" "$(value "$run" p50_ms)" \
-      "$(value "$run" p99_ms)" "$(value "$run" errors)" \
-      "$(ratio "$(value "$run" rps)" "$(value "$endpoint-direct-cached" rps)")"
+    printf '%-22s %16s %12s %12s %8s %10s\n' "$run" "$(stats "$run" rps)" "$(median "$run" p50_ms)" \
+      "$(median "$run" p99_ms)" "$(stats "$run" errors sum)" \
+      "$(ratio "$(median "$run" rps)" "$(median "$endpoint-direct-cached" rps)")"
   done
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews every number)"
