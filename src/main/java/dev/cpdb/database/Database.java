@@ -142,6 +142,12 @@ public class Database {
         return require(pool);
     }
 
+    /** Connections of the runtime pool in use and work waiting for one; empty before the start. */
+    public Optional<PoolUse> runtimeUse() {
+        RuntimePool current = runtimePool;
+        return current == null ? Optional.empty() : Optional.of(current.use());
+    }
+
     /** The direct (JDBC) path. */
     public DirectConnections direct() {
         return require(direct);

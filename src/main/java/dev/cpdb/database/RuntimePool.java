@@ -2,7 +2,9 @@ package dev.cpdb.database;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collector;
 
 import org.jboss.logging.Logger;
@@ -28,6 +30,10 @@ import io.vertx.sqlclient.Tuple;
  * settings, logs one ERROR naming the setting to make explicit, and runs the failed work once more when that cannot
  * apply anything twice: a statement outside a transaction when it only reads or provably never ran, a transaction
  * always (it was rolled back).
+ *
+ * <p>
+ * It also counts the work it runs (statements and transactions from start to completion), from which
+ * {@link #use()} tells how many connections are in use and how much work waits for one.
  */
 final class RuntimePool implements Pool {
 
@@ -42,6 +48,8 @@ final class RuntimePool implements Pool {
     private volatile Pool current;
     private volatile RuntimePoolSettings settings;
     private volatile PoolerDecision decision;
+    /** Statements and transactions started and not yet completed, on the current and any draining pool. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     RuntimePool(Vertx vertx, DatabaseUrl url, RuntimePoolSettings settings, RuntimePoolSettings safeSettings,
             PoolerDecision decision) {
@@ -56,6 +64,24 @@ final class RuntimePool implements Pool {
     /** The pooler decision in force: the start-up one, or the switch at run time. */
     PoolerDecision decision() {
         return decision;
+    }
+
+    /** Connections in use and work waiting for one, from the work in flight and the pool's size. */
+    PoolUse use() {
+        return PoolUse.of(settings.maxSize(), inFlight.get());
+    }
+
+    /** Runs {@code work}, counting it in flight until its future completes. */
+    private <T> Future<T> counted(Supplier<Future<T>> work) {
+        inFlight.incrementAndGet();
+        Future<T> future;
+        try {
+            future = work.get();
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
+        return future.onComplete(done -> inFlight.decrementAndGet());
     }
 
     /** The settings in force. */
@@ -92,7 +118,7 @@ final class RuntimePool implements Pool {
     @Override
     public Query<RowSet<Row>> query(String sql) {
         // Plain queries use the simple protocol, which names no statement: nothing for a pooler to mix up.
-        return current.query(sql);
+        return new CountedQuery(current.query(sql));
     }
 
     @Override
@@ -108,10 +134,10 @@ final class RuntimePool implements Pool {
     @Override
     public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> function) {
         Pool pool = current;
-        return pool.withTransaction(function)
+        return counted(() -> pool.withTransaction(function)
                 .recover(failure -> PoolerErrors.poolerOnly(failure)
                         ? againAfterSwitch(failure, () -> current.withTransaction(function))
-                        : Future.failedFuture(failure));
+                        : Future.failedFuture(failure)));
     }
 
     @Override
@@ -179,7 +205,7 @@ final class RuntimePool implements Pool {
 
         @Override
         public Future<RowSet<Row>> execute(Tuple values) {
-            return onCurrentPool().execute(values)
+            return counted(() -> onCurrentPool().execute(values)
                     .recover(failure -> {
                         if (!PoolerErrors.poolerOnly(failure)) {
                             return Future.failedFuture(failure);
@@ -187,7 +213,7 @@ final class RuntimePool implements Pool {
                         boolean again = PoolerErrors.readOnly(sql) || PoolerErrors.beforeExecution(failure);
                         switchToSafeSettings(failure);
                         return again ? onCurrentPool().execute(values) : Future.failedFuture(failure);
-                    });
+                    }));
         }
 
         @Override
@@ -207,7 +233,7 @@ final class RuntimePool implements Pool {
 
         @Override
         public Future<RowSet<Row>> executeBatch(List<Tuple> batch) {
-            return onCurrentPool().executeBatch(batch);
+            return counted(() -> onCurrentPool().executeBatch(batch));
         }
 
         @Override
@@ -223,6 +249,37 @@ final class RuntimePool implements Pool {
         @Override
         public <U> PreparedQuery<RowSet<U>> mapping(Function<Row, U> mapper) {
             return onCurrentPool().mapping(mapper);
+        }
+    }
+
+    /** A plain (simple-protocol) statement, counted in flight while it runs. */
+    private final class CountedQuery implements Query<RowSet<Row>> {
+
+        private final Query<RowSet<Row>> delegate;
+
+        CountedQuery(Query<RowSet<Row>> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Future<RowSet<Row>> execute() {
+            return counted(delegate::execute);
+        }
+
+        @Override
+        public void execute(Handler<AsyncResult<RowSet<Row>>> handler) {
+            execute().onComplete(handler);
+        }
+
+        // Collecting and mapping views are left uncounted: cpdb's code does not use them.
+        @Override
+        public <R> Query<SqlResult<R>> collecting(Collector<Row, ?, R> collector) {
+            return delegate.collecting(collector);
+        }
+
+        @Override
+        public <U> Query<RowSet<U>> mapping(Function<Row, U> mapper) {
+            return delegate.mapping(mapper);
         }
     }
 }

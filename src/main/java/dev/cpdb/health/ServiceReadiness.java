@@ -60,7 +60,7 @@ public class ServiceReadiness {
 
     private static DatabaseProbe.Result unanswered() {
         String error = "no answer within " + DatabaseProbe.STATEMENT_TIMEOUT.toSeconds() + " s";
-        return new DatabaseProbe.Result(null, error, null, error, null, error, null);
+        return new DatabaseProbe.Result(null, error, null, error, null, error, null, null);
     }
 
     private Verdict decide(DatabaseProbe.Result result) {

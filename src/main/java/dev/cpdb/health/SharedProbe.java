@@ -33,6 +33,11 @@ public final class SharedProbe<T> {
         return Uni.createFrom().completionStage(() -> shared().copy());
     }
 
+    /** The last finished result however old, without starting a probe; null before the first one finished. */
+    public synchronized T last() {
+        return last;
+    }
+
     private synchronized CompletableFuture<T> shared() {
         if (last != null && System.nanoTime() - lastFinishedNanos < reuse.toNanos()) {
             return CompletableFuture.completedFuture(last);
