@@ -13,6 +13,9 @@ import dev.cpdb.CpdbConfig;
 import dev.cpdb.InstanceDirectory;
 import dev.cpdb.database.ConnectionPlan.DatabaseMode;
 import dev.cpdb.database.embedded.EmbeddedPostgres;
+import dev.cpdb.database.querylog.QueryLog;
+import dev.cpdb.database.querylog.QueryLogConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -31,19 +34,24 @@ public class Database {
     private final DatabaseConfig databaseConfig;
     private final InstanceDirectory instance;
     private final io.vertx.core.Vertx vertx;
+    private final MeterRegistry registry;
+    private final QueryLogConfig queryLogConfig;
 
     private volatile ConnectionPlan plan;
     private volatile EmbeddedPostgres embedded;
     private volatile RuntimePool runtimePool;
     private volatile Pool pool;
     private volatile DirectConnections direct;
+    private volatile QueryLog queryLog;
 
     public Database(CpdbConfig cpdbConfig, DatabaseConfig databaseConfig, InstanceDirectory instance,
-            io.vertx.core.Vertx vertx) {
+            io.vertx.core.Vertx vertx, MeterRegistry registry, QueryLogConfig queryLogConfig) {
+        this.queryLogConfig = queryLogConfig;
         this.cpdbConfig = cpdbConfig;
         this.databaseConfig = databaseConfig;
         this.instance = instance;
         this.vertx = vertx;
+        this.registry = registry;
     }
 
     /**
@@ -57,6 +65,7 @@ public class Database {
             return;
         }
         PoolerMode declared = PoolerMode.parse(cpdbConfig.pooler());
+        QueryLog log = queryLog(queryLogConfig);
         ConnectionPlan resolved;
         if (databaseConfig.url().filter(text -> !text.isBlank()).isPresent()) {
             resolved = ConnectionPlan.external(databaseConfig, declared, this::askServer);
@@ -70,10 +79,11 @@ public class Database {
             resolved = ConnectionPlan.embedded(databaseConfig, declared, embedded.url());
         }
         direct = new DirectConnections(resolved.direct(), resolved.pool().applicationName(),
-                resolved.pool().connectTimeout());
+                resolved.pool().connectTimeout(), log);
         ServerEncoding.requireUtf8(direct);
         runtimePool = new RuntimePool(vertx, resolved.runtime(), resolved.pool(),
-                ConnectionPlan.transactionSafe(databaseConfig, resolved.pool()), resolved.poolerDecision());
+                ConnectionPlan.transactionSafe(databaseConfig, resolved.pool()), resolved.poolerDecision(), log);
+        queryLog = log;
         pool = Pool.newInstance(runtimePool);
         plan = resolved;
         LOG.infof("database mode %s; runtime path %s (pooler %s, %s); direct path %s",
@@ -84,6 +94,20 @@ public class Database {
         LOG.infof("pooler %s (CPDB_POOLER=%s, decided from %s): %s", resolved.pooler().settingValue(),
                 declared.settingValue(), resolved.poolerDecision().basis().settingValue(),
                 resolved.poolerDecision().reason());
+    }
+
+    private QueryLog queryLog(QueryLogConfig config) {
+        QueryLog.Level level;
+        try {
+            level = QueryLog.Level.parse(config.level(), "CPDB_QUERY_LOG_LEVEL (cpdb.query-log.level)");
+        } catch (IllegalArgumentException e) {
+            throw new dev.cpdb.InvalidConfigurationException(e.getMessage());
+        }
+        if (config.slowThreshold().isNegative()) {
+            throw new dev.cpdb.InvalidConfigurationException("CPDB_QUERY_LOG_SLOW_THRESHOLD "
+                    + "(cpdb.query-log.slow-threshold) is " + config.slowThreshold() + "; it must not be negative");
+        }
+        return new QueryLog(level, config.slowThreshold(), registry);
     }
 
     /** Start-up question to the server behind the runtime URL, with settings any pooler can route. */
@@ -146,6 +170,11 @@ public class Database {
     public Optional<PoolUse> runtimeUse() {
         RuntimePool current = runtimePool;
         return current == null ? Optional.empty() : Optional.of(current.use());
+    }
+
+    /** Where both paths time and log their statements; its level can change while the service runs. */
+    public QueryLog queryLog() {
+        return require(queryLog);
     }
 
     /** The direct (JDBC) path. */

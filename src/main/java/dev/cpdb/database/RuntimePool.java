@@ -51,14 +51,17 @@ final class RuntimePool implements Pool {
     /** Statements and transactions started and not yet completed, on the current and any draining pool. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
+    private final dev.cpdb.database.querylog.QueryLog log;
+
     RuntimePool(Vertx vertx, DatabaseUrl url, RuntimePoolSettings settings, RuntimePoolSettings safeSettings,
-            PoolerDecision decision) {
+            PoolerDecision decision, dev.cpdb.database.querylog.QueryLog log) {
         this.vertx = vertx;
+        this.log = log;
         this.url = url;
         this.settings = settings;
         this.safeSettings = safeSettings;
         this.decision = decision;
-        this.current = RuntimePools.create(vertx, url, settings);
+        this.current = RuntimePools.create(vertx, url, settings, log);
     }
 
     /** The pooler decision in force: the start-up one, or the switch at run time. */
@@ -101,7 +104,7 @@ final class RuntimePool implements Pool {
         }
         Pool replaced = current;
         settings = safeSettings;
-        current = RuntimePools.create(vertx, url, safeSettings);
+        current = RuntimePools.create(vertx, url, safeSettings, log);
         String evidence = "PostgreSQL answered \"" + PoolerErrors.describe(cause) + "\" through DATABASE_URL ("
                 + url.host() + ":" + url.port() + "), which only a transaction pooler causes";
         PoolerDecision before = decision;
@@ -188,7 +191,7 @@ final class RuntimePool implements Pool {
     }
 
     /** A statement outside a transaction, run again on the safe pool when that cannot apply it twice. */
-    private final class SwitchingQuery implements PreparedQuery<RowSet<Row>> {
+    private final class SwitchingQuery extends dev.cpdb.database.layer.FuturePreparedQuery {
 
         private final String sql;
         /** Options as the caller gave them (for example a mark that keeps values out of the statement text); may be null. */
@@ -217,28 +220,8 @@ final class RuntimePool implements Pool {
         }
 
         @Override
-        public void execute(Tuple values, Handler<AsyncResult<RowSet<Row>>> handler) {
-            execute(values).onComplete(handler);
-        }
-
-        @Override
-        public Future<RowSet<Row>> execute() {
-            return execute(Tuple.tuple());
-        }
-
-        @Override
-        public void execute(Handler<AsyncResult<RowSet<Row>>> handler) {
-            execute().onComplete(handler);
-        }
-
-        @Override
         public Future<RowSet<Row>> executeBatch(List<Tuple> batch) {
             return counted(() -> onCurrentPool().executeBatch(batch));
-        }
-
-        @Override
-        public void executeBatch(List<Tuple> batch, Handler<AsyncResult<RowSet<Row>>> handler) {
-            executeBatch(batch).onComplete(handler);
         }
 
         @Override

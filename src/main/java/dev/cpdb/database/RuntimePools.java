@@ -57,6 +57,15 @@ public final class RuntimePools {
         return options;
     }
 
+    /**
+     * The pool {@link #create(Vertx, DatabaseUrl, RuntimePoolSettings)} makes, its statements timed and logged by
+     * {@code log} with the templates the code wrote.
+     */
+    public static Pool create(Vertx vertx, DatabaseUrl url, RuntimePoolSettings settings,
+            dev.cpdb.database.querylog.QueryLog log) {
+        return dev.cpdb.database.querylog.ObservedPool.wrap(create(vertx, url, settings), log);
+    }
+
     /** Creates the pool on the service's Vert.x instance; no connection is opened until first use. */
     public static Pool create(Vertx vertx, DatabaseUrl url, RuntimePoolSettings settings) {
         PoolOptions poolOptions = new PoolOptions()

@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collector;
 
-import io.vertx.core.AsyncResult;
+import dev.cpdb.database.layer.FuturePreparedQuery;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -18,7 +17,7 @@ import io.vertx.sqlclient.Tuple;
  * A "prepared" query that runs as one simple-protocol message: the values are rendered as literals into the
  * statement, so there is no separate parse round trip and no server-side statement a pooler would have to route.
  */
-final class SimpleProtocolQuery implements PreparedQuery<RowSet<Row>> {
+final class SimpleProtocolQuery extends FuturePreparedQuery {
 
     private final SqlClient client;
     private final String sql;
@@ -45,28 +44,8 @@ final class SimpleProtocolQuery implements PreparedQuery<RowSet<Row>> {
     }
 
     @Override
-    public void execute(Tuple values, Handler<AsyncResult<RowSet<Row>>> handler) {
-        execute(values).onComplete(handler);
-    }
-
-    @Override
-    public Future<RowSet<Row>> execute() {
-        return execute(Tuple.tuple());
-    }
-
-    @Override
-    public void execute(Handler<AsyncResult<RowSet<Row>>> handler) {
-        execute().onComplete(handler);
-    }
-
-    @Override
     public Future<RowSet<Row>> executeBatch(List<Tuple> batch) {
         return Future.failedFuture(unsupported("executeBatch"));
-    }
-
-    @Override
-    public void executeBatch(List<Tuple> batch, Handler<AsyncResult<RowSet<Row>>> handler) {
-        handler.handle(Future.failedFuture(unsupported("executeBatch")));
     }
 
     @Override

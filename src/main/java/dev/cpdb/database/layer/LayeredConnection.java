@@ -1,4 +1,4 @@
-package dev.cpdb.database.simple;
+package dev.cpdb.database.layer;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -9,77 +9,70 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.spi.DatabaseMetadata;
 
-/**
- * A pooled connection whose parameterized queries run in the simple protocol (see {@link SimpleProtocolQuery});
- * named prepared statements are refused because a transaction pooler cannot keep them.
- */
-final class SimpleProtocolConnection extends SimpleProtocolClient<SqlConnection> implements SqlConnection {
+/** A pooled connection of a {@link LayeredPool}: statements go through the layer, the rest passes through. */
+final class LayeredConnection extends LayeredClient<SqlConnection> implements SqlConnection {
 
-    SimpleProtocolConnection(SqlConnection delegate) {
-        super(delegate);
+    LayeredConnection(SqlConnection below, StatementLayer layer) {
+        super(below, layer);
     }
 
     @Override
     public SqlConnection prepare(String sql, Handler<AsyncResult<PreparedStatement>> handler) {
-        handler.handle(Future.failedFuture(namedStatements()));
+        prepare(sql).onComplete(handler);
         return this;
     }
 
     @Override
     public Future<PreparedStatement> prepare(String sql) {
-        return Future.failedFuture(namedStatements());
+        return layer.prepare(below, sql, null);
     }
 
     @Override
     public SqlConnection prepare(String sql, PrepareOptions options,
             Handler<AsyncResult<PreparedStatement>> handler) {
-        return prepare(sql, handler);
+        prepare(sql, options).onComplete(handler);
+        return this;
     }
 
     @Override
     public Future<PreparedStatement> prepare(String sql, PrepareOptions options) {
-        return prepare(sql);
+        return layer.prepare(below, sql, options);
     }
 
     @Override
     public SqlConnection exceptionHandler(Handler<Throwable> handler) {
-        delegate.exceptionHandler(handler);
+        below.exceptionHandler(handler);
         return this;
     }
 
     @Override
     public SqlConnection closeHandler(Handler<Void> handler) {
-        delegate.closeHandler(handler);
+        below.closeHandler(handler);
         return this;
     }
 
     @Override
     public void begin(Handler<AsyncResult<Transaction>> handler) {
-        delegate.begin(handler);
+        below.begin(handler);
     }
 
     @Override
     public Future<Transaction> begin() {
-        return delegate.begin();
+        return below.begin();
     }
 
     @Override
     public Transaction transaction() {
-        return delegate.transaction();
+        return below.transaction();
     }
 
     @Override
     public boolean isSSL() {
-        return delegate.isSSL();
+        return below.isSSL();
     }
 
     @Override
     public DatabaseMetadata databaseMetadata() {
-        return delegate.databaseMetadata();
-    }
-
-    private static UnsupportedOperationException namedStatements() {
-        return new UnsupportedOperationException("named prepared statements cannot be used behind a transaction "
-                + "pooler; use preparedQuery");
+        return below.databaseMetadata();
     }
 }
