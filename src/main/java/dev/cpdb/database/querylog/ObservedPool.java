@@ -99,9 +99,12 @@ public final class ObservedPool extends LayeredPool {
 
         @Override
         public Future<RowSet<Row>> execute(Tuple values) {
+            // Values are copied only when a line may be written; the count is all a redacted line shows.
             Object[] shown = new Object[values.size()];
-            for (int i = 0; i < shown.length; i++) {
-                shown[i] = values.getValue(i);
+            if (log.level() == QueryLog.Level.WITH_VALUES) {
+                for (int i = 0; i < shown.length; i++) {
+                    shown[i] = values.getValue(i);
+                }
             }
             return observe(log.start(QueryLog.Path.RUNTIME, sql, shown, secret), query.execute(values));
         }

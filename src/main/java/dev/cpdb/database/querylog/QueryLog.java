@@ -70,7 +70,8 @@ public final class QueryLog {
 
     private final MeterRegistry registry;
     private final Map<String, String> names = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Histogram timers by statement name (a bounded set), one per path (indexed by the path's ordinal). */
+    private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
     private volatile Level level;
     private volatile Duration slowThreshold;
 
@@ -147,13 +148,7 @@ public final class QueryLog {
             long nanos = System.nanoTime() - startNanos;
             String name = StatementNames.name(template, names, MAX_NAMES);
             if (registry != null) {
-                timers.computeIfAbsent(name + '\u0000' + path.label(), key -> Timer.builder("cpdb.db.statement")
-                        .description("Time of each statement cpdb sent, by statement name and connection path")
-                        .tag("name", name).tag("path", path.label())
-                        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-                                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
-                                Duration.ofSeconds(1), Duration.ofSeconds(5))
-                        .register(registry)).record(Duration.ofNanos(nanos));
+                timer(name).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
             Level current = level;
             boolean slow = nanos >= slowThreshold.toNanos();
@@ -161,6 +156,23 @@ public final class QueryLog {
                 return;
             }
             LOG.info(line(name, nanos, rows, failure, current == Level.WITH_VALUES, slow && current == Level.SLOW));
+        }
+
+        private Timer timer(String name) {
+            Timer[] byPath = timers.computeIfAbsent(name, key -> new Timer[Path.values().length]);
+            Timer timer = byPath[path.ordinal()];
+            if (timer == null) {
+                // Registering again returns the meter already registered under the same name and tags.
+                timer = Timer.builder("cpdb.db.statement")
+                        .description("Time of each statement cpdb sent, by statement name and connection path")
+                        .tag("name", name).tag("path", path.label())
+                        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+                                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
+                                Duration.ofSeconds(1), Duration.ofSeconds(5))
+                        .register(registry);
+                byPath[path.ordinal()] = timer;
+            }
+            return timer;
         }
 
         private String line(String name, long nanos, long rows, Throwable failure, boolean showValues,
