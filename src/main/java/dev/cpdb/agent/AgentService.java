@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.activity.ActivityRepository;
 import dev.cpdb.activity.Actor;
+import dev.cpdb.agent.grant.SecretGrantService;
 import dev.cpdb.api.Access;
 import dev.cpdb.api.FreeFormJson;
 import dev.cpdb.api.Ids;
@@ -27,7 +28,6 @@ import dev.cpdb.problem.UnprocessableException;
 import dev.cpdb.secret.SecretRepository;
 import dev.cpdb.secret.SecretService;
 import dev.cpdb.secret.SecretsConfig;
-import dev.cpdb.secret.grant.SecretGrantService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
