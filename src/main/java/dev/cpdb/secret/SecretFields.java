@@ -17,7 +17,9 @@ final class SecretFields {
     static final BodyField<Secret, String> NAME = BodyField.matching("name", Secret::name,
             Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}"),
             "use letters, digits, '_', '.' and '-' (at most 128), starting with a letter or '_'");
-    static final BodyField<Secret, String> DESCRIPTION = BodyField.text("description", Secret::description, 0, 1000)
+    /** Kept exactly as sent, like every description. */
+    static final BodyField<Secret, String> DESCRIPTION = BodyField
+            .verbatim("description", Secret::description, 0, 1000)
             .orElse("");
 
     /** A version's value; it is encrypted before it is stored, so the record never holds it. */

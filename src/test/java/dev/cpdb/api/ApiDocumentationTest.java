@@ -150,12 +150,54 @@ class ApiDocumentationTest {
     }
 
     @Test
+    void everyTextFieldOfARequestBodyIsDocumentedWithItsLimits() {
+        JsonPath document = given().accept("application/json").get("/q/openapi?format=json").jsonPath();
+        Set<String> bodies = new TreeSet<>();
+        operations(document).values().forEach(operation -> {
+            Object reference = at(operation, "requestBody", "content", "application/json", "schema", "$ref");
+            if (reference != null) {
+                bodies.add(reference.toString().substring("#/components/schemas/".length()));
+            }
+        });
+        assertTrue(bodies.containsAll(List.of("GoalCreate", "GoalPatch", "CommentBody", "SecretRotate")),
+                "request bodies were found: " + bodies);
+
+        for (String body : bodies) {
+            Map<String, Map<String, Object>> properties = document.getMap("components.schemas." + body
+                    + ".properties");
+            properties.forEach((name, property) -> {
+                if ("string".equals(property.get("type")) && !property.containsKey("$ref")) {
+                    assertTrue(property.containsKey("maxLength") || property.containsKey("pattern"),
+                            body + "." + name + " documents its limit: " + property);
+                }
+            });
+        }
+        assertEquals(500, document.getInt("components.schemas.GoalPatch.properties.title.maxLength"));
+        assertEquals(List.of("title"), document.getList("components.schemas.GoalCreate.required"));
+        assertEquals("null", document.getString("components.schemas.IssuePatch.properties.goalId.anyOf[1].type"),
+                "a link a PATCH may clear is documented as nullable");
+    }
+
+    @Test
     void readmeRowsAreReadAsWritten() {
         Matcher matcher = ROW.matcher("| `/api/goals/{id}` | GET, PATCH, DELETE | 200, 204, 404 | Read, change |");
         assertTrue(matcher.find());
         assertEquals("/api/goals/{id}", matcher.group(1));
         assertEquals("/api/companies/{}/goals", Row.shape("/api/companies/{companyId}/goals"));
         assertTrue(!ROW.matcher("| `DATABASE_URL` | `database.url` | unset | Runtime URL |").find());
+    }
+
+    /** The value under nested keys of a parsed JSON object, or null where one is missing. */
+    @SuppressWarnings("unchecked")
+    private static Object at(Map<String, Object> object, String... keys) {
+        Object value = object;
+        for (String key : keys) {
+            if (!(value instanceof Map<?, ?> map)) {
+                return null;
+            }
+            value = ((Map<String, Object>) map).get(key);
+        }
+        return value;
     }
 
     /** Every operation of the document as {@code "GET /path/{}"} to its description. */
