@@ -4,8 +4,6 @@ import java.nio.file.Path;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.cpdb.database.embedded.ServerUser;
-
 /**
  * Where this instance keeps its files: {@code $CPDB_HOME/instances/$CPDB_INSTANCE_ID}.
  */
@@ -33,7 +31,7 @@ public class InstanceDirectory {
      * embedded server cannot enter {@code /root}.
      */
     static Path defaultHome() {
-        if (ServerUser.isRoot()) {
+        if (ProcessOwner.isRoot()) {
             return Path.of("/var/lib/cpdb");
         }
         return Path.of(System.getProperty("user.home"), ".cpdb");

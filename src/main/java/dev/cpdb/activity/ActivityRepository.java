@@ -43,6 +43,13 @@ public class ActivityRepository {
                 .replaceWithVoid();
     }
 
+    /** Whether the company exists (its log may be empty). */
+    public Uni<Boolean> companyExists(SqlClient client, UUID companyId) {
+        return client.preparedQuery("SELECT 1 FROM public.companies WHERE id = $1")
+                .execute(Tuple.of(companyId))
+                .onItem().transform(rows -> rows.size() > 0);
+    }
+
     /** A page of a company's entries, newest first, optionally narrowed to one entity, entity type or action. */
     public Uni<List<ActivityEntry>> list(SqlClient client, UUID companyId, ActivityFilter filter,
             PageRequest page) {

@@ -7,13 +7,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.cpdb.api.FreeFormJson;
 
 /**
- * Body of {@code POST /api/companies/{companyId}/agents}.
+ * Body of {@code POST /api/companies/{companyId}/agents}; limits and required fields are in {@link AgentFields}.
  */
 public record AgentCreate(
-        @Schema(required = true, minLength = 1, maxLength = 200) String name,
-        @Schema(required = true, minLength = 1, maxLength = 100, examples = "engineer") String role,
+        String name,
+        @Schema(examples = "engineer") String role,
         @Schema(description = "Default active") AgentStatus status,
-        @Schema(required = true, minLength = 1, maxLength = 100, examples = "process") String adapterType,
+        @Schema(examples = "process") String adapterType,
         @Schema(description = "Adapter settings (default {}); see Agent.adapterConfig for 'env'. "
                 + ADAPTER_CONFIG_LIMITS) Map<String, Object> adapterConfig) {
 

@@ -3,8 +3,8 @@ package dev.cpdb.agent;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * Body of {@code POST /api/agents/{id}/keys}.
+ * Body of {@code POST /api/agents/{id}/keys}; its limits are in {@link AgentFields}.
  */
 public record AgentKeyCreate(
-        @Schema(required = true, minLength = 1, maxLength = 100, examples = "ci runner") String name) {
+        @Schema(examples = "ci runner") String name) {
 }

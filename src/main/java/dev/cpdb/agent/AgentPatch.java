@@ -8,7 +8,7 @@ import dev.cpdb.api.PatchBody;
 
 /**
  * Body of {@code PATCH /api/agents/{id}}: fields left out stay unchanged; {@code adapterConfig} replaces the whole
- * configuration.
+ * configuration. Limits are in {@link AgentFields}.
  */
 @Schema(description = "Fields to change; adapterConfig replaces the whole configuration")
 public final class AgentPatch extends PatchBody {
@@ -19,24 +19,22 @@ public final class AgentPatch extends PatchBody {
     private String adapterType;
     private Map<String, Object> adapterConfig;
 
-    @Schema(minLength = 1, maxLength = 200)
     public String getName() {
         return name;
     }
 
     public void setName(String name) {
         this.name = name;
-        mark("name");
+        mark("name", name);
     }
 
-    @Schema(minLength = 1, maxLength = 100)
     public String getRole() {
         return role;
     }
 
     public void setRole(String role) {
         this.role = role;
-        mark("role");
+        mark("role", role);
     }
 
     @Schema(description = "Agents may pause an agent of their company and resume a colleague, terminate only "
@@ -47,17 +45,16 @@ public final class AgentPatch extends PatchBody {
 
     public void setStatus(AgentStatus status) {
         this.status = status;
-        mark("status");
+        mark("status", status);
     }
 
-    @Schema(minLength = 1, maxLength = 100)
     public String getAdapterType() {
         return adapterType;
     }
 
     public void setAdapterType(String adapterType) {
         this.adapterType = adapterType;
-        mark("adapterType");
+        mark("adapterType", adapterType);
     }
 
     @Schema(description = AgentCreate.ADAPTER_CONFIG_LIMITS)
@@ -67,6 +64,6 @@ public final class AgentPatch extends PatchBody {
 
     public void setAdapterConfig(Map<String, Object> adapterConfig) {
         this.adapterConfig = adapterConfig;
-        mark("adapterConfig");
+        mark("adapterConfig", adapterConfig);
     }
 }

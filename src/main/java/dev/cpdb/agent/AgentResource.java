@@ -20,12 +20,12 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+import dev.cpdb.agent.grant.SecretGrant;
+import dev.cpdb.agent.grant.SecretGrantService;
 import dev.cpdb.api.ApiDocumentation;
 import dev.cpdb.api.Ids;
 import dev.cpdb.auth.CurrentCaller;
 import dev.cpdb.auth.Secured;
-import dev.cpdb.secret.grant.SecretGrant;
-import dev.cpdb.secret.grant.SecretGrantService;
 import io.smallrye.mutiny.Uni;
 
 /**

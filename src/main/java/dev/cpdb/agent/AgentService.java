@@ -1,10 +1,8 @@
 package dev.cpdb.agent;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -13,12 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.activity.ActivityRepository;
 import dev.cpdb.activity.Actor;
+import dev.cpdb.agent.grant.SecretGrantService;
 import dev.cpdb.api.Access;
 import dev.cpdb.api.FreeFormJson;
 import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
 import dev.cpdb.database.Database;
@@ -27,7 +27,6 @@ import dev.cpdb.problem.UnprocessableException;
 import dev.cpdb.secret.SecretRepository;
 import dev.cpdb.secret.SecretService;
 import dev.cpdb.secret.SecretsConfig;
-import dev.cpdb.secret.grant.SecretGrantService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -67,14 +66,13 @@ public class AgentService {
     public Uni<Agent> create(Caller caller, UUID companyId, AgentCreate body) {
         Access.requireCompany(caller, companyId);
         Input.body(body);
-        FreeFormJson.check("adapterConfig", body.adapterConfig());
-        AgentEnv env = AgentEnv.of(body.adapterConfig());
         AgentRepository.Values values = new AgentRepository.Values(
-                Input.text("name", body.name(), 1, 200),
-                Input.text("role", body.role(), 1, 100),
-                body.status() == null ? AgentStatus.ACTIVE : body.status(),
-                Input.text("adapterType", body.adapterType(), 1, 100),
-                env.into(body.adapterConfig()));
+                AgentFields.NAME.created(body.name()),
+                AgentFields.ROLE.created(body.role()),
+                AgentFields.STATUS.created(body.status()),
+                AgentFields.ADAPTER_TYPE.created(body.adapterType()),
+                AgentFields.ADAPTER_CONFIG.created(body.adapterConfig()));
+        AgentEnv env = AgentEnv.of(values.adapterConfig());
         refuseSensitiveInline(env, AgentEnv.empty());
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> companies.requireExists(tx, companyId)
@@ -99,28 +97,25 @@ public class AgentService {
                 .onItem().transform(rows -> Page.of(rows, page, Agent::id));
     }
 
-    public Uni<Agent> update(Caller caller, UUID id, AgentPatch patch) {
-        Input.body(patch);
+    public Uni<Agent> update(Caller caller, UUID id, AgentPatch body) {
+        CheckedPatch<Agent> patch = CheckedPatch.of(body, AgentFields.ALL);
         return database.pool().withTransaction(tx -> agents.lock(tx, id, Access.scope(caller))
                 .onItem().transform(EntityNotFoundException.orNotFound("agent", id))
-                .chain(current -> applyPatch(tx, caller, current, patch)));
+                .chain(current -> applyPatch(tx, caller, patch.onto(current))));
     }
 
-    private Uni<Agent> applyPatch(SqlClient tx, Caller caller, Agent current, AgentPatch patch) {
+    private Uni<Agent> applyPatch(SqlClient tx, Caller caller, CheckedPatch.Merged<Agent> merged) {
+        Agent current = merged.current();
         AgentEnv previousEnv = AgentEnv.of(current.adapterConfig());
-        Map<String, Object> config = patch.contains("adapterConfig")
-                ? FreeFormJson.check("adapterConfig", Input.required("adapterConfig", patch.getAdapterConfig()))
-                : current.adapterConfig();
-        AgentEnv env = patch.contains("adapterConfig") ? AgentEnv.of(config) : previousEnv;
         AgentRepository.Values values = new AgentRepository.Values(
-                patch.contains("name") ? Input.text("name", patch.getName(), 1, 200) : current.name(),
-                patch.contains("role") ? Input.text("role", patch.getRole(), 1, 100) : current.role(),
-                patch.contains("status") ? Input.required("status", patch.getStatus()) : current.status(),
-                patch.contains("adapterType") ? Input.text("adapterType", patch.getAdapterType(), 1, 100)
-                        : current.adapterType(),
-                env.into(config));
+                merged.value(AgentFields.NAME),
+                merged.value(AgentFields.ROLE),
+                merged.value(AgentFields.STATUS),
+                merged.value(AgentFields.ADAPTER_TYPE),
+                merged.value(AgentFields.ADAPTER_CONFIG));
+        AgentEnv env = AgentEnv.of(values.adapterConfig());
         refuseSensitiveInline(env, previousEnv);
-        List<String> changed = changedFields(current, values);
+        List<String> changed = merged.changed();
         if (changed.isEmpty()) {
             return Uni.createFrom().item(current);
         }
@@ -190,7 +185,7 @@ public class AgentService {
 
     public Uni<AgentKeyCreated> createKey(Caller caller, UUID agentId, AgentKeyCreate body) {
         Input.body(body);
-        String name = Input.text("name", body.name(), 1, 100);
+        String name = AgentFields.KEY_NAME.created(body.name());
         String key = ApiKeys.generate();
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> agents.lock(tx, agentId, Access.scope(caller))
@@ -254,25 +249,4 @@ public class AgentService {
         refs(env).forEach((name, ref) -> ids.put(name, ref.secretId()));
         return ids;
     }
-
-    private static List<String> changedFields(Agent current, AgentRepository.Values values) {
-        List<String> changed = new ArrayList<>();
-        if (!current.name().equals(values.name())) {
-            changed.add("name");
-        }
-        if (!current.role().equals(values.role())) {
-            changed.add("role");
-        }
-        if (current.status() != values.status()) {
-            changed.add("status");
-        }
-        if (!current.adapterType().equals(values.adapterType())) {
-            changed.add("adapterType");
-        }
-        if (!Objects.equals(new JsonObject(current.adapterConfig()), new JsonObject(values.adapterConfig()))) {
-            changed.add("adapterConfig");
-        }
-        return changed;
-    }
-
 }

@@ -1,7 +1,7 @@
 package dev.cpdb.api;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -11,25 +11,26 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *
  * <p>
  * Records cannot tell "left out" from "null", so patch bodies are small classes whose setters record which fields
- * the JSON contained; Jackson calls a setter only for fields present in the body.
+ * the JSON contained, and with which value; Jackson calls a setter only for fields present in the body. The getters
+ * give the OpenAPI description the fields' types.
  */
 public abstract class PatchBody {
 
     @Schema(hidden = true)
-    private final Set<String> present = new HashSet<>();
+    private final Map<String, Object> sent = new HashMap<>();
 
-    /** Records that the body contained {@code field}; called by the setters of subclasses. */
-    protected final void mark(String field) {
-        present.add(field);
+    /** Records that the body contained {@code field} with {@code value}; called by the setters of subclasses. */
+    protected final void mark(String field, Object value) {
+        sent.put(field, value);
     }
 
     /** Whether the body contained {@code field} (possibly as null). */
     public final boolean contains(String field) {
-        return present.contains(field);
+        return sent.containsKey(field);
     }
 
-    /** Whether the body contained no field at all. */
-    public final boolean containsNothing() {
-        return present.isEmpty();
+    /** The value the body contained for {@code field}; null when it was sent as null or left out. */
+    public final Object sent(String field) {
+        return sent.get(field);
     }
 }

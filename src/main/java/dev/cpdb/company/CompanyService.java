@@ -2,7 +2,6 @@ package dev.cpdb.company;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.database.Database;
 import dev.cpdb.problem.EntityNotFoundException;
@@ -26,9 +26,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 @ApplicationScoped
 public class CompanyService {
 
-    /** Issue prefixes: an upper-case letter, then 1 to 9 upper-case letters or digits (as the schema checks). */
-    static final Pattern ISSUE_PREFIX = Pattern.compile("[A-Z][A-Z0-9]{1,9}");
-
     private final Database database;
     private final CompanyRepository companies;
     private final ActivityRepository activity;
@@ -41,9 +38,8 @@ public class CompanyService {
 
     public Uni<Company> create(Caller caller, CompanyCreate body) {
         Input.body(body);
-        String name = Input.text("name", body.name(), 1, 200);
-        String prefix = Input.matching("issuePrefix", body.issuePrefix(), ISSUE_PREFIX,
-                "use an upper-case letter followed by 1 to 9 upper-case letters or digits, e.g. ACME");
+        String name = CompanyFields.NAME.created(body.name());
+        String prefix = CompanyFields.ISSUE_PREFIX.created(body.issuePrefix());
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> companies.insert(tx, id, name, prefix)
                 .call(company -> activity.append(tx, Actor.of(caller), id, "company.created", id,
@@ -60,19 +56,23 @@ public class CompanyService {
                 .onItem().transform(rows -> Page.of(rows, page, Company::id));
     }
 
-    public Uni<Company> update(Caller caller, UUID id, CompanyPatch patch) {
-        Input.body(patch);
-        String name = patch.contains("name") ? Input.text("name", patch.getName(), 1, 200) : null;
+    public Uni<Company> update(Caller caller, UUID id, CompanyPatch body) {
+        CheckedPatch<Company> patch = CheckedPatch.of(body, CompanyFields.PATCHED);
         return database.pool().withTransaction(tx -> companies.lock(tx, id)
                 .onItem().transform(EntityNotFoundException.orNotFound("company", id))
-                .chain(current -> name == null || name.equals(current.name()) ? Uni.createFrom().item(current)
-                        : rename(tx, caller, current, name)));
+                .chain(current -> applyPatch(tx, caller, patch.onto(current))));
     }
 
-    private Uni<Company> rename(SqlClient tx, Caller caller, Company current, String name) {
+    private Uni<Company> applyPatch(SqlClient tx, Caller caller, CheckedPatch.Merged<Company> merged) {
+        Company current = merged.current();
+        List<String> changed = merged.changed();
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(current);
+        }
+        String name = merged.value(CompanyFields.NAME);
         return companies.rename(tx, current.id(), name)
                 .call(renamed -> activity.append(tx, Actor.of(caller), current.id(), "company.updated", current.id(),
-                        JsonObject.of("changed", List.of("name"), "name", name)));
+                        JsonObject.of("changed", changed, "name", name)));
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {

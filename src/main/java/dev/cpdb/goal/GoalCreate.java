@@ -5,11 +5,11 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * Body of {@code POST /api/companies/{companyId}/goals}.
+ * Body of {@code POST /api/companies/{companyId}/goals}; limits and required fields are in {@link GoalFields}.
  */
 public record GoalCreate(
-        @Schema(required = true, minLength = 1, maxLength = 500) String title,
-        @Schema(maxLength = 10000) String description,
+        String title,
+        String description,
         @Schema(description = "Default active") GoalStatus status,
         @Schema(description = "A goal of the same company this one contributes to") UUID parentId,
         @Schema(description = "A project of the same company") UUID projectId) {

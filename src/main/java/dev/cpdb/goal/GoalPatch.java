@@ -8,7 +8,7 @@ import dev.cpdb.api.PatchBody;
 
 /**
  * Body of {@code PATCH /api/goals/{id}}: fields left out stay unchanged; {@code parentId} or {@code projectId} sent as
- * null detach the goal.
+ * null detach the goal. Limits are in {@link GoalFields}.
  */
 @Schema(description = "Fields to change; null parentId or projectId detaches")
 public final class GoalPatch extends PatchBody {
@@ -19,24 +19,22 @@ public final class GoalPatch extends PatchBody {
     private UUID parentId;
     private UUID projectId;
 
-    @Schema(minLength = 1, maxLength = 500)
     public String getTitle() {
         return title;
     }
 
     public void setTitle(String title) {
         this.title = title;
-        mark("title");
+        mark("title", title);
     }
 
-    @Schema(maxLength = 10000)
     public String getDescription() {
         return description;
     }
 
     public void setDescription(String description) {
         this.description = description;
-        mark("description");
+        mark("description", description);
     }
 
     public GoalStatus getStatus() {
@@ -45,26 +43,24 @@ public final class GoalPatch extends PatchBody {
 
     public void setStatus(GoalStatus status) {
         this.status = status;
-        mark("status");
+        mark("status", status);
     }
 
-    @Schema(nullable = true)
     public UUID getParentId() {
         return parentId;
     }
 
     public void setParentId(UUID parentId) {
         this.parentId = parentId;
-        mark("parentId");
+        mark("parentId", parentId);
     }
 
-    @Schema(nullable = true)
     public UUID getProjectId() {
         return projectId;
     }
 
     public void setProjectId(UUID projectId) {
         this.projectId = projectId;
-        mark("projectId");
+        mark("projectId", projectId);
     }
 }

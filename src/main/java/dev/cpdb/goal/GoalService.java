@@ -1,8 +1,6 @@
 package dev.cpdb.goal;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
 import dev.cpdb.database.Database;
@@ -50,11 +49,11 @@ public class GoalService {
         Access.requireCompany(caller, companyId);
         Input.body(body);
         GoalRepository.Values values = new GoalRepository.Values(
-                Input.text("title", body.title(), 1, 500),
-                body.description() == null ? "" : Input.verbatim("description", body.description(), 0, 10000),
-                body.status() == null ? GoalStatus.ACTIVE : body.status(),
-                body.parentId(),
-                body.projectId());
+                GoalFields.TITLE.created(body.title()),
+                GoalFields.DESCRIPTION.created(body.description()),
+                GoalFields.STATUS.created(body.status()),
+                GoalFields.PARENT.created(body.parentId()),
+                GoalFields.PROJECT.created(body.projectId()));
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> companies.requireExists(tx, companyId)
                 .call(ignored -> checkLinks(tx, companyId, values))
@@ -75,22 +74,22 @@ public class GoalService {
                 .onItem().transform(rows -> Page.of(rows, page, Goal::id));
     }
 
-    public Uni<Goal> update(Caller caller, UUID id, GoalPatch patch) {
-        Input.body(patch);
+    public Uni<Goal> update(Caller caller, UUID id, GoalPatch body) {
+        CheckedPatch<Goal> patch = CheckedPatch.of(body, GoalFields.ALL);
         return database.pool().withTransaction(tx -> goals.find(tx, id, Access.scope(caller), true)
                 .onItem().transform(EntityNotFoundException.orNotFound("goal", id))
-                .chain(current -> applyPatch(tx, caller, current, patch)));
+                .chain(current -> applyPatch(tx, caller, patch.onto(current))));
     }
 
-    private Uni<Goal> applyPatch(SqlClient tx, Caller caller, Goal current, GoalPatch patch) {
+    private Uni<Goal> applyPatch(SqlClient tx, Caller caller, CheckedPatch.Merged<Goal> merged) {
+        Goal current = merged.current();
         GoalRepository.Values values = new GoalRepository.Values(
-                patch.contains("title") ? Input.text("title", patch.getTitle(), 1, 500) : current.title(),
-                patch.contains("description") ? Input.verbatim("description", patch.getDescription(), 0, 10000)
-                        : current.description(),
-                patch.contains("status") ? Input.required("status", patch.getStatus()) : current.status(),
-                patch.contains("parentId") ? patch.getParentId() : current.parentId(),
-                patch.contains("projectId") ? patch.getProjectId() : current.projectId());
-        List<String> changed = changedFields(current, values);
+                merged.value(GoalFields.TITLE),
+                merged.value(GoalFields.DESCRIPTION),
+                merged.value(GoalFields.STATUS),
+                merged.value(GoalFields.PARENT),
+                merged.value(GoalFields.PROJECT));
+        List<String> changed = merged.changed();
         if (changed.isEmpty()) {
             return Uni.createFrom().item(current);
         }
@@ -143,25 +142,5 @@ public class GoalService {
             throw new UnprocessableException("Field '" + field + "' names " + entity + " " + id
                     + ", which does not exist in this company");
         }
-    }
-
-    private static List<String> changedFields(Goal current, GoalRepository.Values values) {
-        List<String> changed = new ArrayList<>();
-        if (!current.title().equals(values.title())) {
-            changed.add("title");
-        }
-        if (!current.description().equals(values.description())) {
-            changed.add("description");
-        }
-        if (current.status() != values.status()) {
-            changed.add("status");
-        }
-        if (!Objects.equals(current.parentId(), values.parentId())) {
-            changed.add("parentId");
-        }
-        if (!Objects.equals(current.projectId(), values.projectId())) {
-            changed.add("projectId");
-        }
-        return changed;
     }
 }

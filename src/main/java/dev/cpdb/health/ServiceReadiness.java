@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.cpdb.ServiceLifecycle;
+import dev.cpdb.lifecycle.ServiceLifecycle;
 import dev.cpdb.migration.MigrationService;
 import dev.cpdb.plugin.PluginService;
 import dev.cpdb.plugin.PluginsOverview;

@@ -4,7 +4,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Startup;
 
-import dev.cpdb.ServiceLifecycle;
+import dev.cpdb.lifecycle.ServiceLifecycle;
 
 /**
  * Start-up probe: up once the database paths are prepared and the core migration policy has run.

@@ -5,11 +5,12 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * Body of {@code POST /api/companies/{companyId}/issues}; the identifier is assigned by the service.
+ * Body of {@code POST /api/companies/{companyId}/issues}; the identifier is assigned by the service. Limits and required
+ * fields are in {@link IssueFields}.
  */
 public record IssueCreate(
-        @Schema(required = true, minLength = 1, maxLength = 500) String title,
-        @Schema(maxLength = 100000, description = "Mentions of other issues (ACME-7) become issue references") String description,
+        String title,
+        @Schema(description = "Mentions of other issues (ACME-7) become issue references") String description,
         @Schema(description = "Default backlog") IssueStatus status,
         @Schema(description = "Default medium") IssuePriority priority,
         @Schema(description = "A project of the same company") UUID projectId,

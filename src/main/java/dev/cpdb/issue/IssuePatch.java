@@ -8,7 +8,7 @@ import dev.cpdb.api.PatchBody;
 
 /**
  * Body of {@code PATCH /api/issues/{id}}: fields left out stay unchanged; {@code projectId}, {@code goalId} or
- * {@code assigneeAgentId} sent as null clear the link.
+ * {@code assigneeAgentId} sent as null clear the link. Limits are in {@link IssueFields}.
  */
 @Schema(description = "Fields to change; null projectId, goalId or assigneeAgentId clears the link")
 public final class IssuePatch extends PatchBody {
@@ -21,24 +21,22 @@ public final class IssuePatch extends PatchBody {
     private UUID goalId;
     private UUID assigneeAgentId;
 
-    @Schema(minLength = 1, maxLength = 500)
     public String getTitle() {
         return title;
     }
 
     public void setTitle(String title) {
         this.title = title;
-        mark("title");
+        mark("title", title);
     }
 
-    @Schema(maxLength = 100000)
     public String getDescription() {
         return description;
     }
 
     public void setDescription(String description) {
         this.description = description;
-        mark("description");
+        mark("description", description);
     }
 
     public IssueStatus getStatus() {
@@ -47,7 +45,7 @@ public final class IssuePatch extends PatchBody {
 
     public void setStatus(IssueStatus status) {
         this.status = status;
-        mark("status");
+        mark("status", status);
     }
 
     public IssuePriority getPriority() {
@@ -56,36 +54,33 @@ public final class IssuePatch extends PatchBody {
 
     public void setPriority(IssuePriority priority) {
         this.priority = priority;
-        mark("priority");
+        mark("priority", priority);
     }
 
-    @Schema(nullable = true)
     public UUID getProjectId() {
         return projectId;
     }
 
     public void setProjectId(UUID projectId) {
         this.projectId = projectId;
-        mark("projectId");
+        mark("projectId", projectId);
     }
 
-    @Schema(nullable = true)
     public UUID getGoalId() {
         return goalId;
     }
 
     public void setGoalId(UUID goalId) {
         this.goalId = goalId;
-        mark("goalId");
+        mark("goalId", goalId);
     }
 
-    @Schema(nullable = true)
     public UUID getAssigneeAgentId() {
         return assigneeAgentId;
     }
 
     public void setAssigneeAgentId(UUID assigneeAgentId) {
         this.assigneeAgentId = assigneeAgentId;
-        mark("assigneeAgentId");
+        mark("assigneeAgentId", assigneeAgentId);
     }
 }

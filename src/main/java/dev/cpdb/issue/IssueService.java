@@ -1,8 +1,6 @@
 package dev.cpdb.issue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.Company;
 import dev.cpdb.company.CompanyRepository;
@@ -31,8 +30,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  */
 @ApplicationScoped
 public class IssueService {
-
-    static final int MAX_DESCRIPTION = 100_000;
 
     private final Database database;
     private final IssueRepository issues;
@@ -53,14 +50,13 @@ public class IssueService {
         Access.requireCompany(caller, companyId);
         Input.body(body);
         IssueRepository.Values values = new IssueRepository.Values(
-                Input.text("title", body.title(), 1, 500),
-                body.description() == null ? "" : Input.verbatim("description", body.description(), 0,
-                        MAX_DESCRIPTION),
-                body.status() == null ? IssueStatus.BACKLOG : body.status(),
-                body.priority() == null ? IssuePriority.MEDIUM : body.priority(),
-                body.projectId(),
-                body.goalId(),
-                body.assigneeAgentId());
+                IssueFields.TITLE.created(body.title()),
+                IssueFields.DESCRIPTION.created(body.description()),
+                IssueFields.STATUS.created(body.status()),
+                IssueFields.PRIORITY.created(body.priority()),
+                IssueFields.PROJECT.created(body.projectId()),
+                IssueFields.GOAL.created(body.goalId()),
+                IssueFields.ASSIGNEE.created(body.assigneeAgentId()));
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> companies.find(tx, companyId, null)
                 .onItem().transform(EntityNotFoundException.orNotFound("company", companyId))
@@ -96,24 +92,23 @@ public class IssueService {
                 .onItem().transform(rows -> Page.of(rows, page, Issue::id));
     }
 
-    public Uni<Issue> update(Caller caller, IssueLocator locator, IssuePatch patch) {
-        Input.body(patch);
+    public Uni<Issue> update(Caller caller, IssueLocator locator, IssuePatch body) {
+        CheckedPatch<Issue> patch = CheckedPatch.of(body, IssueFields.ALL);
         return database.pool().withTransaction(tx -> find(tx, caller, locator, true)
-                .chain(current -> applyPatch(tx, caller, current, patch)));
+                .chain(current -> applyPatch(tx, caller, patch.onto(current))));
     }
 
-    private Uni<Issue> applyPatch(SqlClient tx, Caller caller, Issue current, IssuePatch patch) {
+    private Uni<Issue> applyPatch(SqlClient tx, Caller caller, CheckedPatch.Merged<Issue> merged) {
+        Issue current = merged.current();
         IssueRepository.Values values = new IssueRepository.Values(
-                patch.contains("title") ? Input.text("title", patch.getTitle(), 1, 500) : current.title(),
-                patch.contains("description")
-                        ? Input.verbatim("description", patch.getDescription(), 0, MAX_DESCRIPTION)
-                        : current.description(),
-                patch.contains("status") ? Input.required("status", patch.getStatus()) : current.status(),
-                patch.contains("priority") ? Input.required("priority", patch.getPriority()) : current.priority(),
-                patch.contains("projectId") ? patch.getProjectId() : current.projectId(),
-                patch.contains("goalId") ? patch.getGoalId() : current.goalId(),
-                patch.contains("assigneeAgentId") ? patch.getAssigneeAgentId() : current.assigneeAgentId());
-        List<String> changed = changedFields(current, values);
+                merged.value(IssueFields.TITLE),
+                merged.value(IssueFields.DESCRIPTION),
+                merged.value(IssueFields.STATUS),
+                merged.value(IssueFields.PRIORITY),
+                merged.value(IssueFields.PROJECT),
+                merged.value(IssueFields.GOAL),
+                merged.value(IssueFields.ASSIGNEE));
+        List<String> changed = merged.changed();
         if (changed.isEmpty()) {
             return Uni.createFrom().item(current);
         }
@@ -177,31 +172,5 @@ public class IssueService {
                     : after.assigneeAgentId().toString());
         }
         return details;
-    }
-
-    private static List<String> changedFields(Issue current, IssueRepository.Values values) {
-        List<String> changed = new ArrayList<>();
-        if (!current.title().equals(values.title())) {
-            changed.add("title");
-        }
-        if (!current.description().equals(values.description())) {
-            changed.add("description");
-        }
-        if (current.status() != values.status()) {
-            changed.add("status");
-        }
-        if (current.priority() != values.priority()) {
-            changed.add("priority");
-        }
-        if (!Objects.equals(current.projectId(), values.projectId())) {
-            changed.add("projectId");
-        }
-        if (!Objects.equals(current.goalId(), values.goalId())) {
-            changed.add("goalId");
-        }
-        if (!Objects.equals(current.assigneeAgentId(), values.assigneeAgentId())) {
-            changed.add("assigneeAgentId");
-        }
-        return changed;
     }
 }

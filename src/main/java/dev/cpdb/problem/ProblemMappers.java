@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.cpdb.database.DatabaseUnavailable;
-import dev.cpdb.secret.SecretUnreadableException;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -111,10 +110,10 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response secretUnreadable(SecretUnreadableException exception) {
+    public Response serverFault(ServerFaultException exception) {
         LOG.error(exception.getMessage());
-        if (exception.wrongKey()) {
-            // This instance runs with another master key (and reports not ready): another replica can answer.
+        if (exception.otherReplicaCanAnswer()) {
+            // E.g. this instance runs with another secrets master key (and reports not ready).
             return Response.fromResponse(problem(503, exception.getMessage())).header("Retry-After", "30").build();
         }
         return problem(500, "The request could not be processed; the service log has the details");

@@ -5,7 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.cpdb.api.PatchBody;
 
 /**
- * Body of {@code PATCH /api/projects/{id}}: fields left out stay unchanged.
+ * Body of {@code PATCH /api/projects/{id}}: fields left out stay unchanged. Limits are in {@link ProjectFields}.
  */
 @Schema(description = "Fields to change")
 public final class ProjectPatch extends PatchBody {
@@ -14,24 +14,22 @@ public final class ProjectPatch extends PatchBody {
     private String description;
     private ProjectStatus status;
 
-    @Schema(minLength = 1, maxLength = 200)
     public String getName() {
         return name;
     }
 
     public void setName(String name) {
         this.name = name;
-        mark("name");
+        mark("name", name);
     }
 
-    @Schema(maxLength = 10000)
     public String getDescription() {
         return description;
     }
 
     public void setDescription(String description) {
         this.description = description;
-        mark("description");
+        mark("description", description);
     }
 
     public ProjectStatus getStatus() {
@@ -40,6 +38,6 @@ public final class ProjectPatch extends PatchBody {
 
     public void setStatus(ProjectStatus status) {
         this.status = status;
-        mark("status");
+        mark("status", status);
     }
 }

@@ -1,6 +1,5 @@
 package dev.cpdb.project;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
 import dev.cpdb.database.Database;
@@ -44,9 +44,9 @@ public class ProjectService {
         Access.requireCompany(caller, companyId);
         Input.body(body);
         ProjectRepository.Values values = new ProjectRepository.Values(
-                Input.text("name", body.name(), 1, 200),
-                body.description() == null ? "" : Input.verbatim("description", body.description(), 0, 10000),
-                body.status() == null ? ProjectStatus.ACTIVE : body.status());
+                ProjectFields.NAME.created(body.name()),
+                ProjectFields.DESCRIPTION.created(body.description()),
+                ProjectFields.STATUS.created(body.status()));
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> companies.requireExists(tx, companyId)
                 .chain(ignored -> projects.insert(tx, id, companyId, values))
@@ -66,29 +66,20 @@ public class ProjectService {
                 .onItem().transform(rows -> Page.of(rows, page, Project::id));
     }
 
-    public Uni<Project> update(Caller caller, UUID id, ProjectPatch patch) {
-        Input.body(patch);
+    public Uni<Project> update(Caller caller, UUID id, ProjectPatch body) {
+        CheckedPatch<Project> patch = CheckedPatch.of(body, ProjectFields.ALL);
         return database.pool().withTransaction(tx -> projects.find(tx, id, Access.scope(caller), true)
                 .onItem().transform(EntityNotFoundException.orNotFound("project", id))
-                .chain(current -> applyPatch(tx, caller, current, patch)));
+                .chain(current -> applyPatch(tx, caller, patch.onto(current))));
     }
 
-    private Uni<Project> applyPatch(SqlClient tx, Caller caller, Project current, ProjectPatch patch) {
+    private Uni<Project> applyPatch(SqlClient tx, Caller caller, CheckedPatch.Merged<Project> merged) {
+        Project current = merged.current();
         ProjectRepository.Values values = new ProjectRepository.Values(
-                patch.contains("name") ? Input.text("name", patch.getName(), 1, 200) : current.name(),
-                patch.contains("description") ? Input.verbatim("description", patch.getDescription(), 0, 10000)
-                        : current.description(),
-                patch.contains("status") ? Input.required("status", patch.getStatus()) : current.status());
-        List<String> changed = new ArrayList<>();
-        if (!values.name().equals(current.name())) {
-            changed.add("name");
-        }
-        if (!values.description().equals(current.description())) {
-            changed.add("description");
-        }
-        if (values.status() != current.status()) {
-            changed.add("status");
-        }
+                merged.value(ProjectFields.NAME),
+                merged.value(ProjectFields.DESCRIPTION),
+                merged.value(ProjectFields.STATUS));
+        List<String> changed = merged.changed();
         if (changed.isEmpty()) {
             return Uni.createFrom().item(current);
         }

@@ -1,9 +1,7 @@
 package dev.cpdb.secret;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 /**
- * Body of {@code POST /api/secrets/{id}/versions}: the value of the new version.
+ * Body of {@code POST /api/secrets/{id}/versions}: the value of the new version; its limits are in {@link SecretFields}.
  */
-public record SecretRotate(@Schema(required = true, maxLength = 65536) String value) {
+public record SecretRotate(String value) {
 }

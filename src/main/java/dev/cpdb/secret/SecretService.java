@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +14,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
 import dev.cpdb.database.Database;
@@ -34,9 +34,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 @ApplicationScoped
 public class SecretService {
 
-    static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
-    static final int MAX_VALUE_LENGTH = 65536;
-
     private final Database database;
     private final SecretRepository secrets;
     private final CompanyRepository companies;
@@ -55,9 +52,9 @@ public class SecretService {
     public Uni<Secret> create(Caller caller, UUID companyId, SecretCreate body) {
         Access.requireCompany(caller, companyId);
         Input.body(body);
-        String name = checkName(body.name());
-        String description = body.description() == null ? "" : Input.text("description", body.description(), 0, 1000);
-        String value = Input.verbatim("value", body.value(), 1, MAX_VALUE_LENGTH);
+        String name = SecretFields.NAME.created(body.name());
+        String description = SecretFields.DESCRIPTION.created(body.description());
+        String value = SecretFields.VALUE.created(body.value());
         return database.pool().withTransaction(tx -> create(tx, Actor.of(caller), companyId, name, description, value));
     }
 
@@ -86,7 +83,7 @@ public class SecretService {
 
     public Uni<Secret> rotate(Caller caller, UUID id, SecretRotate body) {
         Input.body(body);
-        String value = Input.verbatim("value", body.value(), 1, MAX_VALUE_LENGTH);
+        String value = SecretFields.VALUE.created(body.value());
         return database.pool().withTransaction(tx -> secrets.bumpVersion(tx, id, Access.scope(caller))
                 .onItem().transform(EntityNotFoundException.orNotFound("secret", id))
                 .call(secret -> secrets.insertVersion(tx, id, secret.latestVersion(),
@@ -95,22 +92,22 @@ public class SecretService {
                         JsonObject.of("name", secret.name(), "version", secret.latestVersion()))));
     }
 
-    public Uni<Secret> update(Caller caller, UUID id, SecretPatch patch) {
-        Input.body(patch);
-        String description = patch.contains("description")
-                ? Input.text("description", patch.getDescription(), 0, 1000)
-                : null;
+    public Uni<Secret> update(Caller caller, UUID id, SecretPatch body) {
+        CheckedPatch<Secret> patch = CheckedPatch.of(body, SecretFields.PATCHED);
         return database.pool().withTransaction(tx -> secrets.find(tx, id, Access.scope(caller))
                 .onItem().transform(EntityNotFoundException.orNotFound("secret", id))
-                .chain(secret -> description == null || description.equals(secret.description())
-                        ? Uni.createFrom().item(secret)
-                        : describe(tx, caller, secret, description)));
+                .chain(secret -> applyPatch(tx, caller, patch.onto(secret))));
     }
 
-    private Uni<Secret> describe(SqlClient tx, Caller caller, Secret secret, String description) {
-        return secrets.describe(tx, secret.id(), description)
+    private Uni<Secret> applyPatch(SqlClient tx, Caller caller, CheckedPatch.Merged<Secret> merged) {
+        Secret secret = merged.current();
+        List<String> changed = merged.changed();
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(secret);
+        }
+        return secrets.describe(tx, secret.id(), merged.value(SecretFields.DESCRIPTION))
                 .call(updated -> activity.append(tx, Actor.of(caller), secret.companyId(), "secret.updated",
-                        secret.id(), JsonObject.of("name", secret.name(), "changed", List.of("description"))));
+                        secret.id(), JsonObject.of("name", secret.name(), "changed", changed)));
     }
 
     /** Decrypts one version (null: the latest); for operators only, enforced by the resource. */
@@ -184,10 +181,4 @@ public class SecretService {
         }
         return values;
     }
-
-    static String checkName(String name) {
-        return Input.matching("name", name, NAME, "use letters, digits, '_', '.' and '-' (at most 128), starting "
-                + "with a letter or '_'");
-    }
-
 }

@@ -204,11 +204,35 @@ abstract class BadInputApiTest {
         operator().get("/api/companies/{id}/activity?action=agent.updated", company).then().body("items", hasSize(0));
     }
 
+    @Test
+    void aBadPatchIs400WhetherOrNotTheRecordExistsForEveryKindOfRecord() {
+        // Every PATCH checks its body before it reads the record (one shared step), so the answer does not depend on
+        // the record: a missing one does not turn a malformed request into a 404.
+        String missing = java.util.UUID.randomUUID().toString();
+        Map<String, String> bodies = Map.of(
+                "/api/companies/", "{\"name\": \"\"}",
+                "/api/agents/", "{\"role\": \"\"}",
+                "/api/projects/", "{\"status\": null}",
+                "/api/goals/", "{\"title\": \"   \"}",
+                "/api/issues/", "{\"description\": null}",
+                "/api/secrets/", "{\"description\": null}");
+        bodies.forEach((path, json) -> expectProblem(patch(path + missing, json), 400, "Field '"));
+        expectProblem(patch("/api/goals/" + missing, "{\"parentId\": null}"), 404, "No goal with id " + missing);
+    }
+
     private static ValidatableResponse post(String path, String json) {
         return given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN)
                 .contentType(ContentType.JSON)
                 .body(json)
                 .post(path)
+                .then();
+    }
+
+    private static ValidatableResponse patch(String path, String json) {
+        return given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(json)
+                .patch(path)
                 .then();
     }
 

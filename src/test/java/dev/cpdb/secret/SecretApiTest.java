@@ -71,6 +71,23 @@ abstract class SecretApiTest {
     }
 
     @Test
+    void aDescriptionIsKeptExactlyAsSentLikeTheDescriptionsOfOtherRecords() {
+        String company = newCompany();
+        String id = operator().body(Map.of("name", "PADDED", "description", "  model access\n", "value", VALUE))
+                .post("/api/companies/{id}/secrets", company)
+                .then()
+                .statusCode(201)
+                .body("description", equalTo("  model access\n"))
+                .extract().path("id");
+
+        operator().body(Map.of("description", " billing "))
+                .patch("/api/secrets/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("description", equalTo(" billing "));
+    }
+
+    @Test
     void rotationAddsAVersionAndEveryVersionStaysReadable() {
         String company = newCompany();
         String id = newSecret(company, "DB_PASSWORD", "first");

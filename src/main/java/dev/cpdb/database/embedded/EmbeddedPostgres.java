@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.cpdb.ProcessOwner;
 import dev.cpdb.database.DatabaseUrl;
 
 /**
@@ -180,7 +181,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static void prepareInstanceDir(Settings settings) {
         try {
             Files.createDirectories(settings.instanceDir());
-            if (ServerUser.isRoot()) {
+            if (ProcessOwner.isRoot()) {
                 // The unprivileged server user has to enter the instance folder to reach its data folder.
                 Files.setPosixFilePermissions(settings.instanceDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
             }

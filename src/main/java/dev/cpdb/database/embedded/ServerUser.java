@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.cpdb.ProcessOwner;
+
 /**
  * The operating-system account the embedded server runs as.
  *
@@ -34,7 +36,7 @@ public final class ServerUser {
      * current user.
      */
     public static ServerUser forCurrentProcess(String unprivilegedName) {
-        if (!isRoot()) {
+        if (!ProcessOwner.isRoot()) {
             return new ServerUser(System.getProperty("user.name"), false);
         }
         if (!unprivilegedName.matches("[a-z_][a-z0-9_-]{0,31}") || unprivilegedName.equals("root")) {
@@ -51,16 +53,6 @@ public final class ServerUser {
             }
         }
         return new ServerUser(unprivilegedName, true);
-    }
-
-    /** Whether this JVM runs with user id 0. */
-    public static boolean isRoot() {
-        try {
-            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            return Integer.valueOf(0).equals(uid);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
     }
 
     public String name() {

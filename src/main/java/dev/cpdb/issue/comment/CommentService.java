@@ -30,8 +30,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 @ApplicationScoped
 public class CommentService {
 
-    static final int MAX_BODY = 100_000;
-
     private final Database database;
     private final CommentRepository comments;
     private final IssueService issues;
@@ -48,7 +46,7 @@ public class CommentService {
     }
 
     public Uni<IssueComment> create(Caller caller, IssueLocator locator, CommentBody body) {
-        String text = Input.verbatim("body", Input.body(body).body(), 1, MAX_BODY);
+        String text = CommentFields.BODY.created(Input.body(body).body());
         Actor actor = Actor.of(caller);
         UUID id = Ids.next();
         return database.pool().withTransaction(tx -> issues.find(tx, caller, locator, false)
@@ -72,7 +70,7 @@ public class CommentService {
     }
 
     public Uni<IssueComment> update(Caller caller, UUID id, CommentBody body) {
-        String text = Input.verbatim("body", Input.body(body).body(), 1, MAX_BODY);
+        String text = CommentFields.BODY.created(Input.body(body).body());
         return database.pool().withTransaction(tx -> lockOwn(tx, caller, id)
                 .chain(current -> current.body().equals(text) ? Uni.createFrom().item(current)
                         : edit(tx, caller, current, text)));

@@ -1,4 +1,4 @@
-package dev.cpdb.secret.grant;
+package dev.cpdb.agent.grant;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;

@@ -1,10 +1,11 @@
-package dev.cpdb;
+package dev.cpdb.lifecycle;
 
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.cpdb.CpdbConfig;
 import dev.cpdb.auth.AdminToken;
 import dev.cpdb.backup.BackupScheduler;
 import dev.cpdb.backup.BackupTargetGuard;

@@ -1,4 +1,4 @@
-package dev.cpdb.secret.grant;
+package dev.cpdb.agent.grant;
 
 import dev.cpdb.testing.ApiTestProfiles;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package dev.cpdb.secret;
+package dev.cpdb.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

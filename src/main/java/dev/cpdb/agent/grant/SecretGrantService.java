@@ -1,4 +1,4 @@
-package dev.cpdb.secret.grant;
+package dev.cpdb.agent.grant;
 
 import java.util.LinkedHashSet;
 import java.util.List;

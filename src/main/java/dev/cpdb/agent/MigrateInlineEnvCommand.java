@@ -1,4 +1,4 @@
-package dev.cpdb.secret;
+package dev.cpdb.agent;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.cpdb.secret.grant;
+package dev.cpdb.agent.grant;
 
 import static dev.cpdb.testing.Api.agent;
 import static dev.cpdb.testing.Api.newAgent;

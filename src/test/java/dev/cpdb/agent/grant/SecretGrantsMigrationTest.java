@@ -1,4 +1,4 @@
-package dev.cpdb.secret.grant;
+package dev.cpdb.agent.grant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

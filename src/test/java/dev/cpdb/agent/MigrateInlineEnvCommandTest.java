@@ -1,4 +1,4 @@
-package dev.cpdb.secret;
+package dev.cpdb.agent;
 
 import static dev.cpdb.testing.Api.agent;
 import static dev.cpdb.testing.Api.newAgentKey;

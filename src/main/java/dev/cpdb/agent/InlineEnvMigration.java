@@ -1,4 +1,4 @@
-package dev.cpdb.secret;
+package dev.cpdb.agent;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,12 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.activity.ActivityRepository;
 import dev.cpdb.activity.Actor;
-import dev.cpdb.agent.Agent;
-import dev.cpdb.agent.AgentEnv;
-import dev.cpdb.agent.AgentRepository;
+import dev.cpdb.agent.grant.GrantOrigin;
+import dev.cpdb.agent.grant.SecretGrantService;
 import dev.cpdb.database.Database;
-import dev.cpdb.secret.grant.GrantOrigin;
-import dev.cpdb.secret.grant.SecretGrantService;
+import dev.cpdb.secret.SecretRepository;
+import dev.cpdb.secret.SecretService;
+import dev.cpdb.secret.SensitiveNames;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
