@@ -27,6 +27,7 @@ public class ServiceLifecycle {
 
     private final Database database;
     private final MigrationService migrations;
+    private final dev.cpdb.settings.InstanceSettings settings;
     private final CpdbConfig config;
     private final AdminToken adminToken;
     private final CommandLine commandLine;
@@ -40,7 +41,9 @@ public class ServiceLifecycle {
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
             AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler, PluginService plugins,
-            MasterKey masterKey, MasterKeyRecord masterKeyRecord, BackupTargetGuard backupTarget) {
+            MasterKey masterKey, MasterKeyRecord masterKeyRecord, BackupTargetGuard backupTarget,
+            dev.cpdb.settings.InstanceSettings settings) {
+        this.settings = settings;
         this.database = database;
         this.migrations = migrations;
         this.config = config;
@@ -77,6 +80,7 @@ public class ServiceLifecycle {
             // once they are applied (the process stays up, not ready, meanwhile).
             migrations.applyAtStartup(config.migration().autoApply(), () -> {
                 masterKeyRecord.recordOrCompare();
+                settings.start();
                 plugins.migrateAtStartup();
                 backupScheduler.start();
                 backupTarget.warnAtStartup();

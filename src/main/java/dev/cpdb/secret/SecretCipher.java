@@ -37,12 +37,52 @@ public class SecretCipher {
     public Sealed seal(UUID secretId, int version, String value) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
+        return new Sealed(nonce, encrypt(nonce, associatedData(secretId, version), value), masterKey.fingerprint());
+    }
+
+    /**
+     * Encrypts {@code value} bound to {@code context} (which must be given again to decrypt it).
+     *
+     * @return the nonce followed by the ciphertext and tag
+     */
+    byte[] sealBound(String context, String value) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] ciphertext = encrypt(nonce, context.getBytes(StandardCharsets.UTF_8), value);
+        byte[] sealed = new byte[NONCE_BYTES + ciphertext.length];
+        System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
+        System.arraycopy(ciphertext, 0, sealed, NONCE_BYTES, ciphertext.length);
+        return sealed;
+    }
+
+    /**
+     * Decrypts what {@link #sealBound} made for the same {@code context}.
+     *
+     * @throws IllegalStateException when it was encrypted under another key or for another context, or altered
+     */
+    String openBound(String context, byte[] sealed) {
+        if (sealed.length <= NONCE_BYTES) {
+            throw new IllegalStateException("the stored value is too short to be an encrypted one");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.DECRYPT_MODE, masterKey.key(), new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES),
+                    StandardCharsets.UTF_8);
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException("it was encrypted with another master key, or altered");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    private byte[] encrypt(byte[] nonce, byte[] associatedData, String value) {
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, masterKey.key(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associatedData(secretId, version));
-            byte[] ciphertext = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
-            return new Sealed(nonce, ciphertext, masterKey.fingerprint());
+            cipher.updateAAD(associatedData);
+            return cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }

@@ -28,6 +28,8 @@ public final class ApiTestProfiles {
         config.put("cpdb.home", TestFolders.create("cpdb-test-api-home").toString());
         config.put("cpdb.secrets.master-key", MASTER_KEY);
         config.put("cpdb.secrets.strict-mode", "true");
+        // Set outside the database, as the environment would: the instance setting is then read-only.
+        config.put("cpdb.query-log.slow-threshold", "750ms");
         return config;
     }
 

@@ -1,0 +1,177 @@
+package dev.cpdb.settings;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.cpdb.database.Database;
+import dev.cpdb.database.querylog.QueryLog;
+import dev.cpdb.testing.ApiTestProfiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/**
+ * Instance settings over the API: ranges refused with 400, environment precedence, sensitive values encrypted at
+ * rest and never shown, and changes applied live, also when made by another replica (which writes the same rows and
+ * moves the same version number).
+ */
+@QuarkusTest
+@TestProfile(ApiTestProfiles.Direct.class)
+class SettingsApiTest {
+
+    @Inject
+    Database database;
+
+    @AfterEach
+    void backToDefaults() throws Exception {
+        execute("UPDATE public.instance_settings SET value = NULL, secret_value = NULL; "
+                + "UPDATE public.instance_settings_version SET version = version + 1");
+        awaitLevel(QueryLog.Level.OFF);
+    }
+
+    @Test
+    void everySettingIsListedWithItsTypeRangeDefaultAndSource() {
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when().get("/api/settings").then().statusCode(200)
+                .body("find { it.key == 'query-log.level' }.type", equalTo("choice"))
+                .body("find { it.key == 'query-log.level' }.defaultValue", equalTo("off"))
+                .body("find { it.key == 'query-log.level' }.source", equalTo("default"))
+                .body("find { it.key == 'query-log.level' }.editable", equalTo(true))
+                .body("find { it.key == 'query-log.level' }.environmentVariable", equalTo("CPDB_QUERY_LOG_LEVEL"));
+    }
+
+    @Test
+    void aChangeAppliesAtOnceAndIsStored() throws Exception {
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": \"all\"}")
+                .when().patch("/api/settings/query-log.level").then().statusCode(200)
+                .body("value", equalTo("all")).body("source", equalTo("database"));
+
+        assertEquals(QueryLog.Level.ALL, database.queryLog().level());
+        assertEquals("all", query("SELECT value FROM public.instance_settings WHERE key = 'query-log.level'"));
+
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": null}")
+                .when().patch("/api/settings/query-log.level").then().statusCode(200)
+                .body("value", equalTo("off")).body("source", equalTo("default"));
+        assertEquals(QueryLog.Level.OFF, database.queryLog().level());
+    }
+
+    @Test
+    void aChangeMadeByAnotherReplicaIsAppliedWithoutRestart() throws Exception {
+        execute("UPDATE public.instance_settings SET value = 'slow', updated_by = 'operator' "
+                + "WHERE key = 'query-log.level'; UPDATE public.instance_settings_version SET version = version + 1");
+
+        awaitLevel(QueryLog.Level.SLOW);
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when().get("/api/settings/query-log.level").then()
+                .statusCode(200).body("value", equalTo("slow"));
+    }
+
+    @Test
+    void valuesOutOfRangeAreRefusedNamingTheRange() {
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"value\": \"loud\"}")
+                .when().patch("/api/settings/query-log.level").then().statusCode(400)
+                .body("detail", containsString("use one of off, slow, all, with-values"));
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": [1]}")
+                .when().patch("/api/settings/query-log.level").then().statusCode(400);
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"other\": 1}")
+                .when().patch("/api/settings/query-log.level").then().statusCode(400)
+                .body("detail", containsString("\"value\""));
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": 1}")
+                .when().patch("/api/settings/no.such-setting").then().statusCode(404);
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when().get("/api/settings/no.such-setting").then()
+                .statusCode(404);
+        assertEquals(QueryLog.Level.OFF, database.queryLog().level());
+    }
+
+    @Test
+    void whatTheEnvironmentSetsIsShownAndReadOnly() {
+        // The test profile sets cpdb.query-log.slow-threshold as the environment would.
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when().get("/api/settings/query-log.slow-threshold")
+                .then().statusCode(200).body("source", equalTo("environment")).body("editable", equalTo(false))
+                .body("value", equalTo("750ms"));
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": \"1s\"}")
+                .when().patch("/api/settings/query-log.slow-threshold").then().statusCode(409)
+                .body("detail", containsString("CPDB_QUERY_LOG_SLOW_THRESHOLD"));
+        assertEquals(Duration.ofMillis(750), database.queryLog().slowThreshold());
+    }
+
+    @Test
+    void aSensitiveValueIsEncryptedAtRestAndNeverShown() throws Exception {
+        String token = "token-value-kept-secret-42";
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"value\": \"" + token + "\"}")
+                .when().patch("/api/settings/" + SensitiveTestSetting.KEY).then().statusCode(200)
+                .body("value", nullValue()).body("isSet", equalTo(true)).body("sensitive", equalTo(true));
+
+        assertNull(query("SELECT value FROM public.instance_settings WHERE key = '" + SensitiveTestSetting.KEY + "'"));
+        byte[] sealed = bytes("SELECT secret_value FROM public.instance_settings WHERE key = '"
+                + SensitiveTestSetting.KEY + "'");
+        assertNotNull(sealed);
+        assertFalse(new String(sealed, StandardCharsets.ISO_8859_1).contains(token), "not stored in clear");
+        String listing = given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when().get("/api/settings").then()
+                .statusCode(200).extract().asString();
+        assertFalse(listing.contains(token), listing);
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"value\": \"short\"}")
+                .when().patch("/api/settings/" + SensitiveTestSetting.KEY).then().statusCode(400)
+                .body("detail", containsString("at least 8 characters"));
+        assertArrayEquals(sealed, bytes("SELECT secret_value FROM public.instance_settings WHERE key = '"
+                + SensitiveTestSetting.KEY + "'"), "a refused change leaves the stored value");
+    }
+
+    @Test
+    void settingsAreForOperatorsOnly() {
+        given().when().get("/api/settings").then().statusCode(401);
+        given().auth().oauth2("cpdb_ak_not-a-real-key").when().get("/api/settings").then().statusCode(401);
+    }
+
+    private void awaitLevel(QueryLog.Level level) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (database.queryLog().level() != level) {
+            assertTrue(System.nanoTime() < deadline, "the level never became " + level);
+            Thread.sleep(100);
+        }
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = database.direct().open(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private String query(String sql) throws Exception {
+        try (Connection connection = database.direct().open();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private byte[] bytes(String sql) throws Exception {
+        try (Connection connection = database.direct().open();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getBytes(1);
+        }
+    }
+}
