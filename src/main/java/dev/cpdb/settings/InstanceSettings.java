@@ -150,6 +150,23 @@ public class InstanceSettings {
         }
     }
 
+    /**
+     * Reads the stored values without starting the polling, for one-off commands. Blocking.
+     *
+     * @throws IllegalStateException when the database has no settings table yet (the service never started on it)
+     */
+    public void load() {
+        try {
+            reload().await().indefinitely();
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("instance_settings")) {
+                throw new IllegalStateException("the database has no instance settings yet: start the service (or "
+                        + "run migrate) on it once", e);
+            }
+            throw e;
+        }
+    }
+
     private Uni<Void> reload() {
         return database.pool().withTransaction(connection -> connection
                 .query("SELECT version FROM public.instance_settings_version").execute()
@@ -309,8 +326,9 @@ public class InstanceSettings {
         }
         String before = value(key);
         return database.pool().withTransaction(connection -> connection
-                .preparedQuery("UPDATE public.instance_settings SET value = $2, secret_value = $3, "
-                        + "updated_at = now(), updated_by = $4 WHERE key = $1")
+                .preparedQuery("INSERT INTO public.instance_settings (key, value, secret_value, updated_by) "
+                        + "VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "
+                        + "secret_value = EXCLUDED.secret_value, updated_at = now(), updated_by = EXCLUDED.updated_by")
                 .execute(Tuple.of(key, plain, sealed == null ? null
                         : io.vertx.core.buffer.Buffer.buffer(sealed), actor))
                 .chain(ignored -> connection.query("UPDATE public.instance_settings_version "

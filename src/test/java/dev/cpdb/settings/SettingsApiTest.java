@@ -137,6 +137,30 @@ class SettingsApiTest {
                 + SensitiveTestSetting.KEY + "'"), "a refused change leaves the stored value");
     }
 
+    @Inject
+    SettingsCommands.SetCommand setCommand;
+
+    @Inject
+    SettingsCommands.GetCommand getCommand;
+
+    @Test
+    void theCommandsChangeAndShowASettingAndRefuseBadValuesAsUsageErrors() throws Exception {
+        assertEquals(0, setCommand.run(java.util.List.of("query-log.level", "slow")));
+        assertEquals("slow", query("SELECT value FROM public.instance_settings WHERE key = 'query-log.level'"));
+        awaitLevel(QueryLog.Level.SLOW);
+        assertEquals(0, getCommand.run(java.util.List.of("query-log.level")));
+
+        dev.cpdb.cli.UsageException wrong = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.cpdb.cli.UsageException.class, () -> setCommand.run(java.util.List.of("query-log.level", "x")));
+        assertTrue(wrong.getMessage().contains("use one of off, slow, all, with-values"), wrong.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.cpdb.cli.UsageException.class,
+                () -> getCommand.run(java.util.List.of("no.such-setting")));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.cpdb.cli.CommandFailedException.class,
+                () -> setCommand.run(java.util.List.of("query-log.slow-threshold", "1s")));
+        assertEquals(0, setCommand.run(java.util.List.of("query-log.level", "--default")));
+        assertNull(query("SELECT value FROM public.instance_settings WHERE key = 'query-log.level'"));
+    }
+
     @Test
     void settingsAreForOperatorsOnly() {
         given().when().get("/api/settings").then().statusCode(401);

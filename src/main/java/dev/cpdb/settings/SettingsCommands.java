@@ -1,0 +1,152 @@
+package dev.cpdb.settings;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.cpdb.cli.CliCommand;
+import dev.cpdb.cli.CommandArguments;
+import dev.cpdb.cli.CommandFailedException;
+import dev.cpdb.cli.UsageException;
+
+/** {@code settings list}, {@code settings get <key>} and {@code settings set <key> <value>|--default}. */
+public final class SettingsCommands {
+
+    private SettingsCommands() {
+    }
+
+    /** {@code settings list [--json]}. */
+    @ApplicationScoped
+    public static class ListCommand implements CliCommand {
+
+        private final InstanceSettings settings;
+        private final ObjectMapper json;
+
+        public ListCommand(InstanceSettings settings, ObjectMapper json) {
+            this.settings = settings;
+            this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        }
+
+        @Override
+        public String name() {
+            return "settings list";
+        }
+
+        @Override
+        public String usage() {
+            return "[--json]  list the instance settings: effective value, source, range";
+        }
+
+        @Override
+        public int run(List<String> args) throws Exception {
+            CommandArguments options = CommandArguments.parse(args, Set.of(), Set.of("json"));
+            options.positional(0, "no arguments");
+            load(settings);
+            if (options.flag("json")) {
+                System.out.println(json.writeValueAsString(settings.views()));
+                return 0;
+            }
+            System.out.printf("%-40s %-24s %-12s %s%n", "KEY", "VALUE", "SOURCE", "RANGE");
+            for (SettingView view : settings.views()) {
+                String value = view.sensitive() ? (Boolean.TRUE.equals(view.isSet()) ? "(set)" : "(not set)")
+                        : view.value();
+                System.out.printf("%-40s %-24s %-12s %s%n", view.key(), value, view.source(), view.range());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code settings get <key>}: prints one setting as JSON. */
+    @ApplicationScoped
+    public static class GetCommand implements CliCommand {
+
+        private final InstanceSettings settings;
+        private final ObjectMapper json;
+
+        public GetCommand(InstanceSettings settings, ObjectMapper json) {
+            this.settings = settings;
+            this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        }
+
+        @Override
+        public String name() {
+            return "settings get";
+        }
+
+        @Override
+        public String usage() {
+            return "<key>  print one instance setting as JSON";
+        }
+
+        @Override
+        public int run(List<String> args) throws Exception {
+            CommandArguments options = CommandArguments.parse(args, Set.of(), Set.of());
+            String key = options.positional(1, "one setting key").get(0);
+            SettingDefinition definition = known(settings, key);
+            load(settings);
+            System.out.println(json.writeValueAsString(settings.view(definition)));
+            return 0;
+        }
+    }
+
+    /** {@code settings set <key> <value>} or {@code settings set <key> --default}. */
+    @ApplicationScoped
+    public static class SetCommand implements CliCommand {
+
+        private final InstanceSettings settings;
+        private final ObjectMapper json;
+
+        public SetCommand(InstanceSettings settings, ObjectMapper json) {
+            this.settings = settings;
+            this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        }
+
+        @Override
+        public String name() {
+            return "settings set";
+        }
+
+        @Override
+        public String usage() {
+            return "<key> <value>|--default  change an instance setting; running replicas apply it within seconds";
+        }
+
+        @Override
+        public int run(List<String> args) throws Exception {
+            CommandArguments options = CommandArguments.parse(args, Set.of(), Set.of("default"));
+            boolean reset = options.flag("default");
+            List<String> words = options.positional(reset ? 1 : 2,
+                    reset ? "one setting key with --default" : "a setting key and its value");
+            SettingDefinition definition = known(settings, words.get(0));
+            load(settings);
+            try {
+                InstanceSettings.Change change = settings.set(definition.key(), reset ? null : words.get(1),
+                        "operator (command)").await().indefinitely();
+                System.out.println(json.writeValueAsString(change.now()));
+                return 0;
+            } catch (SettingRefusedException e) {
+                if (e.status() == 400) {
+                    throw new UsageException(e.getMessage());
+                }
+                throw new CommandFailedException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private static SettingDefinition known(InstanceSettings settings, String key) {
+        return settings.definition(key).orElseThrow(() -> new UsageException("no setting is called '" + key
+                + "'; settings list shows them"));
+    }
+
+    private static void load(InstanceSettings settings) {
+        try {
+            settings.load();
+        } catch (IllegalStateException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        }
+    }
+}
