@@ -527,8 +527,10 @@ public class BackupService {
         Instant started = clock.instant();
         try (BackupStore.Pinned pinned = backup.store().pin(dataKey).orElseThrow(() -> new BackupFailedException(
                 "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
-            checkBeforeRunning(backup.id(), manifest, compression, identities, pinned);
-            return run(backup, manifest, compression, identities, pinned, target, clean, applyOwnership, started);
+            RestoreEngine.Holdings holdings = checkBeforeRunning(backup.id(), manifest, compression, identities,
+                    pinned);
+            return run(backup, manifest, compression, identities, pinned, target, holdings, clean, applyOwnership,
+                    started);
         } catch (IOException e) {
             throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
         }
@@ -537,18 +539,22 @@ public class BackupService {
     /**
      * The first pass: reads the whole data object, compares its size and SHA-256 with the manifest and checks every
      * statement of its script, without connecting to any database.
+     *
+     * @return what the backup holds: the schemas its script creates, which must be those its manifest lists (with
+     *         public, which a script uses without creating), and the extensions it creates
      */
-    private static void checkBeforeRunning(String id, BackupManifest manifest, Compression compression,
-            List<AgeIdentity> identities, BackupStore.Pinned pinned) throws IOException {
+    private static RestoreEngine.Holdings checkBeforeRunning(String id, BackupManifest manifest,
+            Compression compression, List<AgeIdentity> identities, BackupStore.Pinned pinned) throws IOException {
         try (InputStream raw = pinned.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
             MessageDigest digest = sha256();
             DigestInputStream digested = new DigestInputStream(counted, digest);
             RuntimeException refusal = null;
+            RestoreEngine.ScriptContents contents = null;
             try {
                 InputStream script = new BufferedInputStream(
                         compression.decompress(plain(new BufferedInputStream(digested, BUFFER), identities)), BUFFER);
-                RestoreEngine.check(script, manifest.ownersAndPrivileges());
+                contents = RestoreEngine.inspect(script, manifest.ownersAndPrivileges());
             } catch (BackupException e) {
                 refusal = decryptionFailure(e).orElse(e);
             } catch (AgeException e) {
@@ -569,14 +575,22 @@ public class BackupService {
                 throw new BackupFailedException("restore refused: backup " + id + ": " + refusal.getMessage()
                         + "; nothing was run, the target was not changed", refusal);
             }
+            java.util.Set<String> listed = new java.util.TreeSet<>(manifest.schemas());
+            listed.remove("public");
+            if (!listed.equals(new java.util.TreeSet<>(contents.schemas()))) {
+                throw new BackupFailedException("restore refused: backup " + id + ": its manifest lists the schemas "
+                        + String.join(", ", listed) + " but its script creates " + String.join(", ",
+                                contents.schemas())
+                        + "; nothing was run, the target was not changed");
+            }
+            return contents.holdings(manifest.schemas().contains("public"));
         }
     }
 
     /** The second pass: runs the script from the pinned object, checking its size and SHA-256 before the commit. */
     private RestoreOutcome run(Located backup, BackupManifest manifest, Compression compression,
-            List<AgeIdentity> identities, BackupStore.Pinned pinned, DirectConnections target, boolean clean,
-            boolean applyOwnership,
-            Instant started) {
+            List<AgeIdentity> identities, BackupStore.Pinned pinned, DirectConnections target,
+            RestoreEngine.Holdings holdings, boolean clean, boolean applyOwnership, Instant started) {
         String dataKey = backup.id() + "/" + manifest.data().key();
         try (InputStream raw = pinned.open(); Connection connection = target.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
@@ -584,8 +598,12 @@ public class BackupService {
             DigestInputStream digested = new DigestInputStream(counted, digest);
             InputStream script = new BufferedInputStream(
                     compression.decompress(plain(new BufferedInputStream(digested, BUFFER), identities)), BUFFER);
-            RestoreResult result = RestoreEngine.restore(connection, script, clean, manifest.ownersAndPrivileges(),
-                    applyOwnership, () -> {
+            if (clean) {
+                LOG.infof("restoring backup %s into %s with --clean: the backup's schemas %s are replaced, others "
+                        + "are left alone", backup.id(), target.endpoint(), String.join(", ", holdings.schemas()));
+            }
+            RestoreResult result = RestoreEngine.restore(connection, script, holdings, clean,
+                    manifest.ownersAndPrivileges(), applyOwnership, () -> {
                         script.transferTo(OutputStream.nullOutputStream());
                         digested.transferTo(OutputStream.nullOutputStream());
                         verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
