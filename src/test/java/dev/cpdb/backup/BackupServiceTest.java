@@ -298,6 +298,51 @@ class BackupServiceTest {
     }
 
     @Test
+    void scheduledAndHttpBackupsFollowTheSchemaSettings() throws Exception {
+        TestPostgres.execute(database.plan().direct(), "CREATE SCHEMA IF NOT EXISTS shop_archive");
+        BackupService configured = new BackupService(database, new ShortLockTimeout() {
+            @Override
+            public java.util.Optional<String> schemas() {
+                return java.util.Optional.of("shop, Shop_Archive, public");
+            }
+
+            @Override
+            public java.util.Optional<String> excludeSchemas() {
+                return java.util.Optional.of("shop_arch*, vault");
+            }
+        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+
+        // Scheduled and HTTP backups take this path: the settings decide.
+        BackupManifest manifest = configured.backup(store, Compression.NONE, BackupId.next(java.time.Instant.now()),
+                new BackupService.Progress() {
+                });
+
+        assertEquals(List.of("public", "shop"), manifest.schemas());
+        assertEquals(List.of("shop", "Shop_Archive", "public"), manifest.selection().include());
+        assertEquals(List.of("vault"), manifest.selection().unmatchedExcludes());
+        assertTrue(manifest.selection().leftOut().contains(
+                new BackupManifest.LeftOut("shop_archive", "excluded by pattern \"shop_arch*\"")),
+                manifest.selection().toString());
+    }
+
+    @Test
+    void aMalformedSchemaSettingIsRefusedNamingTheSetting() throws Exception {
+        BackupService misconfigured = new BackupService(database, new ShortLockTimeout() {
+            @Override
+            public java.util.Optional<String> excludeSchemas() {
+                return java.util.Optional.of("auth, \"unterminated");
+            }
+        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+
+        BackupFailedException e = assertThrows(BackupFailedException.class, misconfigured::defaultSelection);
+
+        assertTrue(e.getMessage().contains("CPDB_BACKUP_EXCLUDE_SCHEMAS") && e.getMessage().contains("unterminated"),
+                e.getMessage());
+        assertThrows(BackupFailedException.class, () -> misconfigured.backup(store, Compression.NONE));
+        assertEquals(List.of(), store.list(""));
+    }
+
+    @Test
     void anIncludePatternThatMatchesNothingFailsTheBackupNamingItAndLeavesNothing() throws Exception {
         BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.backup(store,
                 Compression.ZSTD, 1, false, BackupService.selection(List.of("shop", "Shpo"), List.of(), "test")));
