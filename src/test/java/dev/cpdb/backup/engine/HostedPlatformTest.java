@@ -73,6 +73,7 @@ class HostedPlatformTest {
             sql.execute("SET ROLE " + ADMIN);
             sql.execute("CREATE EXTENSION \"uuid-ossp\" WITH SCHEMA extensions");
             sql.execute("GRANT USAGE ON SCHEMA extensions TO PUBLIC");
+            sql.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + ADMIN + " GRANT SELECT ON TABLES TO " + AUTHENTICATED);
             sql.execute("CREATE TABLE storage.buckets (id text PRIMARY KEY, public boolean NOT NULL DEFAULT false)");
             sql.execute("INSERT INTO storage.buckets VALUES ('avatars', true), ('private', false)");
             // Objects dropped only as internal parts of another (the triggers a user's foreign key puts on the
@@ -202,6 +203,32 @@ class HostedPlatformTest {
                 + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'stale'"));
         assertEquals("1", BackupFixtures.query(target, "SELECT count(*) FROM pg_catalog.pg_event_trigger "
                 + "WHERE evtname = 'platform_guard' AND evtenabled = 'O'"));
+    }
+
+    @Test
+    void withOwnersAndPrivilegesTheUsersPartRestoresAndThePlatformsDefaultsStayItsOwn() throws Exception {
+        DatabaseUrl source = platformDatabase("platform_owners_source");
+        userData(source, "source");
+        TestPostgres.execute(source, "GRANT SELECT ON public.profiles TO " + AUTHENTICATED);
+        TestPostgres.execute(source, "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO " + AUTHENTICATED);
+        DatabaseUrl target = platformDatabase("platform_owners_target");
+        userData(target, "target");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Connection connection = TestPostgres.connect(source)) {
+            BackupEngine.dump(connection, out, options(supabaseSetting()).withOwnersAndPrivileges(true));
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("FOR ROLE \"" + ADMIN + "\""), "the platform role's defaults are not the user's");
+        assertTrue(text.contains("FOR ROLE \"" + TENANT + "\""), "the user's own defaults are carried");
+        Map<String, String> platformBefore = platformFingerprint(target);
+
+        BackupFixtures.restore(target, out.toByteArray(), true, true);
+
+        assertEquals(platformBefore, platformFingerprint(target));
+        assertEquals(userRows(source), userRows(target));
+        assertEquals("t", BackupFixtures.query(superuser(target), "SELECT pg_catalog.has_table_privilege('"
+                + AUTHENTICATED + "', 'public.profiles', 'SELECT')"));
     }
 
     @Test
