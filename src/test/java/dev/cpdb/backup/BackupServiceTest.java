@@ -343,13 +343,21 @@ class BackupServiceTest {
     }
 
     @Test
-    void anIncludePatternThatMatchesNothingFailsTheBackupNamingItAndLeavesNothing() throws Exception {
+    void includePatternsThatMatchNothingOrNameAnotherDatabaseFailTheBackupAndLeaveNothing() throws Exception {
         BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.backup(store,
                 Compression.ZSTD, 1, false, BackupService.selection(List.of("shop", "Shpo"), List.of(), "test")));
 
         assertTrue(e.getMessage().contains("\"Shpo\" matches no schema"), e.getMessage());
         assertFalse(e.getMessage().contains("\"shop\" matches"), e.getMessage());
+        BackupFailedException other = assertThrows(BackupFailedException.class, () -> backups.backup(store,
+                Compression.ZSTD, 1, false, BackupService.selection(List.of("elsewhere.shop"), List.of(), "test")));
+        assertTrue(other.getMessage().contains("cross-database"), other.getMessage());
         assertEquals(List.of(), store.list(""));
+
+        String name = database.plan().direct().database();
+        assertEquals(List.of("shop"), backups.backup(store, Compression.ZSTD, 1, false,
+                BackupService.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
+                "a pattern qualified with this database's name");
         assertEquals(List.of(), store.partialFiles());
     }
 

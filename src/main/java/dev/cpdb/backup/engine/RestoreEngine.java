@@ -138,7 +138,8 @@ public final class RestoreEngine {
      *
      * @param connection a direct connection; its session settings are changed by the script, close it afterwards
      * @param script the plain (decompressed) script; read to the end, not closed here
-     * @param clean drop every non-system schema first instead of refusing a non-empty target
+     * @param clean must be false here: {@code --clean} needs to know what the backup holds (see the overload with
+     *        {@link Holdings}), so that it drops nothing else
      * @param beforeCommit verification run before the commit
      * @throws BackupException naming the phase; the target is unchanged
      */
