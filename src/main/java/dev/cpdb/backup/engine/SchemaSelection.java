@@ -158,20 +158,22 @@ public final class SchemaSelection {
                     problems.add("include pattern " + quote(pattern.text()) + " matches no schema");
                 }
             }
+            if (!problems.isEmpty()) {
+                problems.add("system schemas and schemas that belong to an extension are never selected");
+            }
         }
         if (!problems.isEmpty()) {
-            throw new BackupException(SELECTING, String.join("; ", problems)
-                    + " (system schemas and schemas that belong to an extension are never candidates)", false);
+            throw new BackupException(SELECTING, String.join("; ", problems), false);
         }
         List<String> schemas = new ArrayList<>();
         List<LeftOut> leftOut = new ArrayList<>();
         Set<NamePattern> usedExcludes = new LinkedHashSet<>();
         for (Candidate candidate : candidates) {
-            NamePattern excludedBy = exclude.stream().filter(pattern -> pattern.matches(candidate.name())).findFirst()
-                    .orElse(null);
-            exclude.stream().filter(pattern -> pattern.matches(candidate.name())).forEach(usedExcludes::add);
-            if (excludedBy != null) {
-                leftOut.add(new LeftOut(candidate.name(), "excluded by pattern " + quote(excludedBy.text())));
+            List<NamePattern> excludedBy = exclude.stream().filter(pattern -> pattern.matches(candidate.name()))
+                    .toList();
+            usedExcludes.addAll(excludedBy);
+            if (!excludedBy.isEmpty()) {
+                leftOut.add(new LeftOut(candidate.name(), "excluded by pattern " + quote(excludedBy.get(0).text())));
             } else if (!include.isEmpty()) {
                 if (include.stream().anyMatch(pattern -> pattern.matches(candidate.name()))) {
                     schemas.add(candidate.name());
