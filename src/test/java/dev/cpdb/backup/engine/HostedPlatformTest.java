@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.embedded.EmbeddedPostgres;
 import dev.cpdb.testing.TestPostgres;
 
 /**
@@ -50,10 +51,19 @@ class HostedPlatformTest {
     private static final String AUTHENTICATED = "authenticated" + SUFFIX;
     private static final String TENANT = "tenant" + SUFFIX;
     private static final String PASSWORD = "tenant-secret";
+    private static final java.util.Set<Integer> ROLES_ON = new java.util.HashSet<>();
 
     @BeforeAll
     static void roles() {
-        DatabaseUrl admin = TestPostgres.url();
+        roles(TestPostgres.server());
+    }
+
+    /** The platform's roles and the tenant, on {@code server} (roles belong to a server, not a database). */
+    static synchronized void roles(EmbeddedPostgres server) {
+        DatabaseUrl admin = server.url();
+        if (!ROLES_ON.add(admin.port())) {
+            return;
+        }
         TestPostgres.execute(admin, "CREATE ROLE " + ADMIN + " SUPERUSER NOLOGIN");
         TestPostgres.execute(admin, "CREATE ROLE " + AUTH_ADMIN + " NOLOGIN");
         TestPostgres.execute(admin, "CREATE ROLE " + AUTHENTICATED + " NOLOGIN");
@@ -62,7 +72,13 @@ class HostedPlatformTest {
 
     /** A new database with the platform's part, owned by the tenant; returns the tenant's URL of it. */
     private static DatabaseUrl platformDatabase(String prefix) throws SQLException {
-        DatabaseUrl superuser = TestPostgres.createDatabase(prefix);
+        return platformDatabase(TestPostgres.server(), prefix);
+    }
+
+    /** Like {@link #platformDatabase(String)}, on {@code server}. */
+    static DatabaseUrl platformDatabase(EmbeddedPostgres server, String prefix) throws SQLException {
+        roles(server);
+        DatabaseUrl superuser = TestPostgres.createDatabase(server, prefix);
         try (Connection connection = TestPostgres.connect(superuser); Statement sql = connection.createStatement()) {
             sql.execute("ALTER DATABASE " + superuser.database() + " OWNER TO " + TENANT);
             sql.execute("CREATE SCHEMA auth AUTHORIZATION " + AUTH_ADMIN);
@@ -100,7 +116,7 @@ class HostedPlatformTest {
     }
 
     /** The user's part, created by the tenant: {@code tag} makes the rows of two databases differ. */
-    private static void userData(DatabaseUrl tenant, String tag) throws SQLException {
+    static void userData(DatabaseUrl tenant, String tag) throws SQLException {
         try (Connection connection = TestPostgres.connect(tenant); Statement sql = connection.createStatement()) {
             sql.execute("CREATE EXTENSION citext WITH SCHEMA public");
             sql.execute("CREATE SCHEMA app");
@@ -122,12 +138,12 @@ class HostedPlatformTest {
         }
     }
 
-    private static BackupEngine.Options options(SchemaSelection selection) {
+    static BackupEngine.Options options(SchemaSelection selection) {
         return new BackupEngine.Options(Duration.ofSeconds(10), Instant.now().plusSeconds(300))
                 .withSelection(selection);
     }
 
-    private static SchemaSelection supabaseSetting() {
+    static SchemaSelection supabaseSetting() {
         return SchemaSelection.of(List.of(), SchemaSelection.splitSetting(SUPABASE_EXCLUDES));
     }
 
@@ -319,7 +335,10 @@ class HostedPlatformTest {
                 .collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    private static DatabaseUrl superuser(DatabaseUrl tenant) {
-        return tenant.with(tenant.database(), TestPostgres.url().user(), TestPostgres.url().password());
+    /** The same database as the test server's superuser. */
+    static DatabaseUrl superuser(DatabaseUrl tenant) {
+        DatabaseUrl admin = tenant.port() == TestPostgres.url().port() ? TestPostgres.url()
+                : TestPostgres.server15().url();
+        return tenant.with(tenant.database(), admin.user(), admin.password());
     }
 }
