@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.backup.engine.BackupEngine;
 import dev.cpdb.backup.engine.Compression;
+import dev.cpdb.backup.engine.SchemaSelection;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
@@ -18,7 +19,9 @@ import dev.cpdb.migration.SchemaChangeGate;
 
 /**
  * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N]
- * [--owners-and-privileges] [--json]}: takes one backup over the direct path. Like a backup of the service it holds
+ * [--owners-and-privileges] [--schema PATTERN]... [--exclude-schema PATTERN]... [--json]}: takes one backup over the
+ * direct path. {@code --schema} patterns replace {@code CPDB_BACKUP_SCHEMAS}; {@code --exclude-schema} patterns are
+ * added to {@code CPDB_BACKUP_EXCLUDE_SCHEMAS}, so a hosted platform's exclusions hold for a one-off backup too. Like a backup of the service it holds
  * the schema-change gate for its whole run, so no migration takes table locks meanwhile and it does not start while
  * one runs.
  */
@@ -41,14 +44,15 @@ public class BackupCommand implements CliCommand {
     @Override
     public String usage() {
         return "[--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N] [--owners-and-privileges] "
-                + "[--json]  take a backup, then exit";
+                + "[--schema PATTERN]... [--exclude-schema PATTERN]... [--json]  take a backup, then exit";
     }
 
     @Override
     public int run(List<String> args) {
         CommandArguments options = CommandArguments.parse(args, Set.of("target", "compression", "jobs"),
-                Set.of("owners-and-privileges", "json"));
+                Set.of("owners-and-privileges", "json"), Set.of("schema", "exclude-schema"));
         options.positional(0, "no arguments");
+        SchemaSelection selection = selection(options);
         backups.validateEncryptionSettings();
         BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
         Compression compression = options.value("compression").map(backups::compression)
@@ -58,7 +62,7 @@ public class BackupCommand implements CliCommand {
         boolean ownersAndPrivileges = options.flag("owners-and-privileges") || backups.defaultOwnersAndPrivileges();
         BackupManifest manifest;
         try (SchemaChangeGate.Hold gate = gate()) {
-            manifest = backups.backup(store, compression, jobs, ownersAndPrivileges);
+            manifest = backups.backup(store, compression, jobs, ownersAndPrivileges, selection);
         }
         if (options.flag("json")) {
             System.out.println(backups.toJson(manifest));
@@ -69,6 +73,12 @@ public class BackupCommand implements CliCommand {
                     manifest.backupId(), store.location(), manifest.data().bytes(), manifest.compression(),
                     manifest.tables().size(), manifest.totalRows(), seconds,
                     manifest.ownersAndPrivileges() ? ", with owners and privileges" : "");
+            System.out.println("schemas: " + String.join(", ", manifest.schemas()));
+            if (manifest.selection() != null) {
+                for (BackupManifest.LeftOut left : manifest.selection().leftOut()) {
+                    System.out.println("left out: " + left.schema() + " (" + left.reason() + ")");
+                }
+            }
         }
         return 0;
     }
@@ -82,6 +92,24 @@ public class BackupCommand implements CliCommand {
                             null));
         } catch (SQLException e) {
             throw new CommandFailedException("cannot start a backup: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The selection of {@code --schema} (instead of the include setting) and {@code --exclude-schema} (with the
+     * exclude setting). A pattern that is not well formed is a usage error (exit status 2), found before anything
+     * starts; a bad setting fails the command naming it.
+     */
+    private SchemaSelection selection(CommandArguments options) {
+        SchemaSelection settings = backups.defaultSelection();
+        List<String> include = options.values("schema");
+        List<String> exclude = new java.util.ArrayList<>(settings.excludePatterns());
+        exclude.addAll(options.values("exclude-schema"));
+        try {
+            SchemaSelection.of(options.values("schema"), options.values("exclude-schema"));
+            return SchemaSelection.of(include.isEmpty() ? settings.includePatterns() : include, exclude);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 

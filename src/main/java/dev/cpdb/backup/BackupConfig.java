@@ -85,6 +85,16 @@ public interface BackupConfig {
     @WithName("encryption-identity-file")
     Optional<String> encryptionIdentityFile();
 
+    /**
+     * Schemas to back up: comma-separated patterns with pg_dump's rules ({@code *}, {@code ?}, double quotes keep
+     * case). Unset: every non-system schema except those owned by roles the backing-up user is not a member of.
+     */
+    Optional<String> schemas();
+
+    /** Schemas to leave out: comma-separated patterns like {@link #schemas()}; exclusion wins over inclusion. */
+    @WithName("exclude-schemas")
+    Optional<String> excludeSchemas();
+
     /** Whether the service takes scheduled backups. */
     @WithDefault("true")
     boolean enabled();

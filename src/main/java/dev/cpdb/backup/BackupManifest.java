@@ -20,11 +20,23 @@ import dev.cpdb.backup.engine.TableStats;
  * @param signature MAC over everything else (see {@link BackupSigning}); null when written without a signing key
  * @param encryption how the data object is encrypted; null (and left out of the JSON, so that manifests written
  *        before encryption existed keep their signature) when it is not
+ * @param schemas the schemas the backup holds; a restore with {@code --clean} drops these and nothing else
+ * @param selection how {@link #schemas()} were chosen and which schemas were left out; null (and left out of the
+ *        JSON) in manifests written before schema selection existed, which hold every non-system schema
  */
 public record BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
         Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
         List<TableStats> tables, Migrations migrations, Signature signature,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Selection selection) {
+
+    /** A manifest without a recorded schema selection. */
+    public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
+            Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
+            List<TableStats> tables, Migrations migrations, Signature signature, Encryption encryption) {
+        this(formatVersion, backupId, tool, startedAt, finishedAt, source, compression, ownersAndPrivileges, data,
+                schemas, tables, migrations, signature, encryption, null);
+    }
 
     /** A manifest of a data object that is not encrypted. */
     public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
@@ -55,7 +67,23 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
     /** The same manifest with another signature (null for none). */
     public BackupManifest withSignature(Signature replacement) {
         return new BackupManifest(formatVersion, backupId, tool, startedAt, finishedAt, source, compression,
-                ownersAndPrivileges, data, schemas, tables, migrations, replacement, encryption);
+                ownersAndPrivileges, data, schemas, tables, migrations, replacement, encryption, selection);
+    }
+
+    /**
+     * How the schemas of a backup were selected.
+     *
+     * @param include the include patterns ({@code --schema}, {@code CPDB_BACKUP_SCHEMAS}); empty: the default
+     * @param exclude the exclude patterns ({@code --exclude-schema}, {@code CPDB_BACKUP_EXCLUDE_SCHEMAS})
+     * @param leftOut the non-system schemas the backup does not hold, each with the reason
+     * @param unmatchedExcludes exclude patterns that matched no schema of this database
+     */
+    public record Selection(List<String> include, List<String> exclude, List<LeftOut> leftOut,
+            List<String> unmatchedExcludes) {
+    }
+
+    /** A schema a backup does not hold, and why (an exclude pattern, no include pattern, or its owner). */
+    public record LeftOut(String schema, String reason) {
     }
 
     /**

@@ -52,6 +52,7 @@ public class BackupScheduler {
         try {
             backups.compressionLevel(backups.defaultCompression());
             backups.defaultJobs();
+            backups.defaultSelection();
             backups.validateSigningSettings();
             backups.validateEncryptionSettings();
         } catch (BackupFailedException e) {

@@ -41,6 +41,7 @@ import dev.cpdb.backup.engine.CountingOutputStream;
 import dev.cpdb.backup.engine.DumpResult;
 import dev.cpdb.backup.engine.RestoreEngine;
 import dev.cpdb.backup.engine.RestoreResult;
+import dev.cpdb.backup.engine.SchemaSelection;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.backup.store.FilesystemBackupStore;
 import dev.cpdb.backup.store.S3BackupStores;
@@ -181,6 +182,30 @@ public class BackupService {
     }
 
     /**
+     * The schema selection of {@code CPDB_BACKUP_SCHEMAS} and {@code CPDB_BACKUP_EXCLUDE_SCHEMAS}, checked.
+     *
+     * @throws BackupFailedException naming the setting and the pattern that is not well formed
+     */
+    public SchemaSelection defaultSelection() {
+        return selection(config.schemas().map(SchemaSelection::splitSetting).orElse(List.of()),
+                config.excludeSchemas().map(SchemaSelection::splitSetting).orElse(List.of()),
+                "CPDB_BACKUP_SCHEMAS (cpdb.backup.schemas) / CPDB_BACKUP_EXCLUDE_SCHEMAS (cpdb.backup.exclude-schemas)");
+    }
+
+    /**
+     * A selection from patterns an operator gave, checked.
+     *
+     * @param source what the patterns came from, for the error message
+     */
+    public static SchemaSelection selection(List<String> include, List<String> exclude, String source) {
+        try {
+            return SchemaSelection.of(include, exclude);
+        } catch (IllegalArgumentException e) {
+            throw new BackupFailedException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Takes a backup of the database on the direct path.
      *
      * @return the manifest of the committed backup
@@ -196,8 +221,19 @@ public class BackupService {
      * @see #backup(BackupStore, Compression)
      */
     public BackupManifest backup(BackupStore store, Compression compression, int jobs, boolean ownersAndPrivileges) {
-        return backup(store, compression, BackupId.next(clock.instant()), jobs, ownersAndPrivileges, new Progress() {
-        });
+        return backup(store, compression, jobs, ownersAndPrivileges, defaultSelection());
+    }
+
+    /**
+     * Takes a backup of the schemas {@code selection} chooses, copying on {@code jobs} connections.
+     *
+     * @see #backup(BackupStore, Compression)
+     */
+    public BackupManifest backup(BackupStore store, Compression compression, int jobs, boolean ownersAndPrivileges,
+            SchemaSelection selection) {
+        return backup(store, compression, BackupId.next(clock.instant()), jobs, ownersAndPrivileges, selection,
+                new Progress() {
+                });
     }
 
     /** Receives a running backup's connections (so it can be cancelled) and its phases. */
@@ -226,7 +262,8 @@ public class BackupService {
      * @see #backup(BackupStore, Compression)
      */
     public BackupManifest backup(BackupStore store, Compression compression, String id, Progress progress) {
-        return backup(store, compression, id, defaultJobs(), defaultOwnersAndPrivileges(), progress);
+        return backup(store, compression, id, defaultJobs(), defaultOwnersAndPrivileges(), defaultSelection(),
+                progress);
     }
 
     /**
@@ -235,6 +272,15 @@ public class BackupService {
      */
     public BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
             boolean ownersAndPrivileges, Progress progress) {
+        return backup(store, compression, id, jobs, ownersAndPrivileges, defaultSelection(), progress);
+    }
+
+    /**
+     * Takes a backup with a given id of the schemas {@code selection} chooses, on {@code jobs} copying connections,
+     * with or without owners and privileges, reporting progress.
+     */
+    public BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
+            boolean ownersAndPrivileges, SchemaSelection selection, Progress progress) {
         Instant started = clock.instant();
         int level = compressionLevel(compression);
         Optional<List<AgeRecipient>> recipients = encryption.recipients();
@@ -255,7 +301,8 @@ public class BackupService {
                                 .withPhases(progress::phase)
                                 .withJobs(jobs, () -> openHelper(progress))
                                 .withCancellation(progress::cancelled)
-                                .withOwnersAndPrivileges(ownersAndPrivileges));
+                                .withOwnersAndPrivileges(ownersAndPrivileges)
+                                .withSelection(selection));
             }
             script.close();
             upload.commit();
@@ -274,7 +321,7 @@ public class BackupService {
                         dump.scriptBytes()),
                 dump.schemas(), dump.tables(),
                 new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()), null,
-                recipients.map(BackupEncryption::describe).orElse(null));
+                recipients.map(BackupEncryption::describe).orElse(null), selection(dump.selection()));
         try {
             manifest = signing.sign(manifest, json);
             store.write(id + "/" + BackupManifest.FILE_NAME, json.writeValueAsBytes(manifest));
@@ -282,9 +329,24 @@ public class BackupService {
             deleteQuietly(store, dataKey);
             throw new BackupFailedException("backup failed writing its manifest: " + e.getMessage(), e);
         }
-        LOG.infof("backup %s committed to %s: %d bytes (%s), %d tables, %d rows", id, store.location(), storedBytes,
-                compression.settingValue(), dump.tables().size(), manifest.totalRows());
+        LOG.infof("backup %s committed to %s: %d bytes (%s), %d tables, %d rows, schemas %s", id, store.location(),
+                storedBytes, compression.settingValue(), dump.tables().size(), manifest.totalRows(),
+                String.join(", ", dump.schemas()));
+        for (SchemaSelection.LeftOut left : dump.selection().leftOut()) {
+            LOG.infof("backup %s left out schema %s: %s", id, left.schema(), left.reason());
+        }
+        if (!dump.selection().unmatchedExcludes().isEmpty()) {
+            LOG.infof("backup %s: exclude patterns that matched no schema: %s", id,
+                    String.join(", ", dump.selection().unmatchedExcludes()));
+        }
         return manifest;
+    }
+
+    /** The manifest's record of a selection. */
+    private static BackupManifest.Selection selection(SchemaSelection.Outcome outcome) {
+        return new BackupManifest.Selection(outcome.include(), outcome.exclude(), outcome.leftOut().stream()
+                .map(left -> new BackupManifest.LeftOut(left.schema(), left.reason())).toList(),
+                outcome.unmatchedExcludes());
     }
 
     /**
@@ -465,8 +527,10 @@ public class BackupService {
         Instant started = clock.instant();
         try (BackupStore.Pinned pinned = backup.store().pin(dataKey).orElseThrow(() -> new BackupFailedException(
                 "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
-            checkBeforeRunning(backup.id(), manifest, compression, identities, pinned);
-            return run(backup, manifest, compression, identities, pinned, target, clean, applyOwnership, started);
+            RestoreEngine.Holdings holdings = checkBeforeRunning(backup.id(), manifest, compression, identities,
+                    pinned);
+            return run(backup, manifest, compression, identities, pinned, target, holdings, clean, applyOwnership,
+                    started);
         } catch (IOException e) {
             throw new BackupFailedException("restore failed: " + e.getMessage() + "; the target was not changed", e);
         }
@@ -475,18 +539,22 @@ public class BackupService {
     /**
      * The first pass: reads the whole data object, compares its size and SHA-256 with the manifest and checks every
      * statement of its script, without connecting to any database.
+     *
+     * @return what the backup holds: the schemas its script creates, which must be those its manifest lists (with
+     *         public, which a script uses without creating), and the extensions it creates
      */
-    private static void checkBeforeRunning(String id, BackupManifest manifest, Compression compression,
-            List<AgeIdentity> identities, BackupStore.Pinned pinned) throws IOException {
+    private static RestoreEngine.Holdings checkBeforeRunning(String id, BackupManifest manifest,
+            Compression compression, List<AgeIdentity> identities, BackupStore.Pinned pinned) throws IOException {
         try (InputStream raw = pinned.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
             MessageDigest digest = sha256();
             DigestInputStream digested = new DigestInputStream(counted, digest);
             RuntimeException refusal = null;
+            RestoreEngine.ScriptContents contents = null;
             try {
                 InputStream script = new BufferedInputStream(
                         compression.decompress(plain(new BufferedInputStream(digested, BUFFER), identities)), BUFFER);
-                RestoreEngine.check(script, manifest.ownersAndPrivileges());
+                contents = RestoreEngine.inspect(script, manifest.ownersAndPrivileges());
             } catch (BackupException e) {
                 refusal = decryptionFailure(e).orElse(e);
             } catch (AgeException e) {
@@ -507,14 +575,22 @@ public class BackupService {
                 throw new BackupFailedException("restore refused: backup " + id + ": " + refusal.getMessage()
                         + "; nothing was run, the target was not changed", refusal);
             }
+            java.util.Set<String> listed = new java.util.TreeSet<>(manifest.schemas());
+            listed.remove("public");
+            if (!listed.equals(new java.util.TreeSet<>(contents.schemas()))) {
+                throw new BackupFailedException("restore refused: backup " + id + ": its manifest lists the schemas "
+                        + String.join(", ", listed) + " but its script creates " + String.join(", ",
+                                contents.schemas())
+                        + "; nothing was run, the target was not changed");
+            }
+            return contents.holdings(manifest.schemas().contains("public"));
         }
     }
 
     /** The second pass: runs the script from the pinned object, checking its size and SHA-256 before the commit. */
     private RestoreOutcome run(Located backup, BackupManifest manifest, Compression compression,
-            List<AgeIdentity> identities, BackupStore.Pinned pinned, DirectConnections target, boolean clean,
-            boolean applyOwnership,
-            Instant started) {
+            List<AgeIdentity> identities, BackupStore.Pinned pinned, DirectConnections target,
+            RestoreEngine.Holdings holdings, boolean clean, boolean applyOwnership, Instant started) {
         String dataKey = backup.id() + "/" + manifest.data().key();
         try (InputStream raw = pinned.open(); Connection connection = target.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
@@ -522,8 +598,12 @@ public class BackupService {
             DigestInputStream digested = new DigestInputStream(counted, digest);
             InputStream script = new BufferedInputStream(
                     compression.decompress(plain(new BufferedInputStream(digested, BUFFER), identities)), BUFFER);
-            RestoreResult result = RestoreEngine.restore(connection, script, clean, manifest.ownersAndPrivileges(),
-                    applyOwnership, () -> {
+            if (clean) {
+                LOG.infof("restoring backup %s into %s with --clean: the backup's schemas %s are replaced, others "
+                        + "are left alone", backup.id(), target.endpoint(), String.join(", ", holdings.schemas()));
+            }
+            RestoreResult result = RestoreEngine.restore(connection, script, holdings, clean,
+                    manifest.ownersAndPrivileges(), applyOwnership, () -> {
                         script.transferTo(OutputStream.nullOutputStream());
                         digested.transferTo(OutputStream.nullOutputStream());
                         verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));

@@ -68,6 +68,8 @@ public class RestoreCommand implements CliCommand {
             System.out.printf("restored backup %s into %s:%d/%s: %d tables, %d rows in %.1f s%n",
                     outcome.backupId(), outcome.target().host(), outcome.target().port(), outcome.target().database(),
                     outcome.tables(), outcome.rows(), outcome.duration().toMillis() / 1000.0);
+            System.out.println("schemas: " + String.join(", ", backup.manifest().schemas())
+                    + (options.flag("clean") ? " (replaced; other schemas were left alone)" : ""));
         }
         return 0;
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 public final class CommandArguments {
 
     private final Map<String, String> values = new HashMap<>();
+    private final Map<String, List<String>> repeated = new HashMap<>();
     private final List<String> positional = new ArrayList<>();
 
     private CommandArguments() {
@@ -25,6 +26,16 @@ public final class CommandArguments {
      * @param flags options without a value
      */
     public static CommandArguments parse(List<String> args, Set<String> valued, Set<String> flags) {
+        return parse(args, valued, flags, Set.of());
+    }
+
+    /**
+     * Like {@link #parse(List, Set, Set)}, with options that take a value and may be given several times.
+     *
+     * @param repeatable such options, without dashes; read them with {@link #values(String)}
+     */
+    public static CommandArguments parse(List<String> args, Set<String> valued, Set<String> flags,
+            Set<String> repeatable) {
         CommandArguments parsed = new CommandArguments();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -44,14 +55,16 @@ public final class CommandArguments {
                     throw new UsageException("--" + name + " takes no value");
                 }
                 parsed.values.put(name, "true");
-            } else if (valued.contains(name)) {
+            } else if (valued.contains(name) || repeatable.contains(name)) {
                 if (value == null) {
                     if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                         throw new UsageException("--" + name + " needs a value");
                     }
                     value = args.get(++i);
                 }
-                if (parsed.values.put(name, value) != null) {
+                if (repeatable.contains(name)) {
+                    parsed.repeated.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
+                } else if (parsed.values.put(name, value) != null) {
                     throw new UsageException("--" + name + " is given twice");
                 }
             } else {
@@ -63,6 +76,11 @@ public final class CommandArguments {
 
     public Optional<String> value(String name) {
         return Optional.ofNullable(values.get(name));
+    }
+
+    /** Every value of a repeatable option, in the order given. */
+    public List<String> values(String name) {
+        return List.copyOf(repeated.getOrDefault(name, List.of()));
     }
 
     public boolean flag(String name) {

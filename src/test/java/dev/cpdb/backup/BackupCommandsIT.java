@@ -63,6 +63,51 @@ class BackupCommandsIT {
     }
 
     @Test
+    void schemaOptionsSelectWhatTheBackupHoldsAndBadPatternsFailBeforeAnythingIsWritten() throws Exception {
+        DatabaseUrl source = TestPostgres.createDatabase("cli_schemas_source");
+        TestPostgres.execute(source, "CREATE SCHEMA app");
+        TestPostgres.execute(source, "CREATE TABLE app.notes (id int)");
+        TestPostgres.execute(source, "CREATE SCHEMA app_tmp");
+        TestPostgres.execute(source, "CREATE TABLE app_tmp.scratch (id int)");
+        TestPostgres.execute(source, "CREATE TABLE public.other (id int)");
+        Path folder = TestFolders.create("cpdb-cli-schemas");
+        // The setting's exclusions hold for the command too; --exclude-schema adds to them.
+        Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.libpq(source), "CPDB_BACKUP_EXCLUDE_SCHEMAS",
+                "app_tmp");
+
+        CpdbProcess selected = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--schema", "APP*",
+                "--schema", "public", "--exclude-schema", "public");
+        assertEquals(0, selected.exitCode(), selected.stderr());
+        assertTrue(selected.stdout().contains("schemas: app\n"), selected.stdout());
+        assertTrue(selected.stdout().contains("left out: app_tmp (excluded by pattern \"app_tmp\")"),
+                selected.stdout());
+        Matcher id = Pattern.compile("backup (\\S+) written to").matcher(selected.stdout());
+        assertTrue(id.find(), selected.stdout());
+        CpdbProcess show = CpdbProcess.run(env, "backups", "show", id.group(1), "--target", folder.toString());
+        assertTrue(show.stdout().contains("\"include\" : [ \"APP*\", \"public\" ]"), show.stdout());
+        assertTrue(show.stdout().contains("\"schemas\" : [ \"app\" ]"), show.stdout());
+
+        CpdbProcess malformed = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--schema", "\"app");
+        assertEquals(2, malformed.exitCode(), malformed.stderr());
+        assertTrue(malformed.stderr().contains("unterminated double quote"), malformed.stderr());
+
+        CpdbProcess unmatched = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--schema", "app",
+                "--schema", "nosuch");
+        assertEquals(1, unmatched.exitCode(), unmatched.stderr());
+        assertTrue(unmatched.stderr().contains("\"nosuch\" matches no schema"), unmatched.stderr());
+
+        CpdbProcess badSetting = CpdbProcess.run(Map.of("DATABASE_URL", TestPostgres.libpq(source),
+                "CPDB_BACKUP_SCHEMAS", "a.b.c"), "backup", "--target", folder.toString());
+        assertNotEquals(0, badSetting.exitCode());
+        assertTrue(badSetting.stderr().contains("CPDB_BACKUP_SCHEMAS"), badSetting.stderr());
+        try (var files = Files.walk(folder)) {
+            assertEquals(java.util.List.of(), files.filter(Files::isRegularFile)
+                    .filter(file -> !file.startsWith(folder.resolve(id.group(1)))).toList(),
+                    "the failed backups left no file behind");
+        }
+    }
+
+    @Test
     void ownersAndPrivilegesComeFromTheFlagOrTheSettingAndAreRecordedInTheManifest() throws Exception {
         String role = "cli owner " + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
         String quoted = "\"" + role + "\"";

@@ -257,6 +257,132 @@ class BackupServiceTest {
     }
 
     @Test
+    void aSelectedBackupRecordsItsSelectionAndCleanReplacesOnlyItsSchemas() throws Exception {
+        TestPostgres.execute(database.plan().direct(), "CREATE SCHEMA IF NOT EXISTS shop_archive");
+        TestPostgres.execute(database.plan().direct(), "CREATE TABLE IF NOT EXISTS shop_archive.old (id int)");
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD, 1, false,
+                BackupService.selection(List.of("SHOP*"), List.of("shop_a*", "nothing_like_this"), "test"));
+
+        assertEquals(List.of("shop"), manifest.schemas());
+        assertEquals(List.of("SHOP*"), manifest.selection().include());
+        assertEquals(List.of("shop_a*", "nothing_like_this"), manifest.selection().exclude());
+        assertTrue(manifest.selection().leftOut().contains(
+                new BackupManifest.LeftOut("shop_archive", "excluded by pattern \"shop_a*\"")),
+                manifest.selection().toString());
+        assertTrue(manifest.selection().leftOut().contains(
+                new BackupManifest.LeftOut("public", "not matched by any include pattern")),
+                manifest.selection().toString());
+        assertEquals(List.of("nothing_like_this"), manifest.selection().unmatchedExcludes());
+        assertEquals(manifest, backups.locate(store, manifest.backupId()).manifest(), "the stored manifest has it");
+        assertTrue(manifest.tables().stream().allMatch(table -> table.schema().equals("shop")));
+
+        // The target holds the backup's schema with other rows, and schemas the backup does not hold.
+        DatabaseUrl target = TestPostgres.createDatabase("svc_selected");
+        TestPostgres.execute(target, "CREATE SCHEMA shop");
+        TestPostgres.execute(target, "CREATE TABLE shop.stale (id int)");
+        TestPostgres.execute(target, "CREATE SCHEMA keep_me");
+        TestPostgres.execute(target, "CREATE TABLE keep_me.t (id int)");
+        TestPostgres.execute(target, "INSERT INTO keep_me.t VALUES (1), (2)");
+        TestPostgres.execute(target, "CREATE TABLE public.also_kept (id int)");
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+        assertTrue(e.getMessage().contains("schema shop") && e.getMessage().contains("--clean"), e.getMessage());
+
+        backups.restore(backups.locate(store, manifest.backupId()), direct(target), true);
+
+        assertEquals(count("shop.orders"), count(target, "shop.orders"));
+        assertEquals(0, userTablesNamed(target, "stale"), "the backup's schema was replaced");
+        assertEquals(2, count(target, "keep_me.t"), "a schema the backup does not hold is left alone");
+        assertEquals(0, count(target, "public.also_kept"), "public is not the backup's: left alone");
+    }
+
+    @Test
+    void scheduledAndHttpBackupsFollowTheSchemaSettings() throws Exception {
+        TestPostgres.execute(database.plan().direct(), "CREATE SCHEMA IF NOT EXISTS shop_archive");
+        BackupService configured = new BackupService(database, new ShortLockTimeout() {
+            @Override
+            public java.util.Optional<String> schemas() {
+                return java.util.Optional.of("shop, Shop_Archive, public");
+            }
+
+            @Override
+            public java.util.Optional<String> excludeSchemas() {
+                return java.util.Optional.of("shop_arch*, vault");
+            }
+        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+
+        // Scheduled and HTTP backups take this path: the settings decide.
+        BackupManifest manifest = configured.backup(store, Compression.NONE, BackupId.next(java.time.Instant.now()),
+                new BackupService.Progress() {
+                });
+
+        assertEquals(List.of("public", "shop"), manifest.schemas());
+        assertEquals(List.of("shop", "Shop_Archive", "public"), manifest.selection().include());
+        assertEquals(List.of("vault"), manifest.selection().unmatchedExcludes());
+        assertTrue(manifest.selection().leftOut().contains(
+                new BackupManifest.LeftOut("shop_archive", "excluded by pattern \"shop_arch*\"")),
+                manifest.selection().toString());
+    }
+
+    @Test
+    void aMalformedSchemaSettingIsRefusedNamingTheSetting() throws Exception {
+        BackupService misconfigured = new BackupService(database, new ShortLockTimeout() {
+            @Override
+            public java.util.Optional<String> excludeSchemas() {
+                return java.util.Optional.of("auth, \"unterminated");
+            }
+        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+
+        BackupFailedException e = assertThrows(BackupFailedException.class, misconfigured::defaultSelection);
+
+        assertTrue(e.getMessage().contains("CPDB_BACKUP_EXCLUDE_SCHEMAS") && e.getMessage().contains("unterminated"),
+                e.getMessage());
+        assertThrows(BackupFailedException.class, () -> misconfigured.backup(store, Compression.NONE));
+        assertEquals(List.of(), store.list(""));
+    }
+
+    @Test
+    void includePatternsThatMatchNothingOrNameAnotherDatabaseFailTheBackupAndLeaveNothing() throws Exception {
+        BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.backup(store,
+                Compression.ZSTD, 1, false, BackupService.selection(List.of("shop", "Shpo"), List.of(), "test")));
+
+        assertTrue(e.getMessage().contains("\"Shpo\" matches no schema"), e.getMessage());
+        assertFalse(e.getMessage().contains("\"shop\" matches"), e.getMessage());
+        BackupFailedException other = assertThrows(BackupFailedException.class, () -> backups.backup(store,
+                Compression.ZSTD, 1, false, BackupService.selection(List.of("elsewhere.shop"), List.of(), "test")));
+        assertTrue(other.getMessage().contains("cross-database"), other.getMessage());
+        assertEquals(List.of(), store.list(""));
+
+        String name = database.plan().direct().database();
+        assertEquals(List.of("shop"), backups.backup(store, Compression.ZSTD, 1, false,
+                BackupService.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
+                "a pattern qualified with this database's name");
+        assertEquals(List.of(), store.partialFiles());
+    }
+
+    @Test
+    void aManifestWhoseSchemasDifferFromItsScriptIsRefusedBeforeAnythingRuns() throws Exception {
+        BackupManifest manifest = backups.backup(store, Compression.ZSTD, 1, false,
+                BackupService.selection(List.of("shop"), List.of(), "test"));
+        Path file = store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
+        // An unsigned store's manifest claims a schema the script does not create, which --clean would drop.
+        Files.writeString(file, Files.readString(file).replace("\"schemas\" : [ \"shop\" ]",
+                "\"schemas\" : [ \"keep_me\", \"shop\" ]"));
+        DatabaseUrl target = TestPostgres.createDatabase("svc_forged_schemas");
+        TestPostgres.execute(target, "CREATE SCHEMA keep_me");
+        TestPostgres.execute(target, "CREATE TABLE keep_me.t (id int)");
+
+        BackupFailedException e = assertThrows(BackupFailedException.class,
+                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true, true));
+
+        assertTrue(e.getMessage().contains("its manifest lists the schemas keep_me, shop but its script creates shop"),
+                e.getMessage());
+        assertEquals(0, count(target, "keep_me.t"));
+        assertEquals(1, userTables(target));
+    }
+
+    @Test
     void aBackupThatCannotLockItsTablesFailsAndLeavesNothing() throws Exception {
         try (Connection blocker = database.direct().open(); Statement sql = blocker.createStatement()) {
             blocker.setAutoCommit(false);

@@ -30,6 +30,16 @@ class ShortLockTimeout implements BackupConfig {
     }
 
     @Override
+    public Optional<String> schemas() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> excludeSchemas() {
+        return Optional.empty();
+    }
+
+    @Override
     public Duration lockTimeout() {
         return Duration.ofSeconds(1);
     }

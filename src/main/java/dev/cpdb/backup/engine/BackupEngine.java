@@ -17,7 +17,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Writes a logical backup of every non-system schema as one plain SQL script that {@code psql} and cpdb's
+ * Writes a logical backup of the selected schemas ({@link SchemaSelection}) as one plain SQL script that {@code psql} and cpdb's
  * {@link RestoreEngine} can restore.
  *
  * <p>
@@ -72,10 +72,11 @@ public final class BackupEngine {
      * @param cancelled tells whether the backup was cancelled from outside (checked between pieces of work)
      * @param ownersAndPrivileges also write owners, privileges and default privileges (pg_dump's default); off, the
      *        script is like {@code pg_dump --no-owner --no-privileges} and restores under any role
+     * @param selection which schemas to back up
      */
     public record Options(Duration lockTimeout, Instant deadline, Clock clock,
             java.util.function.Consumer<String> phases, int jobs, ConnectionSource helpers,
-            java.util.function.BooleanSupplier cancelled, boolean ownersAndPrivileges) {
+            java.util.function.BooleanSupplier cancelled, boolean ownersAndPrivileges, SchemaSelection selection) {
 
         public Options {
             if (jobs < 1 || jobs > MAX_JOBS) {
@@ -85,27 +86,36 @@ public final class BackupEngine {
 
         public Options(Duration lockTimeout, Instant deadline) {
             this(lockTimeout, deadline, Clock.systemUTC(), phase -> {
-            }, 1, null, () -> false, false);
+            }, 1, null, () -> false, false, SchemaSelection.DEFAULT);
         }
 
         /** The same limits, reporting each phase as it starts. */
         public Options withPhases(java.util.function.Consumer<String> listener) {
-            return new Options(lockTimeout, deadline, clock, listener, jobs, helpers, cancelled, ownersAndPrivileges);
+            return new Options(lockTimeout, deadline, clock, listener, jobs, helpers, cancelled, ownersAndPrivileges,
+                    selection);
         }
 
         /** The same limits, copying on {@code jobs} connections: the main one and helpers from {@code source}. */
         public Options withJobs(int count, ConnectionSource source) {
-            return new Options(lockTimeout, deadline, clock, phases, count, source, cancelled, ownersAndPrivileges);
+            return new Options(lockTimeout, deadline, clock, phases, count, source, cancelled, ownersAndPrivileges,
+                    selection);
         }
 
         /** The same limits, stopping soon after {@code check} says the backup was cancelled. */
         public Options withCancellation(java.util.function.BooleanSupplier check) {
-            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, check, ownersAndPrivileges);
+            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, check, ownersAndPrivileges,
+                    selection);
         }
 
         /** The same limits, writing owners and privileges or not. */
         public Options withOwnersAndPrivileges(boolean include) {
-            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, cancelled, include);
+            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, cancelled, include, selection);
+        }
+
+        /** The same limits, backing up the schemas {@code choice} selects. */
+        public Options withSelection(SchemaSelection choice) {
+            return new Options(lockTimeout, deadline, clock, phases, jobs, helpers, cancelled, ownersAndPrivileges,
+                    choice);
         }
     }
 
@@ -162,9 +172,10 @@ public final class BackupEngine {
         }
         applySettings(connection);
 
-        phase("listing schemas");
+        phase(SchemaSelection.SELECTING);
         applyDeadline();
-        List<String> schemas = CatalogReader.userSchemas(connection);
+        SchemaSelection.Outcome selection = options.selection().resolve(connection, database);
+        List<String> schemas = selection.schemas();
         List<String> lockTargets = CatalogReader.lockTargets(connection, schemas);
         phase("locking tables");
         for (int from = 0; from < lockTargets.size(); from += LOCK_BATCH) {
@@ -174,7 +185,8 @@ public final class BackupEngine {
         }
         phase("reading the schema");
         applyDeadline();
-        DumpPlan plan = CatalogReader.read(connection, schemas, lockTargets, options.ownersAndPrivileges());
+        DumpPlan plan = SchemaSelection.withoutLeftOutExtensions(
+                CatalogReader.read(connection, schemas, lockTargets, options.ownersAndPrivileges()), selection);
         List<String> coreMigrations = MigrationHistory.core(connection);
         java.util.Map<String, List<String>> pluginMigrations = MigrationHistory.plugins(connection);
 
@@ -201,7 +213,7 @@ public final class BackupEngine {
         phase("finishing the snapshot");
         connection.commit();
         return new DumpResult(version, versionNumber, database, plan.schemas(), tables, out.bytes(), coreMigrations,
-                pluginMigrations);
+                pluginMigrations, selection);
     }
 
     /** Today's layout: one {@code COPY} per table, on the main connection. */

@@ -246,8 +246,10 @@ final class PrivilegeReader {
     }
 
     /**
-     * {@code ALTER DEFAULT PRIVILEGES} for the entries of {@code pg_default_acl} that concern the dumped schemas or
-     * the whole database, ordered by role, schema and object type.
+     * {@code ALTER DEFAULT PRIVILEGES} for the entries of {@code pg_default_acl} that concern the dumped schemas, and
+     * those for the whole database of roles the backing-up user is a member of (all of them for a superuser): on a
+     * hosted database the platform's roles keep their own defaults, which its users could not set anyway. Ordered by
+     * role, schema and object type.
      */
     private List<String> defaultPrivileges(List<String> schemas) throws SQLException {
         // Columns have no built-in privileges: acldefault('c', ...) is the empty ACL that aclexplode accepts.
@@ -260,7 +262,8 @@ final class PrivilegeReader {
                 + "WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault(CASE WHEN d.defaclobjtype = 'S' THEN 's' "
                 + "ELSE d.defaclobjtype END::\"char\", d.defaclrole) "
                 + "ELSE pg_catalog.acldefault('c', d.defaclrole) END) WITH ORDINALITY b) x "
-                + "WHERE (d.defaclnamespace = 0 OR n.nspname = ANY (?)) "
+                + "WHERE ((d.defaclnamespace = 0 AND pg_catalog.pg_has_role(d.defaclrole, 'MEMBER')) "
+                + "OR n.nspname = ANY (?)) "
                 + "AND d.defaclobjtype IN ('r', 'S', 'f', 'T', 'n') "
                 + "ORDER BY 2, n.nspname NULLS FIRST, d.defaclobjtype, d.oid, x.baseline, x.ordinality";
         Map<Long, String> prefixes = new LinkedHashMap<>();

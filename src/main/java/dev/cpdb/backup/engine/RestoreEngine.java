@@ -23,8 +23,11 @@ import org.postgresql.copy.CopyManager;
  * Restores a backup script over a direct connection in one transaction: everything or nothing.
  *
  * <p>
- * The target must hold no user objects, unless {@code clean} is requested, in which case every non-system schema is
- * dropped first, inside the same transaction. Only the statement forms of {@link ScriptForms} run: callers check the
+ * The target must not hold what the backup restores: none of the schemas the backup holds (public, when it holds
+ * public, must have no user objects) and none of the extensions it creates. Other schemas, such as a hosting
+ * platform's, may be there and are left alone. With {@code clean} the backup's own schemas are dropped first, inside
+ * the same transaction, and nothing else: what the backup holds is known from the script's checking pass
+ * ({@link #inspect}) before any statement runs. Only the statement forms of {@link ScriptForms} run: callers check the
  * whole script with {@link #check} before they restore it, and the restore checks every statement again before it
  * runs it. The caller's {@code beforeCommit} check (checksum and size of the data object, read a second time) runs
  * after the last statement and before the commit, so a corrupt, truncated or replaced backup is rolled back.
@@ -49,6 +52,74 @@ public final class RestoreEngine {
     /** Phase of the refusals of {@link #check}. */
     public static final String CHECKING = ScriptForms.CHECKING;
 
+    /**
+     * What a script creates, found by its checking pass.
+     *
+     * @param statements the number of statements
+     * @param schemas the schemas it creates ({@code CREATE SCHEMA}), sorted; public is never created
+     * @param extensions the extensions it creates, sorted
+     */
+    public record ScriptContents(long statements, List<String> schemas, List<String> extensions) {
+
+        public ScriptContents {
+            schemas = List.copyOf(schemas);
+            extensions = List.copyOf(extensions);
+        }
+
+        /**
+         * What the backup holds on a target: these schemas, plus public when the backup's manifest lists it (a
+         * script uses public without creating it).
+         */
+        public Holdings holdings(boolean holdsPublic) {
+            java.util.TreeSet<String> held = new java.util.TreeSet<>(schemas);
+            if (holdsPublic) {
+                held.add("public");
+            }
+            return new Holdings(List.copyOf(held), extensions);
+        }
+    }
+
+    /**
+     * The schemas and extensions a backup holds: what a restore requires to be absent from the target and what
+     * {@code --clean} drops.
+     */
+    public record Holdings(List<String> schemas, List<String> extensions) {
+
+        public Holdings {
+            schemas = List.copyOf(schemas);
+            extensions = List.copyOf(extensions);
+        }
+    }
+
+    private static final String NAME = "(\"(?:[^\"]|\"\")+\"|[^\\s\"]+)";
+    private static final Pattern CREATES_SCHEMA = Pattern.compile("(?is)^\\s*CREATE\\s+SCHEMA\\s+" + NAME + "\\s*$");
+    private static final Pattern CREATES_EXTENSION = Pattern
+            .compile("(?is)^\\s*CREATE\\s+EXTENSION\\s+IF\\s+NOT\\s+EXISTS\\s+" + NAME + "\\s");
+
+    /** The name a schema or extension statement creates, as the server reads it; null for other statements. */
+    static String createdName(ScriptForms.Form form, String sql) {
+        Pattern pattern = switch (form.name()) {
+            case "schema" -> CREATES_SCHEMA;
+            case "extension" -> CREATES_EXTENSION;
+            default -> null;
+        };
+        if (pattern == null) {
+            return null;
+        }
+        Matcher matcher = pattern.matcher(sql);
+        if (!matcher.find()) {
+            throw new BackupException(ScriptForms.CHECKING, "cannot read the name in: " + ScriptReader.summary(sql),
+                    false);
+        }
+        String name = matcher.group(1);
+        if (name.startsWith("\"")) {
+            return name.substring(1, name.length() - 1).replace("\"\"", "\"");
+        }
+        StringBuilder folded = new StringBuilder();
+        name.chars().forEach(c -> folded.append((char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c)));
+        return folded.toString();
+    }
+
     /** Checks that run after the script and before the commit; throwing rolls the restore back. */
     @FunctionalInterface
     public interface CommitCheck {
@@ -67,7 +138,8 @@ public final class RestoreEngine {
      *
      * @param connection a direct connection; its session settings are changed by the script, close it afterwards
      * @param script the plain (decompressed) script; read to the end, not closed here
-     * @param clean drop every non-system schema first instead of refusing a non-empty target
+     * @param clean must be false here: {@code --clean} needs to know what the backup holds (see the overload with
+     *        {@link Holdings}), so that it drops nothing else
      * @param beforeCommit verification run before the commit
      * @throws BackupException naming the phase; the target is unchanged
      */
@@ -86,14 +158,28 @@ public final class RestoreEngine {
      * @throws BackupException naming the line and the reason of the first refusal
      */
     public static long check(InputStream script, boolean ownersAndPrivileges) {
+        return inspect(script, ownersAndPrivileges).statements();
+    }
+
+    /**
+     * Like {@link #check}, also collecting what the script creates, so that a restore knows the schemas and
+     * extensions the backup holds before it runs anything.
+     */
+    public static ScriptContents inspect(InputStream script, boolean ownersAndPrivileges) {
         ScriptReader reader = new ScriptReader(script);
         ScriptForms.Checker checker = new ScriptForms.Checker(ownersAndPrivileges);
         long statements = 0;
+        java.util.TreeSet<String> schemas = new java.util.TreeSet<>();
+        java.util.TreeSet<String> extensions = new java.util.TreeSet<>();
         try {
             Optional<ScriptReader.ScriptStatement> next;
             while ((next = reader.next()).isPresent()) {
                 statements++;
                 ScriptForms.Form form = checker.check(next.get());
+                String created = createdName(form, next.get().sql());
+                if (created != null) {
+                    (form.name().equals("schema") ? schemas : extensions).add(created);
+                }
                 if (next.get().copyFromStdin() != (form.kind() == ScriptForms.Kind.DATA)) {
                     throw new BackupException(ScriptForms.CHECKING, "line " + next.get().line()
                             + " is refused: a COPY cpdb does not write", false);
@@ -110,7 +196,7 @@ public final class RestoreEngine {
             throw new BackupException(ScriptForms.CHECKING, "the script is incomplete (its end marker is missing); "
                     + "the backup is truncated or was not written by cpdb", false);
         }
-        return statements;
+        return new ScriptContents(statements, List.copyOf(schemas), List.copyOf(extensions));
     }
 
     /**
@@ -133,10 +219,27 @@ public final class RestoreEngine {
      */
     public static RestoreResult restore(Connection connection, InputStream script, boolean clean,
             boolean ownersAndPrivileges, boolean applyOwnership, CommitCheck beforeCommit) {
+        return restore(connection, script, null, clean, ownersAndPrivileges, applyOwnership, beforeCommit);
+    }
+
+    /**
+     * Runs {@code script}, which holds {@code holdings} (from its checking pass, {@link #inspect}): the target must
+     * not hold them, or with {@code clean} they are dropped first, and nothing else is.
+     *
+     * @param holdings what the backup holds; null when unknown, in which case the target must hold no user objects at
+     *        all and {@code clean} is refused
+     * @see #restore(Connection, InputStream, boolean, boolean, boolean, CommitCheck)
+     */
+    public static RestoreResult restore(Connection connection, InputStream script, Holdings holdings, boolean clean,
+            boolean ownersAndPrivileges, boolean applyOwnership, CommitCheck beforeCommit) {
+        if (clean && holdings == null) {
+            throw new IllegalArgumentException("--clean needs the schemas the backup holds, from its checking pass");
+        }
         RestoreEngine engine = new RestoreEngine(connection);
         try {
             connection.setAutoCommit(false);
-            RestoreResult result = engine.run(script, clean, ownersAndPrivileges, applyOwnership, beforeCommit);
+            RestoreResult result = engine.run(script, holdings, clean, ownersAndPrivileges, applyOwnership,
+                    beforeCommit);
             engine.phase = "committing";
             connection.commit();
             return result;
@@ -152,16 +255,16 @@ public final class RestoreEngine {
         }
     }
 
-    private RestoreResult run(InputStream script, boolean clean, boolean ownersAndPrivileges, boolean applyOwnership,
-            CommitCheck beforeCommit) throws SQLException, IOException {
-        List<String> existing = userObjects();
-        if (!existing.isEmpty()) {
-            if (!clean) {
+    private RestoreResult run(InputStream script, Holdings holdings, boolean clean, boolean ownersAndPrivileges,
+            boolean applyOwnership, CommitCheck beforeCommit) throws SQLException, IOException {
+        if (holdings == null) {
+            List<String> existing = userObjects();
+            if (!existing.isEmpty()) {
                 throw new BackupException(phase, "the target database is not empty (" + String.join(", ", existing)
-                        + "); restore into an empty database, or use --clean to drop its schemas first", false);
+                        + "); restore into an empty database", false);
             }
-            phase = "dropping existing schemas (--clean)";
-            dropUserSchemas();
+        } else {
+            prepareTarget(holdings, clean);
         }
         raiseWorkMemory();
         ScriptReader reader = new ScriptReader(script);
@@ -177,6 +280,12 @@ public final class RestoreEngine {
             if (statement.copyFromStdin() != (form.kind() == ScriptForms.Kind.DATA)) {
                 throw new BackupException(ScriptForms.CHECKING, "line " + statement.line()
                         + " is refused: a COPY cpdb does not write", false);
+            }
+            String created = createdName(form, statement.sql());
+            if (created != null && holdings != null && !(form.name().equals("schema") ? holdings.schemas()
+                    : holdings.extensions()).contains(created)) {
+                throw new BackupException(ScriptForms.CHECKING, "line " + statement.line() + " is refused: it creates "
+                        + form.name() + " " + created + ", which the checking pass did not find", false);
             }
             if (!applyOwnership && (form.kind() == ScriptForms.Kind.OWNERSHIP
                     || form.kind() == ScriptForms.Kind.GRANTOR || form.kind() == ScriptForms.Kind.GRANTOR_RESET)) {
@@ -273,38 +382,128 @@ public final class RestoreEngine {
         return found;
     }
 
-    private void dropUserSchemas() throws SQLException {
-        List<String> schemas = CatalogReader.userSchemas(connection);
+    /**
+     * Checks that the target holds none of what the backup restores; with {@code clean}, drops the backup's schemas
+     * that it holds instead (the extensions in them go with them). An extension the backup creates that the target
+     * has in a schema the backup does not hold is refused even with {@code clean}: dropping it would reach into
+     * objects the backup did not create.
+     */
+    private void prepareTarget(Holdings holdings, boolean clean) throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        List<String> conflicts = new ArrayList<>();
+        for (String schema : existing("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE n.nspname = ANY (?) "
+                + "AND n.nspname <> 'public' ORDER BY 1", holdings.schemas())) {
+            schemas.add(schema);
+            conflicts.add("schema " + schema);
+        }
+        boolean publicInUse = false;
+        if (holdings.schemas().contains("public")) {
+            List<String> inPublic = userObjectsInPublic();
+            publicInUse = !inPublic.isEmpty();
+            conflicts.addAll(inPublic);
+        }
+        List<String> foreignExtensions = new ArrayList<>();
+        for (String row : existing("SELECT x.extname || ' ' || n.nspname FROM pg_catalog.pg_extension x "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = ANY (?) ORDER BY 1",
+                holdings.extensions())) {
+            String name = row.substring(0, row.lastIndexOf(' '));
+            String schema = row.substring(row.lastIndexOf(' ') + 1);
+            conflicts.add("extension " + name + " (in schema " + schema + ")");
+            if (!holdings.schemas().contains(schema)) {
+                foreignExtensions.add("extension " + name + " is installed in schema " + schema);
+            }
+        }
+        if (holdings.schemas().contains("public") && existing("SELECT n.nspname FROM pg_catalog.pg_namespace n "
+                + "WHERE n.nspname = ANY (?)", List.of("public")).isEmpty()) {
+            // The script uses public without creating it, as a fresh database has it.
+            try (Statement statement = connection.createStatement()) {
+                createPublic(statement);
+            }
+        }
+        if (conflicts.isEmpty()) {
+            return;
+        }
+        if (!clean) {
+            throw new BackupException(phase,
+                    "the target database is not empty: it already holds what the backup restores ("
+                            + summary(conflicts)
+                            + "); restore into a database without them, or use --clean to drop the "
+                            + "backup's schemas (" + String.join(", ", holdings.schemas()) + ") first",
+                    false);
+        }
+        if (!foreignExtensions.isEmpty()) {
+            throw new BackupException(phase, String.join("; ", foreignExtensions) + ", which the backup does not "
+                    + "hold (it holds " + String.join(", ", holdings.schemas()) + "); --clean drops only the "
+                    + "backup's schemas, so drop or move the extension on the target first", false);
+        }
+        phase = "dropping the backup's schemas (--clean)";
         try (Statement statement = connection.createStatement()) {
             for (String schema : schemas) {
                 statement.execute("DROP SCHEMA " + Sql.ident(schema) + " CASCADE");
             }
-            statement.execute("DROP EXTENSION IF EXISTS " + extensionsOutsideSchemas() + " CASCADE");
-            // Recreate public as a fresh database has it.
-            statement.execute("CREATE SCHEMA IF NOT EXISTS public");
-            // PostgreSQL 15 changed the public schema's owner and default privileges.
-            if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
-                statement.execute("ALTER SCHEMA public OWNER TO pg_database_owner");
-                statement.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
-                statement.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
-            } else {
-                statement.execute("GRANT ALL ON SCHEMA public TO PUBLIC");
+            if (publicInUse) {
+                recreatePublic(statement);
             }
-            statement.execute("COMMENT ON SCHEMA public IS 'standard public schema'");
         }
     }
 
-    private String extensionsOutsideSchemas() throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(
-                        "SELECT extname FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'")) {
-            while (rs.next()) {
-                names.add(Sql.ident(rs.getString(1)));
+    private List<String> existing(String sql, List<String> names) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
             }
         }
-        // DROP EXTENSION IF EXISTS needs at least one name; plpgsql stays, so use a name that cannot exist.
-        return names.isEmpty() ? "\"cpdb-no-extension\"" : String.join(", ", names);
+        return found;
+    }
+
+    /** The user objects of the public schema (not extension members), up to a few. */
+    private List<String> userObjectsInPublic() throws SQLException {
+        String sql = "SELECT 'table public.' || c.relname FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                + "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND NOT EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e') "
+                + "UNION ALL SELECT 'function public.' || p.proname FROM pg_catalog.pg_proc p "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND NOT EXISTS "
+                + "(SELECT 1 FROM pg_catalog.pg_depend e WHERE e.objid = p.oid AND e.deptype = 'e') "
+                + "UNION ALL SELECT 'type public.' || t.typname FROM pg_catalog.pg_type t "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' "
+                + "AND t.typtype IN ('e', 'd', 'r') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "
+                + "WHERE e.objid = t.oid AND e.deptype = 'e') LIMIT 6";
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        return found;
+    }
+
+    private static String summary(List<String> conflicts) {
+        return conflicts.size() <= 5 ? String.join(", ", conflicts)
+                : String.join(", ", conflicts.subList(0, 5)) + ", ...";
+    }
+
+    /** Drops the public schema with everything in it and creates it again as a fresh database has it. */
+    private void recreatePublic(Statement statement) throws SQLException {
+        statement.execute("DROP SCHEMA public CASCADE");
+        createPublic(statement);
+    }
+
+    private void createPublic(Statement statement) throws SQLException {
+        statement.execute("CREATE SCHEMA public");
+        // PostgreSQL 15 changed the public schema's owner and default privileges.
+        if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
+            statement.execute("ALTER SCHEMA public OWNER TO pg_database_owner");
+            statement.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            statement.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
+        } else {
+            statement.execute("GRANT ALL ON SCHEMA public TO PUBLIC");
+        }
+        statement.execute("COMMENT ON SCHEMA public IS 'standard public schema'");
     }
 
     private static void rollback(Connection connection) {

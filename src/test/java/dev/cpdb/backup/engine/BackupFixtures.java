@@ -72,10 +72,23 @@ final class BackupFixtures {
         }
     }
 
+    /**
+     * Restores as the service does: a checking pass finds what the backup holds (with public, as a manifest of a
+     * backup that holds public lists it), then the restore runs.
+     */
     static RestoreResult restore(DatabaseUrl url, byte[] script, boolean clean) throws SQLException {
+        return restore(url, script, clean, true);
+    }
+
+    /** Like {@link #restore(DatabaseUrl, byte[], boolean)}, saying whether the backup holds public. */
+    static RestoreResult restore(DatabaseUrl url, byte[] script, boolean clean, boolean holdsPublic)
+            throws SQLException {
+        RestoreEngine.Holdings holdings = RestoreEngine.inspect(new ByteArrayInputStream(script), true)
+                .holdings(holdsPublic);
         try (Connection connection = TestPostgres.connect(url)) {
-            return RestoreEngine.restore(connection, new ByteArrayInputStream(script), clean, () -> {
-            });
+            return RestoreEngine.restore(connection, new ByteArrayInputStream(script), holdings, clean, true, true,
+                    () -> {
+                    });
         }
     }
 
