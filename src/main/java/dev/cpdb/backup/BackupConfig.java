@@ -13,6 +13,12 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "cpdb.backup")
 public interface BackupConfig {
 
+    /** Default of {@link #schedule()}, also the default of the instance setting. */
+    String DEFAULT_SCHEDULE = "1h";
+
+    /** Default of {@link #verifySchedule()}, also the default of the instance setting. */
+    String DEFAULT_VERIFY_SCHEDULE = "7d";
+
     /**
      * Where backups go: a folder path or {@code s3://bucket/prefix}; default
      * {@code $CPDB_HOME/instances/$CPDB_INSTANCE_ID/backups}.
@@ -100,12 +106,12 @@ public interface BackupConfig {
     boolean enabled();
 
     /** When scheduled backups run: an interval (1h, 30m, PT15M), a Quartz cron expression, or off. */
-    @WithDefault("1h")
+    @WithDefault(DEFAULT_SCHEDULE)
     String schedule();
 
     /** When the newest backup is restored into a scratch database as a drill: interval, cron, or off. */
     @WithName("verify-schedule")
-    @WithDefault("7d")
+    @WithDefault(DEFAULT_VERIFY_SCHEDULE)
     String verifySchedule();
 
     /** Age of the newest successful backup above which the backups health group is down; default 2 x schedule. */

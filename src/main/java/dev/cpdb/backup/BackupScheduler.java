@@ -26,8 +26,13 @@ public class BackupScheduler {
     private final BackupJobs jobs;
     private final BackupService backups;
     private final Scheduler scheduler;
-    private Optional<BackupSchedule> backupSchedule = Optional.empty();
-    private Optional<BackupSchedule> verifySchedule = Optional.empty();
+    private static final String JOB = "cpdb-backup-schedule";
+
+    private volatile Optional<BackupSchedule> backupSchedule = Optional.empty();
+    private volatile Optional<BackupSchedule> verifySchedule = Optional.empty();
+    private volatile boolean enabled;
+    private volatile boolean started;
+    private volatile boolean validated;
     private volatile Instant handledBackupSlot;
     private volatile Instant handledVerifySlot;
 
@@ -58,34 +63,64 @@ public class BackupScheduler {
         } catch (BackupFailedException e) {
             throw new InvalidConfigurationException(e.getMessage(), e);
         }
+        enabled = config.enabled();
         backupSchedule = BackupSchedule.parse("CPDB_BACKUP_SCHEDULE (cpdb.backup.schedule)", config.schedule());
         verifySchedule = BackupSchedule.parse("CPDB_BACKUP_VERIFY_SCHEDULE (cpdb.backup.verify-schedule)",
                 config.verifySchedule());
+        validated = true;
     }
 
     /** The backup schedule, empty when scheduled backups are off. */
     public Optional<BackupSchedule> backupSchedule() {
-        return config.enabled() ? backupSchedule : Optional.empty();
+        return enabled ? backupSchedule : Optional.empty();
+    }
+
+    /** The restore-drill schedule, empty when drills are off. */
+    public Optional<BackupSchedule> verifySchedule() {
+        return verifySchedule;
+    }
+
+    /**
+     * Applies schedules changed while the service runs (instance settings): the ticking job is replaced, or stopped
+     * when both schedules are off. Before {@link #start()} only remembers them.
+     */
+    public synchronized void reschedule(boolean newEnabled, Optional<BackupSchedule> backups,
+            Optional<BackupSchedule> drills) {
+        enabled = newEnabled;
+        backupSchedule = backups;
+        verifySchedule = drills;
+        if (started) {
+            scheduler.unscheduleJob(JOB);
+            scheduleTicks();
+        }
     }
 
     /**
      * Starts ticking (server mode only), after marking runs of dead replicas as failed and removing what their
      * backups left in the store.
      */
-    public void start() {
-        validate();
+    public synchronized void start() {
+        // Validated at start-up already, possibly followed by schedules from the instance settings: keep those.
+        if (!validated) {
+            validate();
+        }
         jobs.failInterruptedRuns();
         // On the embedded default this generates the signing key now, as the operator token is, not at the first
         // backup.
         LOG.infof("backup signing keys: %s", backups.signingSource());
         LOG.infof("backup encryption: %s", backups.encryptionSummary());
+        started = true;
+        scheduleTicks();
+    }
+
+    private void scheduleTicks() {
         if (backupSchedule().isEmpty() && verifySchedule.isEmpty()) {
             LOG.info("scheduled backups are off");
             return;
         }
         Duration period = backupSchedule().or(() -> verifySchedule).orElseThrow().period(Instant.now());
         long tickMillis = Math.max(1000, Math.min(15_000, period.toMillis() / 10));
-        scheduler.newJob("cpdb-backup-schedule")
+        scheduler.newJob(JOB)
                 .setInterval(tickMillis + "ms")
                 .setDelayed("1s")
                 .setConcurrentExecution(ConcurrentExecution.SKIP)

@@ -234,7 +234,23 @@ public class InstanceSettings {
     }
 
     /**
-     * The effective value of {@code key}: the environment's, else the stored one, else the default.
+     * The value in force when nothing is stored: application.properties (and its profiles) where it sets one, else
+     * the definition's default.
+     */
+    public String baseline(SettingDefinition definition) {
+        ConfigValue value = ConfigProvider.getConfig().getConfigValue(definition.property());
+        if (value == null || value.getValue() == null || value.getSourceOrdinal() > ENVIRONMENT_ORDINAL) {
+            return definition.defaultValue();
+        }
+        try {
+            return definition.normalize(value.getValue());
+        } catch (IllegalArgumentException e) {
+            return definition.defaultValue();
+        }
+    }
+
+    /**
+     * The effective value of {@code key}: the environment's, else the stored one, else the {@link #baseline}.
      *
      * @throws IllegalArgumentException for an unknown key
      */
@@ -245,7 +261,7 @@ public class InstanceSettings {
             return definition.normalize(environment.get());
         }
         String current = value(stored.get(key));
-        return current != null ? current : definition.defaultValue();
+        return current != null ? current : baseline(definition);
     }
 
     /** The definition of {@code key}, or empty. */
@@ -280,7 +296,7 @@ public class InstanceSettings {
         return new SettingView(definition.key(), definition.group(), definition.kind().label(),
                 definition.description(), definition.range(),
                 definition.choices().isEmpty() ? null : definition.choices(),
-                definition.sensitive() ? null : definition.defaultValue(),
+                definition.sensitive() ? null : baseline(definition),
                 definition.sensitive() ? null : effective,
                 definition.sensitive() ? effective != null && !effective.isEmpty() : null,
                 definition.sensitive(), source, environment.isEmpty(), definition.environmentVariable(),

@@ -138,6 +138,46 @@ class SettingsApiTest {
     }
 
     @Inject
+    dev.cpdb.backup.BackupScheduler backupScheduler;
+
+    @Inject
+    dev.cpdb.backup.retention.BackupRetention retention;
+
+    @Test
+    void theRunningSchedulerAndRetentionPickUpChangedBackupSettings() throws Exception {
+        // application.properties turns drills off for tests: that is the value in force until one is stored.
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when().get("/api/settings/backup.verify-schedule").then()
+                .statusCode(200).body("value", equalTo("off")).body("source", equalTo("default"));
+        assertTrue(backupScheduler.verifySchedule().isEmpty());
+
+        patch("backup.verify-schedule", "\"30d\"", 200);
+        patch("backup.retention.days", "30", 200);
+
+        assertEquals(java.time.Duration.ofDays(30),
+                backupScheduler.verifySchedule().orElseThrow().period(java.time.Instant.now()));
+        assertEquals(30, retention.policy().days());
+
+        patch("backup.schedule", "\"every tuesday\"", 400);
+        patch("backup.retention.days", "-1", 400);
+        assertEquals(30, retention.policy().days());
+
+        // Back to what application.properties says, as another replica would see it.
+        execute("UPDATE public.instance_settings SET value = NULL WHERE key LIKE 'backup.%'; "
+                + "UPDATE public.instance_settings_version SET version = version + 1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (backupScheduler.verifySchedule().isPresent() || retention.policy().days() != 7) {
+            assertTrue(System.nanoTime() < deadline, "the scheduler never went back to its defaults");
+            Thread.sleep(100);
+        }
+    }
+
+    private void patch(String key, String json, int status) {
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"value\": " + json + "}")
+                .when().patch("/api/settings/" + key).then().statusCode(status);
+    }
+
+    @Inject
     SettingsCommands.SetCommand setCommand;
 
     @Inject

@@ -69,9 +69,9 @@ public class BackupRetention {
     static final String TEMPORARY_FILE = "temporary file";
     static final String ABANDONED_UPLOAD = "abandoned multipart upload";
 
-    private final RetentionPolicy policy;
+    private volatile RetentionPolicy policy;
     private final Duration leftoverAge;
-    private final boolean enabled;
+    private volatile boolean enabled;
     private final Clock clock;
     private final ObjectMapper json;
 
@@ -96,6 +96,16 @@ public class BackupRetention {
         this.enabled = enabled;
         this.clock = clock;
         this.json = BackupManifest.reader(json);
+    }
+
+    /** Applies changed instance settings from the next backup or prune on. */
+    public synchronized void update(RetentionPolicy newPolicy, boolean newEnabled) {
+        if (newPolicy.equals(policy) && newEnabled == enabled) {
+            return;
+        }
+        this.policy = newPolicy;
+        this.enabled = newEnabled;
+        LOG.infof("backup retention now: %s%s", newPolicy.describe(), newEnabled ? "" : "; not applied after backups");
     }
 
     /** Creating the bean checks the settings, so invalid ones stop start-up before anything else starts. */

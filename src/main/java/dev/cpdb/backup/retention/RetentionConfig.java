@@ -13,25 +13,31 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "cpdb.backup.retention")
 public interface RetentionConfig {
 
+    /** Defaults of the tiers, also those of the instance settings. */
+    String DEFAULT_DAYS = "7";
+    String DEFAULT_WEEKS = "4";
+    String DEFAULT_MONTHS = "1";
+    String DEFAULT_MIN_COUNT = "3";
+
     /** Prune after each successful backup; {@code backups prune} applies the policy when asked either way. */
     @WithDefault("true")
     boolean enabled();
 
     /** Keep every backup that finished within this many days (24-hour periods); 0 turns the rule off. */
-    @WithDefault("7")
+    @WithDefault(DEFAULT_DAYS)
     int days();
 
     /** Keep the newest backup of each of this many ISO weeks (UTC), counting the current one; 0 turns it off. */
-    @WithDefault("4")
+    @WithDefault(DEFAULT_WEEKS)
     int weeks();
 
     /** Keep the newest backup of each of this many calendar months (UTC), counting the current one; 0 turns it off. */
-    @WithDefault("1")
+    @WithDefault(DEFAULT_MONTHS)
     int months();
 
     /** Keep at least this many of the newest backups, however old. */
     @WithName("min-count")
-    @WithDefault("3")
+    @WithDefault(DEFAULT_MIN_COUNT)
     int minCount();
 
     /**
