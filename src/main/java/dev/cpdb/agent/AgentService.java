@@ -47,19 +47,19 @@ public class AgentService {
     private final CompanyRepository companies;
     private final SecretService secrets;
     private final ActivityRepository activity;
-    private final SecretsConfig secretsConfig;
+    private final dev.cpdb.settings.InstanceSettings settings;
     private final SecretGrantService grants;
 
     public AgentService(Database database, AgentRepository agents, AgentKeyRepository keys,
             CompanyRepository companies, SecretService secrets, ActivityRepository activity,
-            SecretsConfig secretsConfig, SecretGrantService grants) {
+            dev.cpdb.settings.InstanceSettings settings, SecretGrantService grants) {
         this.database = database;
         this.agents = agents;
         this.keys = keys;
         this.companies = companies;
         this.secrets = secrets;
         this.activity = activity;
-        this.secretsConfig = secretsConfig;
+        this.settings = settings;
         this.grants = grants;
     }
 
@@ -223,7 +223,7 @@ public class AgentService {
     // --- helpers ----------------------------------------------------------------------------------------------
 
     private void refuseSensitiveInline(AgentEnv env, AgentEnv previous) {
-        if (!secretsConfig.strictMode()) {
+        if (!Boolean.parseBoolean(settings.value(SecretsConfig.STRICT_MODE_SETTING))) {
             return;
         }
         List<String> refused = env.newSensitiveInlineValues(previous);

@@ -35,4 +35,7 @@ public interface SecretsConfig {
     @WithName("strict-mode")
     @WithDefault("false")
     boolean strictMode();
+
+    /** Key of the instance setting that changes {@link #strictMode()} while the service runs. */
+    String STRICT_MODE_SETTING = "secrets.strict-mode";
 }

@@ -171,6 +171,26 @@ class SettingsApiTest {
         }
     }
 
+    @Test
+    void theBodyLimitChangesWithoutRestart() {
+        String body = "{\"name\": \"" + "n".repeat(1500) + "\", \"code\": \"LIM\"}";
+        patch("api.max-body-size", "\"1K\"", 200);
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .when().post("/api/companies").then().statusCode(413);
+
+        patch("api.max-body-size", "\"5M\"", 400);
+        patch("api.max-body-size", "null", 200);
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .when().post("/api/companies").then().statusCode(org.hamcrest.Matchers.not(413));
+    }
+
+    @Test
+    void strictModeSetByTheEnvironmentIsReadOnly() {
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when().get("/api/settings/secrets.strict-mode").then()
+                .statusCode(200).body("value", equalTo("true")).body("source", equalTo("environment"));
+        patch("secrets.strict-mode", "false", 409);
+    }
+
     private void patch(String key, String json, int status) {
         given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body("{\"value\": " + json + "}")
