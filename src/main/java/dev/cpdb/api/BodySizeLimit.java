@@ -15,11 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class BodySizeLimit {
 
-    /** Key of the instance setting that changes the limit while the service runs. */
-    static final String SETTING = "api.max-body-size";
-
     /** The server's own hard limit ({@code quarkus.http.limits.max-body-size}); this one must stay below it. */
-    static final long SERVER_LIMIT = 2L * 1024 * 1024;
+    public static final long SERVER_LIMIT = 2L * 1024 * 1024;
 
     private volatile long limit;
 
@@ -27,34 +24,9 @@ public class BodySizeLimit {
         this.limit = config.maxBodySize().asLongValue();
     }
 
-    /** The setting: a size from 1K to the server's hard limit ({@code 512K}, {@code 1M}, or bytes). */
-    @jakarta.enterprise.inject.Produces
-    @jakarta.inject.Singleton
-    static dev.cpdb.settings.SettingsDeclaration setting() {
-        return () -> java.util.List.of(dev.cpdb.settings.SettingDefinition.text(SETTING, "api", "Largest request "
-                + "body accepted under /api/; larger ones are refused with 413 before they are read", "1M", false,
-                BodySizeLimit::checkSize));
-    }
-
-    static String checkSize(String value) {
-        long bytes;
-        try {
-            bytes = new io.quarkus.runtime.configuration.MemorySizeConverter().convert(value.strip()).asLongValue();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(SETTING + " is \"" + value + "\"; use a size such as 512K or 1M");
-        }
-        if (bytes < 1024 || bytes > SERVER_LIMIT) {
-            throw new IllegalArgumentException(SETTING + " is \"" + value + "\"; use a size from 1K to 2M (the "
-                    + "server's own limit)");
-        }
-        return value.strip();
-    }
-
-    void apply(@Observes dev.cpdb.settings.SettingsChanged changed, dev.cpdb.settings.InstanceSettings settings) {
-        if (changed.touches(SETTING)) {
-            limit = new io.quarkus.runtime.configuration.MemorySizeConverter().convert(settings.value(SETTING))
-                    .asLongValue();
-        }
+    /** Changes the limit for requests that arrive from now on (the instance setting {@code api.max-body-size}). */
+    public void limit(long bytes) {
+        limit = bytes;
     }
 
     void install(@Observes Router router) {

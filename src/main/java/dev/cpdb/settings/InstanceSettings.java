@@ -53,6 +53,7 @@ public class InstanceSettings {
     private final Instance<SettingsDeclaration> declarations;
     private final Instance<SettingCipher> cipher;
     private final Event<SettingsChanged> changed;
+    private final dev.cpdb.activity.ActivityRepository activity;
 
     private volatile Map<String, SettingDefinition> definitions;
     private volatile Map<String, Stored> stored = Map.of();
@@ -64,7 +65,9 @@ public class InstanceSettings {
     }
 
     public InstanceSettings(Database database, Instance<SettingsDeclaration> declarations,
-            Instance<SettingCipher> cipher, Event<SettingsChanged> changed) {
+            Instance<SettingCipher> cipher, Event<SettingsChanged> changed,
+            dev.cpdb.activity.ActivityRepository activity) {
+        this.activity = activity;
         this.database = database;
         this.declarations = declarations;
         this.cipher = cipher;
@@ -311,7 +314,7 @@ public class InstanceSettings {
      * @throws SettingRefusedException when the key is unknown (404), the environment sets it (409) or the value is
      *         out of range (400)
      */
-    public Uni<Change> set(String key, String newValue, String actor) {
+    public Uni<Change> set(String key, String newValue, dev.cpdb.activity.Actor actor) {
         SettingDefinition definition = definitions().get(key);
         if (definition == null) {
             return Uni.createFrom().failure(new SettingRefusedException(404, "No setting is called '" + key
@@ -341,12 +344,23 @@ public class InstanceSettings {
             sealed = null;
         }
         String before = value(key);
+        io.vertx.core.json.JsonObject details = io.vertx.core.json.JsonObject.of("key", key, "reset",
+                normalized == null);
+        if (!definition.sensitive()) {
+            details.put("from", before).put("to", normalized == null ? baseline(definition) : normalized);
+        }
         return database.pool().withTransaction(connection -> connection
                 .preparedQuery("INSERT INTO public.instance_settings (key, value, secret_value, updated_by) "
                         + "VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, "
                         + "secret_value = EXCLUDED.secret_value, updated_at = now(), updated_by = EXCLUDED.updated_by")
                 .execute(Tuple.of(key, plain, sealed == null ? null
-                        : io.vertx.core.buffer.Buffer.buffer(sealed), actor))
+                        : io.vertx.core.buffer.Buffer.buffer(sealed),
+                        actor.type().name().toLowerCase(
+                                java.util.Locale.ROOT)))
+                .chain(ignored -> activity.append(connection, actor, null, "instance_setting.changed",
+                        java.util.UUID.nameUUIDFromBytes(("instance-setting:" + key)
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        details))
                 .chain(ignored -> connection.query("UPDATE public.instance_settings_version "
                         + "SET version = version + 1").execute()))
                 .chain(ignored -> reload())

@@ -125,7 +125,7 @@ public final class SettingsCommands {
             load(settings);
             try {
                 InstanceSettings.Change change = settings.set(definition.key(), reset ? null : words.get(1),
-                        "operator (command)").await().indefinitely();
+                        dev.cpdb.activity.Actor.system()).await().indefinitely();
                 System.out.println(json.writeValueAsString(change.now()));
                 return 0;
             } catch (SettingRefusedException e) {

@@ -28,9 +28,11 @@ public class SettingsResource {
     private static final Logger LOG = Logger.getLogger(SettingsResource.class);
 
     private final InstanceSettings settings;
+    private final dev.cpdb.auth.CurrentCaller caller;
 
-    public SettingsResource(InstanceSettings settings) {
+    public SettingsResource(InstanceSettings settings, dev.cpdb.auth.CurrentCaller caller) {
         this.settings = settings;
+        this.caller = caller;
     }
 
     @GET
@@ -64,7 +66,7 @@ public class SettingsResource {
             return Uni.createFrom().item(ProblemMappers.problem(400, "\"value\" must be a string, number, boolean "
                     + "or null"));
         }
-        return settings.set(key, value.isNull() ? null : value.asText(), "operator")
+        return settings.set(key, value.isNull() ? null : value.asText(), dev.cpdb.activity.Actor.of(caller.get()))
                 .map(change -> {
                     SettingView now = change.now();
                     if (now.sensitive()) {

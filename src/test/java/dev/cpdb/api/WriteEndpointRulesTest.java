@@ -113,6 +113,7 @@ class WriteEndpointRulesTest {
             row("DELETE /api/secrets/{id}/grants/{agentId}", Rule.OPERATORS_ONLY,
                     "agent.grant.SecretGrantApiTest#grantsAcrossCompaniesOrOfUnknownRecordsAnswer404AndAgentsCannotManageGrants"),
             row("POST /api/plugins/{key}/migrate", Rule.OPERATORS_ONLY, OPERATOR_ENDPOINT),
+            row("PATCH /api/settings/{key}", Rule.OPERATORS_ONLY, OPERATOR_ENDPOINT),
             row("POST /api/db/backups", Rule.OPERATORS_ONLY, OPERATOR_ENDPOINT),
             row("DELETE /api/db/backups/{id}", Rule.OPERATORS_ONLY, OPERATOR_ENDPOINT),
             row("POST /api/db/backups/{id}/verify", Rule.OPERATORS_ONLY, OPERATOR_ENDPOINT));

@@ -71,6 +71,16 @@ class SettingsApiTest {
                 .when().patch("/api/settings/query-log.level").then().statusCode(200)
                 .body("value", equalTo("off")).body("source", equalTo("default"));
         assertEquals(QueryLog.Level.OFF, database.queryLog().level());
+
+        // Both changes are in the instance's activity log, newest first, by an operator.
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when()
+                .get("/api/activity?action=instance_setting.changed&limit=2").then().statusCode(200)
+                .body("items[0].details.key", equalTo("query-log.level"))
+                .body("items[0].details.from", equalTo("all")).body("items[0].details.to", equalTo("off"))
+                .body("items[0].details.reset", equalTo(true))
+                .body("items[0].actorType", equalTo("operator"))
+                .body("items[0].companyId", nullValue())
+                .body("items[1].details.to", equalTo("all"));
     }
 
     @Test
@@ -133,6 +143,10 @@ class SettingsApiTest {
                 .body("{\"value\": \"short\"}")
                 .when().patch("/api/settings/" + SensitiveTestSetting.KEY).then().statusCode(400)
                 .body("detail", containsString("at least 8 characters"));
+        String trail = given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).when()
+                .get("/api/activity?action=instance_setting.changed").then().statusCode(200).extract().asString();
+        assertTrue(trail.contains(SensitiveTestSetting.KEY), trail);
+        assertFalse(trail.contains(token), "the trail never holds a sensitive value: " + trail);
         assertArrayEquals(sealed, bytes("SELECT secret_value FROM public.instance_settings WHERE key = '"
                 + SensitiveTestSetting.KEY + "'"), "a refused change leaves the stored value");
     }
