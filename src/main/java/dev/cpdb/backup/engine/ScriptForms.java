@@ -93,6 +93,9 @@ final class ScriptForms {
                     + "\\." + IDENT),
             form("comment", Kind.DEFINITION, "COMMENT ON " + COMMENT_KINDS + " .+ IS (?:" + LITERAL + "|NULL)"),
 
+            // Dependency cycles: a view first created as a placeholder gets its query once what it reads exists
+            head("view replacement", Kind.DEFINITION, "CREATE OR REPLACE VIEW " + QUALIFIED + " (?:WITH \\(|AS\\s)"),
+
             // BackupEngine: the data
             form("copy from stdin", Kind.DATA, "COPY " + QUALIFIED + "(?: \\(" + IDENT + "(?:, " + IDENT
                     + ")*\\))? FROM stdin"),
