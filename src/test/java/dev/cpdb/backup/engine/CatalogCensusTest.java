@@ -1,13 +1,19 @@
 package dev.cpdb.backup.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.testing.PostgresClientTools;
 import dev.cpdb.testing.RequiresPostgresClientTools;
+import dev.cpdb.testing.TestFolders;
 import dev.cpdb.testing.TestPostgres;
 
 /**
@@ -39,6 +45,26 @@ class CatalogCensusTest {
         assertTrue(census.section("pg_trigger").stream().anyMatch(line -> line.contains("companies_touch")),
                 census.toString());
         assertTrue(census.counts().get("pg_attribute") > 50, census.counts().toString());
+    }
+
+    @Test
+    void aRoundTripOfTheApplicationFixtureByPgDumpHasTheSameCensus() throws Exception {
+        // pg_dump 15 and psql are the reference: where they reproduce a database, the census must see no difference.
+        DatabaseUrl original = TestPostgres.createDatabase(TestPostgres.server15(), "census_app_source");
+        BackupFixtures.loadApplicationFixture(original);
+        Path file = TestFolders.create("cpdb-census").resolve("application.sql");
+        PostgresClientTools.dumpToFile(original, file);
+        DatabaseUrl copy = TestPostgres.createDatabase(TestPostgres.server15(), "census_app_copy");
+
+        PostgresClientTools.psqlFile(copy, file);
+
+        CatalogCensus census = CatalogCensus.take(original);
+        CatalogCensus.assertSame(census, CatalogCensus.take(copy));
+        for (String kind : List.of("pg_aggregate", "pg_cast", "pg_operator", "pg_opclass", "pg_ts_config_map",
+                "pg_foreign_table", "pg_user_mapping", "pg_publication_rel", "pg_publication_namespace",
+                "pg_event_trigger", "pg_largeobject_metadata", "pg_rewrite", "pg_policy", "pg_statistic_ext")) {
+            assertFalse(census.section(kind).isEmpty(), kind + " is part of the census: " + census.counts());
+        }
     }
 
     @Test
@@ -77,7 +103,7 @@ class CatalogCensusTest {
 
         CatalogCensus census = CatalogCensus.take(database);
 
-        assertEquals(java.util.List.of("text search dictionary s.english_simple"),
+        assertEquals(List.of("text search dictionary s.english_simple"),
                 census.section("in schemas: pg_ts_dict"));
         assertTrue(census.section("depends: pg_ts_dict").stream()
                 .anyMatch(line -> line.startsWith("text search dictionary s.english_simple -n-> schema s")),
