@@ -23,10 +23,10 @@ import java.util.Map;
  * from none. Default privileges for a single schema only ever add to the defaults; database-wide ones replace them.
  * Expects to run inside the backup's snapshot transaction. Blocking (JDBC).
  */
-final class PrivilegeReader {
+public final class PrivilegeReader {
 
     /** The catalogs whose objects carry an ACL, in the order their statements are written. */
-    enum Catalog {
+    public enum Catalog {
         SCHEMA("pg_namespace", "nspowner", "nspacl", "pg_catalog.acldefault('n', o.nspowner)"),
         TYPE("pg_type", "typowner", "typacl", "pg_catalog.acldefault('T', o.typowner)"),
         FUNCTION("pg_proc", "proowner", "proacl", "pg_catalog.acldefault('f', o.proowner)"),
@@ -54,7 +54,7 @@ final class PrivilegeReader {
      * @param name its quoted, schema-qualified name; functions with their argument types
      * @param columns whether its columns may carry privileges of their own (tables and views)
      */
-    record Target(Catalog catalog, long oid, String kind, String name, boolean columns) {
+    public record Target(Catalog catalog, long oid, String kind, String name, boolean columns) {
     }
 
     /** One exploded ACL entry; a null grantee is PUBLIC. */
@@ -112,7 +112,7 @@ final class PrivilegeReader {
      *
      * @param targets the dumped objects; their owners are set by the script before these statements run
      */
-    static List<String> statements(Connection connection, List<Target> targets, List<String> schemas)
+    public static List<String> statements(Connection connection, List<Target> targets, List<String> schemas)
             throws SQLException {
         PrivilegeReader reader = new PrivilegeReader(connection);
         List<String> statements = new ArrayList<>();

@@ -1,0 +1,65 @@
+package dev.cpdb.backup.engine.catalog;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.cpdb.backup.engine.BackupException;
+
+/**
+ * The object kinds of the selected schemas that no reader carries yet. A backup of a database holding one is
+ * refused, naming each such object, so that a backup never silently leaves something out.
+ */
+final class UnsupportedObjects {
+
+    /** One query per kind, each returning the names of its objects in the schemas bound to every parameter. */
+    static final List<String> QUERIES = List.of(
+            "SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' "
+                    + "AND n.nspname = ANY (?) AND " + CatalogContext.notMember("pg_proc", "p.oid"),
+            "SELECT 'foreign table ' || c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'f' "
+                    + "AND n.nspname = ANY (?)",
+            "SELECT 'typed table ' || c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.reloftype <> 0 "
+                    + "AND n.nspname = ANY (?)",
+            "SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = ANY (?) AND "
+                    + CatalogContext.notMember("pg_operator", "o.oid"),
+            "SELECT 'collation ' || c.collname FROM pg_catalog.pg_collation c "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ANY (?) AND "
+                    + CatalogContext.notMember("pg_collation", "c.oid"),
+            "SELECT 'rule ' || r.rulename || ' on ' || r.ev_class::pg_catalog.regclass::text "
+                    + "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE r.rulename <> '_RETURN' AND n.nspname = ANY (?) AND "
+                    + CatalogContext.notMember("pg_class", "c.oid"),
+            "SELECT 'text search configuration ' || t.cfgname FROM pg_catalog.pg_ts_config t "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = t.cfgnamespace WHERE n.nspname = ANY (?) AND "
+                    + CatalogContext.notMember("pg_ts_config", "t.oid"),
+            "SELECT 'operator class ' || o.opcname FROM pg_catalog.pg_opclass o "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace WHERE n.nspname = ANY (?) AND "
+                    + CatalogContext.notMember("pg_opclass", "o.oid"));
+
+    private UnsupportedObjects() {
+    }
+
+    /** @throws BackupException naming every object of a kind not carried yet */
+    static void refuse(CatalogContext context) throws SQLException {
+        List<String> unsupported = new ArrayList<>();
+        for (String query : QUERIES) {
+            try (PreparedStatement statement = context.prepare(query); ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    unsupported.add(rs.getString(1));
+                }
+            }
+        }
+        if (!unsupported.isEmpty()) {
+            throw new BackupException("reading the schema", "the database holds objects that cpdb backups cannot "
+                    + "carry yet, so no backup is taken rather than an incomplete one: "
+                    + String.join(", ", unsupported), false);
+        }
+    }
+}
