@@ -65,6 +65,12 @@ public final class PostgresClientTools {
         return run(command, url, null);
     }
 
+    /** A whole database as pg_dump's plain script (definitions, data and large objects) written to {@code file}. */
+    public static void dumpToFile(DatabaseUrl url, Path file) {
+        run(List.of(require("pg_dump").toString(), "--file", file.toString(), "--host", url.host(), "--port",
+                Integer.toString(url.port()), "--username", url.user(), "--dbname", url.database()), url, null);
+    }
+
     /** Runs a script file with {@code psql -v ON_ERROR_STOP=1 --single-transaction}. */
     public static String psqlFile(DatabaseUrl url, Path script) {
         return run(List.of(require("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
