@@ -62,6 +62,9 @@ final class ScriptForms {
     private static final String COMMENT_KINDS = "(?:SCHEMA|EXTENSION|TYPE|DOMAIN|FUNCTION|PROCEDURE|SEQUENCE|TABLE"
             + "|VIEW|MATERIALIZED\\s+VIEW|COLUMN|INDEX|CONSTRAINT|TRIGGER|POLICY|STATISTICS)";
 
+    /** Kinds of the catalog model whose owners and comments the engine writes beyond the ones above. */
+    private static final String CATALOG_KINDS = "(?:AGGREGATE)";
+
     /** Every form, in the order of the script's phases. */
     static final List<Form> FORMS = List.of(
             // BackupEngine.header
@@ -92,6 +95,13 @@ final class ScriptForms {
             form("sequence owned by", Kind.DEFINITION, "ALTER SEQUENCE " + QUALIFIED + " OWNED BY " + QUALIFIED
                     + "\\." + IDENT),
             form("comment", Kind.DEFINITION, "COMMENT ON " + COMMENT_KINDS + " .+ IS (?:" + LITERAL + "|NULL)"),
+
+            // Object kinds of the catalog model (each block names its kind); owners and comments of these kinds
+            form("owner of a catalog kind", Kind.OWNERSHIP, "ALTER " + CATALOG_KINDS + " .+ OWNER TO " + IDENT),
+            form("comment on a catalog kind", Kind.DEFINITION, "COMMENT ON " + CATALOG_KINDS + " .+ IS (?:"
+                    + LITERAL + "|NULL)"),
+            // aggregates
+            head("aggregate", Kind.DEFINITION, "CREATE AGGREGATE " + QUALIFIED + "\\("),
 
             // Dependency cycles: a view first created as a placeholder gets its query once what it reads exists
             head("view replacement", Kind.DEFINITION, "CREATE OR REPLACE VIEW " + QUALIFIED + " (?:WITH \\(|AS\\s)"),

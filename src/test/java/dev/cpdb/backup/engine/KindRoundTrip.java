@@ -20,7 +20,8 @@ import dev.cpdb.testing.TestPostgres;
  * The round trip every object kind's test makes on PostgreSQL 15: a small fixture of that kind (with a comment and
  * an owner of its own) is loaded with psql, backed up with owners and privileges, restored by cpdb and by stock
  * psql; {@code pg_dump --schema-only} 15 with owners and privileges of the source and of each restored database
- * must be identical, and so must every table's rows.
+ * must be identical, and so must the catalog census ({@link CatalogCensus}, with owners and privileges) and every
+ * table's rows.
  *
  * <p>
  * In a fixture, {@code :owner} stands for a role created for the run (roles belong to the whole server, which other
@@ -68,15 +69,18 @@ final class KindRoundTrip implements AutoCloseable {
     String assertRoundTrips(DatabaseUrl source) throws SQLException, IOException {
         byte[] script = BackupFixtures.dump(source, 2, true);
         String expected = BackupFixtures.comparableSchema(source, true);
+        CatalogCensus census = CatalogCensus.take(source, true);
 
         DatabaseUrl byCpdb = database(source.database() + "_cpdb");
         BackupFixtures.restore(byCpdb, script, false);
         BackupFixtures.assertSameSchema(expected, BackupFixtures.comparableSchema(byCpdb, true));
+        CatalogCensus.assertSame(census, CatalogCensus.take(byCpdb, true));
         assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(byCpdb));
 
         DatabaseUrl byPsql = database(source.database() + "_psql");
         BackupFixtures.restoreWithPsql(byPsql, script);
         BackupFixtures.assertSameSchema(expected, BackupFixtures.comparableSchema(byPsql, true));
+        CatalogCensus.assertSame(census, CatalogCensus.take(byPsql, true));
         assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(byPsql));
         return new String(script, StandardCharsets.UTF_8);
     }

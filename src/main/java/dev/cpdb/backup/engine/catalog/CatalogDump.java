@@ -31,6 +31,7 @@ public final class CatalogDump {
             new ExtensionReader(),
             new TypeReader(),
             new FunctionReader(),
+            new AggregateReader(),
             new RelationCatalog(),
             new SequenceReader(),
             new TableReader(),

@@ -16,9 +16,6 @@ final class UnsupportedObjects {
 
     /** One query per kind, each returning the names of its objects in the schemas bound to every parameter. */
     static final List<String> QUERIES = List.of(
-            "SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' "
-                    + "AND n.nspname = ANY (?) AND " + CatalogContext.notMember("pg_proc", "p.oid"),
             "SELECT 'foreign table ' || c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c "
                     + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'f' "
                     + "AND n.nspname = ANY (?)",
