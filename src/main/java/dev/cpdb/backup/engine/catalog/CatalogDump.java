@@ -29,9 +29,15 @@ public final class CatalogDump {
     private static final List<ObjectReader> DEFINITIONS = List.of(
             new SchemaReader(),
             new ExtensionReader(),
+            new CollationReader(),
             new TypeReader(),
             new FunctionReader(),
             new AggregateReader(),
+            new OperatorReader(),
+            new OperatorClassReader(),
+            new ConversionReader(),
+            new TextSearchReader(),
+            new CastReader(),
             new RelationCatalog(),
             new SequenceReader(),
             new TableReader(),
@@ -43,6 +49,7 @@ public final class CatalogDump {
             new IndexReader(),
             new ForeignKeyReader(),
             new TriggerReader(),
+            new RuleReader(),
             new PolicyReader(),
             new StatisticsReader());
 
