@@ -29,21 +29,29 @@ public final class CatalogDump {
     private static final List<ObjectReader> DEFINITIONS = List.of(
             new SchemaReader(),
             new ExtensionReader(),
+            new LanguageReader(),
             new TypeReader(),
             new FunctionReader(),
+            new ForeignDataWrapperReader(),
+            new ForeignServerReader(),
+            new UserMappingReader(),
             new RelationCatalog(),
             new SequenceReader(),
             new TableReader(),
-            new ViewReader());
+            new ForeignTableReader(),
+            new ViewReader(),
+            new ColumnOptionsReader());
 
     /** Readers of what follows the data, in the order their statements are written. */
     private static final List<ObjectReader> AFTER_DATA = List.of(
             new SequenceReader.Values(),
             new IndexReader(),
+            new ColumnOptionsReader.Indexes(),
             new ForeignKeyReader(),
             new TriggerReader(),
             new PolicyReader(),
-            new StatisticsReader());
+            new StatisticsReader(),
+            new PublicationReader());
 
     private CatalogDump() {
     }
@@ -119,6 +127,8 @@ public final class CatalogDump {
                     schemas));
         }
         ViewReader.refreshes(context, preData);
+        // Last, so that no event trigger fires while the restore runs the rest.
+        new EventTriggerReader().read(context);
         return new DumpPlan(schemas, preData, tableData(context), context.postData, lockTargets);
     }
 
