@@ -182,6 +182,48 @@ class CarriedKindsRoundTripTest {
     }
 
     @Test
+    void theRowsUsersAddToAnExtensionsConfigurationTablesRoundTrip() throws Exception {
+        installConfigurationExtension(TestPostgres.server15());
+        installConfigurationExtension(TestPostgres.server());
+
+        DatabaseUrl restored = KindRoundTrip.assertRoundTrip("kind_extconfig", """
+                CREATE SCHEMA app;
+                CREATE EXTENSION cpdb_configuration_demo WITH SCHEMA app;
+                INSERT INTO app.settings VALUES ('theme', 'dark', false), ('it''s', E'tab\there', false);
+                INSERT INTO app.journal (id, note) VALUES (1, 'first'), (2, 'second');
+                SELECT nextval('app.settings_version');
+                SELECT nextval('app.settings_version');
+                """);
+
+        // The extension's own row once (created by CREATE EXTENSION, not copied again), the users' rows, the sequence.
+        assertEquals("it's,mode,theme", BackupFixtures.query(restored,
+                "SELECT string_agg(key, ',' ORDER BY key) FROM app.settings"));
+        assertEquals("3", BackupFixtures.query(restored, "SELECT nextval('app.settings_version')"));
+    }
+
+    /**
+     * Installs an extension whose script registers configuration tables, one with a condition, and a configuration
+     * sequence (PostgreSQL ships none; real ones are e.g. PostGIS's spatial_ref_sys). Its files go where the server
+     * looks for extensions; writing them again is harmless.
+     */
+    private static void installConfigurationExtension(dev.cpdb.database.embedded.EmbeddedPostgres server)
+            throws Exception {
+        java.nio.file.Path folder = java.nio.file.Path.of(BackupFixtures.query(server.url(),
+                "SELECT setting FROM pg_catalog.pg_config WHERE name = 'SHAREDIR'"), "extension");
+        java.nio.file.Files.writeString(folder.resolve("cpdb_configuration_demo.control"),
+                "default_version = '1.0'\nrelocatable = true\n");
+        java.nio.file.Files.writeString(folder.resolve("cpdb_configuration_demo--1.0.sql"), """
+                CREATE TABLE settings (key text PRIMARY KEY, value text, builtin boolean NOT NULL DEFAULT false);
+                INSERT INTO settings VALUES ('mode', 'default', true);
+                SELECT pg_catalog.pg_extension_config_dump('settings', 'WHERE NOT builtin');
+                CREATE SEQUENCE settings_version;
+                SELECT pg_catalog.pg_extension_config_dump('settings_version', '');
+                CREATE TABLE journal (id integer, note text, length integer GENERATED ALWAYS AS (length(note)) STORED);
+                SELECT pg_catalog.pg_extension_config_dump('journal', '');
+                """);
+    }
+
+    @Test
     void aSecurityLabelRefusesTheBackupByName() {
         DatabaseUrl source = TestPostgres.createDatabase("kind_seclabel");
         TestPostgres.execute(source, "CREATE TABLE public.labelled (id integer)");

@@ -40,11 +40,13 @@ public final class CatalogDump {
             new TableReader(),
             new ForeignTableReader(),
             new ViewReader(),
-            new ColumnOptionsReader());
+            new ColumnOptionsReader(),
+            new ExtensionConfigurationReader());
 
     /** Readers of what follows the data, in the order their statements are written. */
     private static final List<ObjectReader> AFTER_DATA = List.of(
             new SequenceReader.Values(),
+            new ExtensionConfigurationReader.SequenceValues(),
             new IndexReader(),
             new ColumnOptionsReader.Indexes(),
             new ForeignKeyReader(),
@@ -144,6 +146,7 @@ public final class CatalogDump {
                     .toList();
             tables.add(new TableData(relation.schema, relation.name, columns));
         }
+        tables.addAll(context.configurationTables);
         return tables;
     }
 }
