@@ -68,6 +68,14 @@ final class ScriptForms {
     private static final String COMMENT_KINDS = "(?:SCHEMA|EXTENSION|TYPE|DOMAIN|FUNCTION|PROCEDURE|SEQUENCE|TABLE"
             + "|VIEW|MATERIALIZED\\s+VIEW|COLUMN|INDEX|CONSTRAINT|TRIGGER|POLICY|STATISTICS)";
 
+    /** Kinds of the catalog model whose owners and comments the engine writes beyond the ones above. */
+    private static final String CATALOG_KINDS = "(?:AGGREGATE|OPERATOR|OPERATOR\\s+CLASS|OPERATOR\\s+FAMILY|COLLATION"
+            + "|CAST|CONVERSION|TEXT\\s+SEARCH\\s+(?:PARSER|TEMPLATE|DICTIONARY|CONFIGURATION)|RULE)";
+    /** An operator's name: only the characters PostgreSQL allows in one. */
+    private static final String OPERATOR_NAME = "[-+*/<>=~!@#%^&|`?]+";
+    /** An operator class or family: a schema-qualified name and its index access method. */
+    private static final String OPERATOR_GROUP = QUALIFIED + " USING " + IDENT;
+
     /** Every form, in the order of the script's phases. */
     static final List<Form> FORMS = List.of(
             // BackupEngine.header
@@ -98,6 +106,44 @@ final class ScriptForms {
             form("sequence owned by", Kind.DEFINITION, "ALTER SEQUENCE " + QUALIFIED + " OWNED BY " + QUALIFIED
                     + "\\." + IDENT),
             form("comment", Kind.DEFINITION, "COMMENT ON " + COMMENT_KINDS + " .+ IS (?:" + LITERAL + "|NULL)"),
+
+            // Object kinds of the catalog model (each block names its kind); owners and comments of these kinds
+            form("owner of a catalog kind", Kind.OWNERSHIP, "ALTER " + CATALOG_KINDS + " .+ OWNER TO " + IDENT),
+            form("comment on a catalog kind", Kind.DEFINITION, "COMMENT ON " + CATALOG_KINDS + " .+ IS (?:"
+                    + LITERAL + "|NULL)"),
+            // aggregates
+            head("aggregate", Kind.DEFINITION, "CREATE AGGREGATE " + QUALIFIED + "\\("),
+            // casts
+            form("cast", Kind.DEFINITION, "CREATE CAST \\([^;]+ AS [^;]+\\) (?:WITH FUNCTION [^;]+|WITHOUT FUNCTION"
+                    + "|WITH INOUT)(?: AS (?:ASSIGNMENT|IMPLICIT))?"),
+            // operators, operator families (with their loose members) and operator classes
+            head("operator", Kind.DEFINITION, "CREATE OPERATOR " + IDENT + "\\." + OPERATOR_NAME + " \\("),
+            form("operator family", Kind.DEFINITION, "CREATE OPERATOR FAMILY " + OPERATOR_GROUP),
+            head("operator family members", Kind.DEFINITION, "ALTER OPERATOR FAMILY " + OPERATOR_GROUP
+                    + " ADD (?:OPERATOR|FUNCTION) \\d"),
+            head("operator class", Kind.DEFINITION, "CREATE OPERATOR CLASS " + QUALIFIED
+                    + " (?:DEFAULT )?FOR TYPE "),
+            // collations
+            form("collation", Kind.DEFINITION, "CREATE COLLATION " + QUALIFIED + " \\([^;]*\\)"),
+            // conversions
+            form("conversion", Kind.DEFINITION, "CREATE (?:DEFAULT )?CONVERSION " + QUALIFIED + " FOR " + LITERAL
+                    + " TO " + LITERAL + " FROM [^;]+"),
+            // text search parsers, templates, dictionaries and configurations with their mappings
+            head("text search object", Kind.DEFINITION, "CREATE TEXT SEARCH (?:PARSER|TEMPLATE|DICTIONARY"
+                    + "|CONFIGURATION) " + QUALIFIED + " \\("),
+            head("text search mapping", Kind.DEFINITION, "ALTER TEXT SEARCH CONFIGURATION " + QUALIFIED
+                    + " ADD MAPPING FOR "),
+            // typed tables
+            head("typed table", Kind.DEFINITION, "CREATE (?:UNLOGGED )?TABLE " + QUALIFIED + " OF " + QUALIFIED
+                    + "(?:\\s|$)"),
+            // rules (after the data) and their state
+            head("rule", Kind.DEFINITION, "CREATE RULE " + IDENT + " AS ON (?:SELECT|INSERT|UPDATE|DELETE) TO "
+                    + "(?:" + IDENT + "\\.)?" + IDENT + " "),
+            form("rule state", Kind.DEFINITION, "ALTER TABLE " + QUALIFIED + " (?:DISABLE|ENABLE REPLICA|ENABLE ALWAYS)"
+                    + " RULE " + IDENT),
+
+            // Dependency cycles: a view first created as a placeholder gets its query once what it reads exists
+            head("view replacement", Kind.DEFINITION, "CREATE OR REPLACE VIEW " + QUALIFIED + " (?:WITH \\(|AS\\s)"),
 
             // Procedural languages (LanguageReader)
             form("language", Kind.DEFINITION, "CREATE (?:TRUSTED )?PROCEDURAL LANGUAGE " + IDENT + " HANDLER "

@@ -13,7 +13,7 @@ import dev.cpdb.testing.RequiresPostgresClientTools;
 import dev.cpdb.testing.TestPostgres;
 
 /**
- * One round trip per database-wide or column-level object kind (see {@link KindRoundTrip} for the oracle): foreign
+ * One round trip per database-wide or column-level object kind (see {@link FixtureRoundTrip} for the oracle): foreign
  * data, event triggers, publications, column options and procedural languages, each with comments, hostile names
  * and the variants PostgreSQL offers.
  */
@@ -22,7 +22,7 @@ class CarriedKindsRoundTripTest {
 
     @Test
     void foreignDataWrappersServersUserMappingsAndForeignTablesRoundTrip() throws Exception {
-        DatabaseUrl restored = KindRoundTrip.assertRoundTrip("kind_fdw", """
+        DatabaseUrl restored = FixtureRoundTrip.assertRoundTrip("kind_fdw", """
                 CREATE EXTENSION file_fdw;
                 CREATE FOREIGN DATA WRAPPER plain_wrapper OPTIONS (flavour 'plain');
                 CREATE FOREIGN DATA WRAPPER "Checked ""Wrapper""\" VALIDATOR pg_catalog.postgresql_fdw_validator;
@@ -79,7 +79,7 @@ class CarriedKindsRoundTripTest {
                 ALTER EVENT TRIGGER always_on ENABLE ALWAYS;
                 COMMENT ON EVENT TRIGGER log_ddl IS 'keeps a log of schema changes';
                 """;
-        DatabaseUrl restored = KindRoundTrip.assertRoundTrip("kind_evt", fixture);
+        DatabaseUrl restored = FixtureRoundTrip.assertRoundTrip("kind_evt", fixture);
 
         // None fired during the restore (the log table restored empty, though it creates tables and refreshes),
         // and they fire afterwards.
@@ -115,7 +115,7 @@ class CarriedKindsRoundTripTest {
 
     @Test
     void publicationsRoundTripWithTablesColumnListsRowFiltersAndSchemas() throws Exception {
-        KindRoundTrip.assertRoundTrip("kind_pub", """
+        FixtureRoundTrip.assertRoundTrip("kind_pub", """
                 CREATE SCHEMA pubs;
                 CREATE SCHEMA audit;
                 CREATE TABLE pubs.customers (id integer PRIMARY KEY, email text, secret text);
@@ -136,7 +136,7 @@ class CarriedKindsRoundTripTest {
 
     @Test
     void columnOptionsRoundTrip() throws Exception {
-        DatabaseUrl restored = KindRoundTrip.assertRoundTrip("kind_col", """
+        DatabaseUrl restored = FixtureRoundTrip.assertRoundTrip("kind_col", """
                 CREATE SCHEMA opts;
                 CREATE TABLE opts.docs (id integer PRIMARY KEY, body text, tags text[], score numeric, meta jsonb);
                 ALTER TABLE opts.docs ALTER COLUMN body SET STATISTICS 1000, ALTER COLUMN body SET STORAGE EXTERNAL,
@@ -165,7 +165,7 @@ class CarriedKindsRoundTripTest {
 
     @Test
     void proceduralLanguagesThatAreNotExtensionsRoundTrip() throws Exception {
-        DatabaseUrl restored = KindRoundTrip.assertRoundTrip("kind_lang", """
+        DatabaseUrl restored = FixtureRoundTrip.assertRoundTrip("kind_lang", """
                 CREATE SCHEMA langs;
                 CREATE FUNCTION langs.sample_handler() RETURNS language_handler LANGUAGE c
                     AS '$libdir/plpgsql', 'plpgsql_call_handler';
@@ -186,7 +186,7 @@ class CarriedKindsRoundTripTest {
         installConfigurationExtension(TestPostgres.server15());
         installConfigurationExtension(TestPostgres.server());
 
-        DatabaseUrl restored = KindRoundTrip.assertRoundTrip("kind_extconfig", """
+        DatabaseUrl restored = FixtureRoundTrip.assertRoundTrip("kind_extconfig", """
                 CREATE SCHEMA app;
                 CREATE EXTENSION cpdb_configuration_demo WITH SCHEMA app;
                 INSERT INTO app.settings VALUES ('theme', 'dark', false), ('it''s', E'tab\there', false);

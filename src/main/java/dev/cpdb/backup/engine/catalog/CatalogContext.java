@@ -37,6 +37,7 @@ final class CatalogContext {
     /** Extensions' configuration tables whose rows the backup carries, filtered as their extension asks. */
     final List<TableData> configurationTables = new ArrayList<>();
     private final Array schemaArray;
+    private int serverVersion;
     private final List<PrivilegeReader.Target> privilegeTargets = new ArrayList<>();
 
     CatalogContext(Connection connection, List<String> schemas, boolean ownersAndPrivileges) throws SQLException {
@@ -44,6 +45,18 @@ final class CatalogContext {
         this.schemas = schemas;
         this.schemaArray = connection.createArrayOf("text", schemas.toArray());
         this.ownersAndPrivileges = ownersAndPrivileges;
+    }
+
+    /** The server's version number, e.g. 150004. */
+    int serverVersion() throws SQLException {
+        if (serverVersion == 0) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.current_setting("
+                    + "'server_version_num')::integer"); java.sql.ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                serverVersion = rs.getInt(1);
+            }
+        }
+        return serverVersion;
     }
 
     /** A condition that the object {@code objectId} of catalog {@code classId} is not a member of an extension. */

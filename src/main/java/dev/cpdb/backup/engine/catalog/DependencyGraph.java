@@ -24,7 +24,7 @@ import dev.cpdb.backup.engine.BackupException;
  *
  * <p>
  * Sub-objects that are created with their owner (column defaults, constraints, a view's rule, array and row types,
- * a range's multirange, extension members) are aliases of that owner, so a dependency recorded on them orders the
+ * a range's multirange, members of operator classes and families, extension members) are aliases of that owner, so a dependency recorded on them orders the
  * owner. Ties between independent objects are broken by {@link Rank}, then by name, then by id, so that the script
  * is deterministic. A cycle is broken the way pg_dump breaks it: the part of one object that closes it (a view's
  * query, a table's CHECK constraint or column default) is split off and created later, after what it needs.
@@ -77,6 +77,11 @@ final class DependencyGraph {
                 + "WHERE t.typcategory = 'A' AND t.typelem <> 0 "
                 + "UNION ALL SELECT 'pg_type', t.oid, 'pg_class', t.typrelid FROM pg_catalog.pg_type t "
                 + "WHERE t.typrelid <> 0 AND t.typtype = 'c' "
+                + "UNION ALL SELECT " + catalogName("m.classid") + ", m.objid, " + catalogName("m.refclassid")
+                + ", m.refobjid FROM pg_catalog.pg_depend m WHERE m.classid IN ('pg_catalog.pg_amop'::pg_catalog.regclass, "
+                + "'pg_catalog.pg_amproc'::pg_catalog.regclass) AND m.refclassid IN ("
+                + "'pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_opfamily'::pg_catalog.regclass) "
+                + "AND m.deptype IN ('i', 'a') "
                 + "UNION ALL SELECT " + catalogName("e.classid") + ", e.objid, 'pg_extension', e.refobjid "
                 + "FROM pg_catalog.pg_depend e WHERE e.deptype = 'e' "
                 + "AND e.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass";

@@ -76,6 +76,23 @@ final class TableReader implements ObjectReader {
                         .findFirst().orElse(null);
                 columnDifferences(table, column, inherited, alterations);
             }
+        } else if (table.ofType != null) {
+            // A typed table's columns come from its type; only what a column adds is written, WITH OPTIONS.
+            ddl.append(" OF ").append(table.ofType);
+            List<String> lines = new ArrayList<>();
+            for (Relation.Column column : table.columns) {
+                boolean withDefault = column.defaultExpression != null
+                        && !deferred.contains(ObjectId.of("pg_attrdef", column.defaultOid));
+                if (withDefault || column.notNull) {
+                    lines.add(Sql.ident(column.name) + " WITH OPTIONS"
+                            + (withDefault ? " DEFAULT " + column.defaultExpression : "")
+                            + (column.notNull ? " NOT NULL" : ""));
+                }
+            }
+            lines.addAll(checks);
+            if (!lines.isEmpty()) {
+                ddl.append(" (\n    ").append(String.join(",\n    ", lines)).append("\n)");
+            }
         } else {
             List<String> lines = new ArrayList<>();
             for (Relation.Column column : table.columns) {

@@ -16,29 +16,6 @@ final class UnsupportedObjects {
 
     /** One query per kind, each returning the names of its objects in the schemas bound to every parameter. */
     static final List<String> QUERIES = List.of(
-            "SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' "
-                    + "AND n.nspname = ANY (?) AND " + CatalogContext.notMember("pg_proc", "p.oid"),
-            "SELECT 'typed table ' || c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.reloftype <> 0 "
-                    + "AND n.nspname = ANY (?)",
-            "SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = ANY (?) AND "
-                    + CatalogContext.notMember("pg_operator", "o.oid"),
-            "SELECT 'collation ' || c.collname FROM pg_catalog.pg_collation c "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ANY (?) AND "
-                    + CatalogContext.notMember("pg_collation", "c.oid"),
-            "SELECT 'rule ' || r.rulename || ' on ' || r.ev_class::pg_catalog.regclass::text "
-                    + "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                    + "WHERE r.rulename <> '_RETURN' AND n.nspname = ANY (?) AND "
-                    + CatalogContext.notMember("pg_class", "c.oid"),
-            "SELECT 'text search configuration ' || t.cfgname FROM pg_catalog.pg_ts_config t "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = t.cfgnamespace WHERE n.nspname = ANY (?) AND "
-                    + CatalogContext.notMember("pg_ts_config", "t.oid"),
-            "SELECT 'operator class ' || o.opcname FROM pg_catalog.pg_opclass o "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace WHERE n.nspname = ANY (?) AND "
-                    + CatalogContext.notMember("pg_opclass", "o.oid"),
             // Security labels: restoring one needs its label provider loaded on the target, which cpdb cannot
             // check; pg_dump writes them, cpdb refuses rather than write a script that fails on most servers.
             "SELECT 'security label of provider ' || l.provider || ' on ' || pg_catalog.pg_describe_object("
