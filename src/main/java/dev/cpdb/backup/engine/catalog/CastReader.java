@@ -20,6 +20,9 @@ final class CastReader implements ObjectReader {
                 + "CASE WHEN c.castfunc <> 0 THEN c.castfunc::pg_catalog.regprocedure::text END, "
                 + "pg_catalog.obj_description(c.oid, 'pg_cast') FROM pg_catalog.pg_cast c "
                 + "WHERE c.oid >= " + FIRST_NORMAL_OBJECT_ID + " AND " + CatalogContext.notMember("pg_cast", "c.oid")
+                // A range type's casts to its multirange come with the type.
+                + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
+                + "'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = c.oid AND i.deptype = 'i')"
                 + " AND (EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
                 + "ON n.oid = p.pronamespace WHERE p.oid = c.castfunc AND n.nspname = ANY (?)) "
                 + "OR EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
