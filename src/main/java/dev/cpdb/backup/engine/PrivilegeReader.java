@@ -31,7 +31,12 @@ public final class PrivilegeReader {
         TYPE("pg_type", "typowner", "typacl", "pg_catalog.acldefault('T', o.typowner)"),
         FUNCTION("pg_proc", "proowner", "proacl", "pg_catalog.acldefault('f', o.proowner)"),
         RELATION("pg_class", "relowner", "relacl", "pg_catalog.acldefault(CASE WHEN o.relkind = 'S' THEN 's' "
-                + "ELSE 'r' END::\"char\", o.relowner)");
+                + "ELSE 'r' END::\"char\", o.relowner)"),
+        // Foreign-data wrappers, servers and procedural languages
+        FOREIGN_DATA_WRAPPER("pg_foreign_data_wrapper", "fdwowner", "fdwacl",
+                "pg_catalog.acldefault('F', o.fdwowner)"),
+        FOREIGN_SERVER("pg_foreign_server", "srvowner", "srvacl", "pg_catalog.acldefault('S', o.srvowner)"),
+        LANGUAGE("pg_language", "lanowner", "lanacl", "pg_catalog.acldefault('l', o.lanowner)");
 
         final String table;
         final String owner;
@@ -50,7 +55,8 @@ public final class PrivilegeReader {
      * One dumped object that may carry privileges.
      *
      * @param kind the word {@code GRANT ... ON} takes for it: {@code SCHEMA}, {@code TYPE}, {@code DOMAIN},
-     *        {@code FUNCTION}, {@code PROCEDURE}, {@code SEQUENCE} or {@code TABLE} (also for views)
+     *        {@code FUNCTION}, {@code PROCEDURE}, {@code SEQUENCE}, {@code TABLE} (also for views and foreign
+     *        tables), {@code FOREIGN DATA WRAPPER}, {@code FOREIGN SERVER} or {@code LANGUAGE}
      * @param name its quoted, schema-qualified name; functions with their argument types
      * @param columns whether its columns may carry privileges of their own (tables and views)
      */

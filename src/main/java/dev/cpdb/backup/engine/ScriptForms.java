@@ -52,6 +52,12 @@ final class ScriptForms {
     /** A schema-qualified name. */
     private static final String QUALIFIED = IDENT + "\\." + IDENT;
     private static final String LITERAL = "'(?:[^']|'')*'";
+    /** One option of a foreign-data object, and an optional {@code OPTIONS (...)} clause of them. */
+    private static final String OPTION = IDENT + " " + LITERAL;
+    private static final String OPTIONS = "(?: OPTIONS \\( ?" + OPTION + "(?:, " + OPTION + ")* ?\\))?";
+    /** A column setting {@code CREATE TABLE} cannot say: statistics target, storage, compression, attribute options. */
+    private static final String COLUMN_SETTING = "SET (?:STATISTICS \\d+|STORAGE (?:PLAIN|EXTERNAL|MAIN|EXTENDED)"
+            + "|COMPRESSION (?:pglz|lz4)|\\(\\w+=-?[0-9.e+-]+(?:, \\w+=-?[0-9.e+-]+)*\\))";
 
     /** Objects whose privileges the engine writes ({@code GRANT ... ON kind name}). */
     private static final String GRANT_KINDS = "(?:TABLE|SEQUENCE|SCHEMA|FUNCTION|PROCEDURE|TYPE|DOMAIN)";
@@ -139,6 +145,34 @@ final class ScriptForms {
             // Dependency cycles: a view first created as a placeholder gets its query once what it reads exists
             head("view replacement", Kind.DEFINITION, "CREATE OR REPLACE VIEW " + QUALIFIED + " (?:WITH \\(|AS\\s)"),
 
+            // Procedural languages (LanguageReader)
+            form("language", Kind.DEFINITION, "CREATE (?:TRUSTED )?PROCEDURAL LANGUAGE " + IDENT + " HANDLER "
+                    + QUALIFIED + "(?: INLINE " + QUALIFIED + ")?(?: VALIDATOR " + QUALIFIED + ")?"),
+            // Foreign-data wrappers, servers, user mappings (ForeignDataWrapperReader, ForeignServerReader,
+            // UserMappingReader)
+            form("foreign data wrapper", Kind.DEFINITION, "CREATE FOREIGN DATA WRAPPER " + IDENT + "(?: HANDLER "
+                    + QUALIFIED + ")?(?: VALIDATOR " + QUALIFIED + ")?" + OPTIONS),
+            form("server", Kind.DEFINITION, "CREATE SERVER " + IDENT + "(?: TYPE " + LITERAL + ")?(?: VERSION "
+                    + LITERAL + ")? FOREIGN DATA WRAPPER " + IDENT + OPTIONS),
+            form("user mapping", Kind.DEFINITION, "CREATE USER MAPPING FOR (?:PUBLIC|" + IDENT + ") SERVER " + IDENT
+                    + OPTIONS),
+            // Foreign tables (ForeignTableReader): never with file_fdw's program option, which runs a command
+            head("foreign table", Kind.DEFINITION, "(?!.*[\\s(,]\"?program\"?\\s+')CREATE FOREIGN TABLE " + QUALIFIED
+                    + " (?:\\(|PARTITION OF )"),
+            form("foreign table column options", Kind.DEFINITION, "ALTER FOREIGN TABLE ONLY " + QUALIFIED
+                    + " ALTER COLUMN " + IDENT + " (?:OPTIONS \\( ?" + OPTION + "(?:, " + OPTION + ")* ?\\)|"
+                    + COLUMN_SETTING + ")"),
+            // Column options (ColumnOptionsReader); tables' go through "table change"
+            form("materialized view column options", Kind.DEFINITION, "ALTER MATERIALIZED VIEW " + QUALIFIED
+                    + " ALTER COLUMN " + IDENT + " " + COLUMN_SETTING),
+            form("index column statistics", Kind.DEFINITION, "ALTER INDEX " + QUALIFIED
+                    + " ALTER COLUMN \\d+ SET STATISTICS \\d+"),
+            // Comments on the kinds above and on event triggers and publications
+            form("comment on database-wide object", Kind.DEFINITION, "COMMENT ON (?:FOREIGN DATA WRAPPER|SERVER"
+                    + "|EVENT TRIGGER|PUBLICATION|LANGUAGE) " + IDENT + " IS (?:" + LITERAL + "|NULL)"),
+            form("comment on foreign table", Kind.DEFINITION, "COMMENT ON FOREIGN TABLE " + QUALIFIED + " IS (?:"
+                    + LITERAL + "|NULL)"),
+
             // BackupEngine: the data
             form("copy from stdin", Kind.DATA, "COPY " + QUALIFIED + "(?: \\(" + IDENT + "(?:, " + IDENT
                     + ")*\\))? FROM stdin"),
@@ -155,6 +189,20 @@ final class ScriptForms {
             head("statistics", Kind.DEFINITION, "CREATE STATISTICS " + QUALIFIED + "(?:\\s|$)"),
             form("refresh", Kind.DEFINITION, "REFRESH MATERIALIZED VIEW " + QUALIFIED),
 
+            // Publications (PublicationReader)
+            form("publication", Kind.DEFINITION, "CREATE PUBLICATION " + IDENT + "(?: FOR ALL TABLES)? WITH "
+                    + "\\(publish = " + LITERAL + "(?:, publish_via_partition_root = true)?\\)"),
+            head("publication table", Kind.DEFINITION, "ALTER PUBLICATION " + IDENT + " ADD TABLE ONLY " + QUALIFIED
+                    + "(?: \\(" + IDENT + "(?:, " + IDENT + ")*\\))?(?:$| WHERE \\()"),
+            form("publication schema", Kind.DEFINITION, "ALTER PUBLICATION " + IDENT + " ADD TABLES IN SCHEMA "
+                    + IDENT),
+            // Event triggers (EventTriggerReader), last in a script
+            form("event trigger", Kind.DEFINITION, "CREATE EVENT TRIGGER " + IDENT + " ON " + IDENT
+                    + "(?: WHEN TAG IN \\(" + LITERAL + "(?:, " + LITERAL + ")*\\))? EXECUTE FUNCTION " + QUALIFIED
+                    + "\\(\\)"),
+            form("event trigger state", Kind.DEFINITION, "ALTER EVENT TRIGGER " + IDENT
+                    + " (?:DISABLE|ENABLE REPLICA|ENABLE ALWAYS)"),
+
             // CatalogReader.owned and PrivilegeReader: only with owners and privileges
             form("owner", Kind.OWNERSHIP, "ALTER " + OWNED_KINDS + " .+ OWNER TO " + IDENT),
             head("grant", Kind.OWNERSHIP, "GRANT [^;]+ ON " + GRANT_KINDS + " "),
@@ -162,7 +210,14 @@ final class ScriptForms {
             head("default privileges", Kind.OWNERSHIP, "ALTER DEFAULT PRIVILEGES FOR ROLE " + IDENT
                     + "(?: IN SCHEMA " + IDENT + ")? (?:GRANT|REVOKE) "),
             form("grantor", Kind.GRANTOR, "SET SESSION AUTHORIZATION " + IDENT),
-            exact("grantor reset", Kind.GRANTOR_RESET, "RESET SESSION AUTHORIZATION"));
+            exact("grantor reset", Kind.GRANTOR_RESET, "RESET SESSION AUTHORIZATION"),
+
+            // Owners and privileges of foreign-data objects, languages, event triggers and publications
+            form("owner", Kind.OWNERSHIP, "ALTER (?:FOREIGN DATA WRAPPER|SERVER|EVENT TRIGGER|PUBLICATION|LANGUAGE) "
+                    + IDENT + " OWNER TO " + IDENT),
+            form("owner", Kind.OWNERSHIP, "ALTER FOREIGN TABLE " + QUALIFIED + " OWNER TO " + IDENT),
+            head("grant", Kind.OWNERSHIP, "GRANT [^;]+ ON (?:FOREIGN DATA WRAPPER|FOREIGN SERVER|LANGUAGE) "),
+            head("revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON (?:FOREIGN DATA WRAPPER|FOREIGN SERVER|LANGUAGE) "));
 
     /**
      * Words that no form needs at the top level of a statement other than its own, so a statement that starts like

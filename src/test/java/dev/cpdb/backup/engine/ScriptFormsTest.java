@@ -122,6 +122,99 @@ class ScriptFormsTest {
         assertTrue(e.getMessage().contains("its end marker is missing"), e.getMessage());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            // Procedural languages
+            "language|CREATE TRUSTED PROCEDURAL LANGUAGE \"pl\" HANDLER \"s\".\"h\" INLINE pg_catalog.i "
+                    + "VALIDATOR pg_catalog.v;",
+            // Foreign-data wrappers, servers, user mappings, foreign tables
+            "foreign data wrapper|CREATE FOREIGN DATA WRAPPER \"w\" HANDLER \"s\".\"h\" VALIDATOR \"s\".\"v\" "
+                    + "OPTIONS (\\n    \"a\" 'x''y', \"b\" ''\\n);",
+            "server|CREATE SERVER \"srv\" TYPE 't' VERSION '1' FOREIGN DATA WRAPPER \"w\" OPTIONS (\\n    "
+                    + "\"host\" 'db'\\n);",
+            "user mapping|CREATE USER MAPPING FOR PUBLIC SERVER \"srv\";",
+            "user mapping|CREATE USER MAPPING FOR \"app\" SERVER \"srv\" OPTIONS (\\n    \"password\" 'pw'\\n);",
+            "foreign table|CREATE FOREIGN TABLE \"shop\".\"f\" (\\n    \"program\" text OPTIONS (\"a\" 'b')\\n)"
+                    + "\\nSERVER \"srv\" OPTIONS (\\n    \"filename\" '/dev/null'\\n);",
+            "foreign table|CREATE FOREIGN TABLE \"shop\".\"p\" PARTITION OF \"shop\".\"t\" DEFAULT\\n"
+                    + "SERVER \"srv\";",
+            "foreign table column options|ALTER FOREIGN TABLE ONLY \"shop\".\"f\" ALTER COLUMN \"c\" OPTIONS "
+                    + "(\\n    \"column_name\" 'C'\\n);",
+            "comment on foreign table|COMMENT ON FOREIGN TABLE \"shop\".\"f\" IS 'feed';",
+            // Column options
+            "table change|ALTER TABLE ONLY \"shop\".\"t\" ALTER COLUMN \"id\" SET STATISTICS 100;",
+            "materialized view column options|ALTER MATERIALIZED VIEW \"shop\".\"m\" ALTER COLUMN \"c\" SET "
+                    + "STORAGE MAIN;",
+            "materialized view column options|ALTER MATERIALIZED VIEW \"shop\".\"m\" ALTER COLUMN \"c\" SET "
+                    + "(n_distinct=-0.5, n_distinct_inherited=40);",
+            "foreign table column options|ALTER FOREIGN TABLE ONLY \"shop\".\"f\" ALTER COLUMN \"c\" SET "
+                    + "STATISTICS 10;",
+            "index column statistics|ALTER INDEX \"shop\".\"i\" ALTER COLUMN 1 SET STATISTICS 400;",
+            // Comments on database-wide objects
+            "comment on database-wide object|COMMENT ON SERVER \"srv\" IS 'x';",
+            "comment on database-wide object|COMMENT ON EVENT TRIGGER \"e\" IS 'x';",
+            // Publications
+            "publication|CREATE PUBLICATION \"p\" WITH (publish = 'insert, update');",
+            "publication|CREATE PUBLICATION \"p\" FOR ALL TABLES WITH (publish = '', "
+                    + "publish_via_partition_root = true);",
+            "publication table|ALTER PUBLICATION \"p\" ADD TABLE ONLY \"shop\".\"t\" (\"id\") WHERE ((id > 10));",
+            "publication table|ALTER PUBLICATION \"p\" ADD TABLE ONLY \"shop\".\"t\";",
+            "publication schema|ALTER PUBLICATION \"p\" ADD TABLES IN SCHEMA \"shop\";",
+            // Event triggers
+            "event trigger|CREATE EVENT TRIGGER \"e\" ON \"ddl_command_end\"\\n    WHEN TAG IN ('CREATE TABLE', "
+                    + "'ALTER TABLE')\\n    EXECUTE FUNCTION \"shop\".\"f\"();",
+            "event trigger state|ALTER EVENT TRIGGER \"e\" ENABLE REPLICA;" })
+    void theFormsOfForeignDataPublicationsEventTriggersLanguagesAndColumnOptionsAreAccepted(String form,
+            String statement) {
+        String sql = statement.replace("\\n", "\n");
+        String shape = sql.replaceAll("'[^']*'", "''");
+
+        assertEquals(form, ScriptForms.match(sql.substring(0, sql.length() - 1), shape).map(ScriptForms.Form::name)
+                .orElse("refused"));
+        assertEquals(5, check(HEADER + sql + "\n\n" + END, false), "the header's four statements and this one");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "CREATE FOREIGN TABLE \"shop\".\"f\" (\"l\" text) SERVER \"srv\" OPTIONS (\"program\" 'rm -rf /');",
+            "CREATE FOREIGN TABLE \"shop\".\"f\" (\"l\" text) SERVER \"srv\" OPTIONS (program 'id');",
+            "CREATE FOREIGN TABLE \"shop\".\"f\" (\"l\" text) SERVER \"srv\" OPTIONS (\"a\" 'b',program 'id');",
+            "CREATE SERVER \"srv\" FOREIGN DATA WRAPPER \"w\"; DROP DATABASE cpdb;",
+            "CREATE SERVER \"srv\" FOREIGN DATA WRAPPER \"w\" OPTIONS (\"a\" 'b') OWNER TO \"postgres\";",
+            "CREATE USER MAPPING FOR \"app\" SERVER \"srv\" OPTIONS (\"a\" current_user);",
+            "CREATE USER evil SUPERUSER;",
+            "CREATE EVENT TRIGGER \"e\" ON \"ddl_command_end\" EXECUTE FUNCTION \"shop\".\"f\"(), x;",
+            "CREATE EVENT TRIGGER \"e\" ON \"ddl_command_end\" EXECUTE PROCEDURE pg_sleep(1);",
+            "ALTER EVENT TRIGGER \"e\" RENAME TO \"f\";",
+            "ALTER PUBLICATION \"p\" ADD TABLE ONLY \"shop\".\"t\", \"shop\".\"u\" WHERE (true);",
+            "ALTER PUBLICATION \"p\" SET (publish = 'insert');",
+            "CREATE PUBLICATION \"p\" WITH (publish = 'insert') ; SELECT 1;",
+            "ALTER MATERIALIZED VIEW \"shop\".\"m\" ALTER COLUMN \"c\" SET (n_distinct=(SELECT 1));",
+            "ALTER INDEX \"shop\".\"i\" ALTER COLUMN 1 SET TABLESPACE x;",
+            "CREATE PROCEDURAL LANGUAGE \"pl\" HANDLER pg_catalog.pg_sleep(1);",
+            "COMMENT ON SERVER \"srv\" IS current_user;" })
+    void hostileVariantsOfThoseFormsAreRefused(String statement) {
+        String script = HEADER + statement.replace("\\n", "\n") + "\n\n" + END;
+
+        BackupException e = assertThrows(BackupException.class, () -> check(script, false));
+
+        assertTrue(e.getMessage().contains("is refused"), e.getMessage());
+    }
+
+    @Test
+    void ownersAndGrantsOfForeignDataAndLanguagesNeedTheManifestsSayso() {
+        String script = HEADER + "ALTER SERVER \"srv\" OWNER TO \"app\";\n"
+                + "ALTER FOREIGN TABLE \"shop\".\"f\" OWNER TO \"app\";\n"
+                + "GRANT USAGE ON FOREIGN SERVER \"srv\" TO \"reader\";\n"
+                + "REVOKE ALL ON LANGUAGE \"pl\" FROM PUBLIC;\n"
+                + "SET SESSION AUTHORIZATION \"owner\";\nGRANT USAGE ON FOREIGN DATA WRAPPER \"w\" TO \"x\";\n"
+                + "RESET SESSION AUTHORIZATION;\n" + END;
+
+        assertEquals(11, check(script, true));
+        assertTrue(assertThrows(BackupException.class, () -> check(script, false)).getMessage()
+                .contains("the manifest says the backup has none"));
+    }
+
     private static long check(String script, boolean ownersAndPrivileges) {
         return RestoreEngine.check(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)),
                 ownersAndPrivileges);

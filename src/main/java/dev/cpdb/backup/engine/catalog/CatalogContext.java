@@ -12,6 +12,7 @@ import java.util.Map;
 
 import dev.cpdb.backup.engine.PrivilegeReader;
 import dev.cpdb.backup.engine.Sql;
+import dev.cpdb.backup.engine.TableData;
 
 /**
  * What the object readers of one backup share: the snapshot connection, the schemas the backup covers, whether it
@@ -33,6 +34,8 @@ final class CatalogContext {
     final List<String> endOfPreData = new ArrayList<>();
     /** Statements after the data, in the order the post-data readers write them. */
     final List<String> postData = new ArrayList<>();
+    /** Extensions' configuration tables whose rows the backup carries, filtered as their extension asks. */
+    final List<TableData> configurationTables = new ArrayList<>();
     private final Array schemaArray;
     private int serverVersion;
     private final List<PrivilegeReader.Target> privilegeTargets = new ArrayList<>();

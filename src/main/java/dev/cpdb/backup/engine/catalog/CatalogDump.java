@@ -29,6 +29,7 @@ public final class CatalogDump {
     private static final List<ObjectReader> DEFINITIONS = List.of(
             new SchemaReader(),
             new ExtensionReader(),
+            new LanguageReader(),
             new CollationReader(),
             new TypeReader(),
             new FunctionReader(),
@@ -38,20 +39,29 @@ public final class CatalogDump {
             new ConversionReader(),
             new TextSearchReader(),
             new CastReader(),
+            new ForeignDataWrapperReader(),
+            new ForeignServerReader(),
+            new UserMappingReader(),
             new RelationCatalog(),
             new SequenceReader(),
             new TableReader(),
-            new ViewReader());
+            new ForeignTableReader(),
+            new ViewReader(),
+            new ColumnOptionsReader(),
+            new ExtensionConfigurationReader());
 
     /** Readers of what follows the data, in the order their statements are written. */
     private static final List<ObjectReader> AFTER_DATA = List.of(
             new SequenceReader.Values(),
+            new ExtensionConfigurationReader.SequenceValues(),
             new IndexReader(),
+            new ColumnOptionsReader.Indexes(),
             new ForeignKeyReader(),
             new TriggerReader(),
             new RuleReader(),
             new PolicyReader(),
-            new StatisticsReader());
+            new StatisticsReader(),
+            new PublicationReader());
 
     private CatalogDump() {
     }
@@ -127,6 +137,8 @@ public final class CatalogDump {
                     schemas));
         }
         ViewReader.refreshes(context, preData);
+        // Last, so that no event trigger fires while the restore runs the rest.
+        new EventTriggerReader().read(context);
         return new DumpPlan(schemas, preData, tableData(context), context.postData, lockTargets);
     }
 
@@ -142,6 +154,7 @@ public final class CatalogDump {
                     .toList();
             tables.add(new TableData(relation.schema, relation.name, columns));
         }
+        tables.addAll(context.configurationTables);
         return tables;
     }
 }

@@ -7,6 +7,8 @@ package dev.cpdb.backup.engine.catalog;
 enum Rank {
     SCHEMA,
     EXTENSION,
+    /** Procedural languages that are not extensions. */
+    LANGUAGE,
     COLLATION,
     TYPE,
     FUNCTION,
@@ -17,6 +19,8 @@ enum Rank {
     CONVERSION,
     TEXT_SEARCH,
     CAST,
+    /** Foreign-data wrappers, servers and user mappings. */
+    FOREIGN_DATA,
     SEQUENCE,
     TABLE,
     VIEW,

@@ -8,9 +8,10 @@ import dev.cpdb.backup.engine.PrivilegeReader;
 import dev.cpdb.backup.engine.Sql;
 
 /**
- * Reads the relations of the selected schemas (tables, partitions, views, materialized views, sequences) with
- * their columns, CHECK constraints, inheritance and sequence options into the context, for the readers that turn
- * them into statements ({@link TableReader}, {@link SequenceReader}, {@link ViewReader} and the post-data readers).
+ * Reads the relations of the selected schemas (tables, partitions, views, materialized views, sequences, foreign
+ * tables) with their columns, CHECK constraints, inheritance and sequence options into the context, for the readers
+ * that turn them into statements ({@link TableReader}, {@link SequenceReader}, {@link ViewReader},
+ * {@link ForeignTableReader} and the post-data readers).
  */
 final class RelationCatalog implements ObjectReader {
 
@@ -34,7 +35,7 @@ final class RelationCatalog implements ObjectReader {
                 + "CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END, "
                 + "(SELECT r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = '_RETURN') "
                 + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND "
+                + "WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND "
                 + CatalogContext.notMember("pg_class", "c.oid")
                 // Identity sequences are created by their column's GENERATED ... AS IDENTITY.
                 + " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "

@@ -130,7 +130,7 @@ final class TableReader implements ObjectReader {
         return statements;
     }
 
-    private static String columnDefinition(Relation.Column column, boolean withDefault) {
+    static String columnDefinition(Relation.Column column, boolean withDefault) {
         StringBuilder line = new StringBuilder(Sql.ident(column.name)).append(" ").append(column.type);
         if (column.collation != null) {
             line.append(" COLLATE ").append(column.collation);
@@ -155,7 +155,7 @@ final class TableReader implements ObjectReader {
     }
 
     /** What a column inherited from a parent (or partitioned table) sets differently from it. */
-    private static void columnDifferences(Relation table, Relation.Column column, Relation.Column inherited,
+    static void columnDifferences(Relation table, Relation.Column column, Relation.Column inherited,
             List<String> alterations) {
         String alter = "ALTER TABLE ONLY " + table.qualified() + " ALTER COLUMN " + Sql.ident(column.name);
         if (!column.isGenerated() && column.identity.isEmpty() && column.defaultExpression != null
