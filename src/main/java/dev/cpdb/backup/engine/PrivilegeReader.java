@@ -31,7 +31,8 @@ final class PrivilegeReader {
         TYPE("pg_type", "typowner", "typacl", "pg_catalog.acldefault('T', o.typowner)"),
         FUNCTION("pg_proc", "proowner", "proacl", "pg_catalog.acldefault('f', o.proowner)"),
         RELATION("pg_class", "relowner", "relacl", "pg_catalog.acldefault(CASE WHEN o.relkind = 'S' THEN 's' "
-                + "ELSE 'r' END::\"char\", o.relowner)");
+                + "ELSE 'r' END::\"char\", o.relowner)"),
+        LARGE_OBJECT("pg_largeobject_metadata", "lomowner", "lomacl", "pg_catalog.acldefault('L', o.lomowner)");
 
         final String table;
         final String owner;
@@ -136,6 +137,26 @@ final class PrivilegeReader {
             }
         }
         statements.addAll(reader.defaultPrivileges(schemas));
+        return statements;
+    }
+
+    /**
+     * The statements that give each of {@code targets} (all of one {@code catalog} without column privileges) its own
+     * privileges, by object oid; objects that need none are left out. No default privileges.
+     */
+    static Map<Long, List<String>> byObject(Connection connection, Catalog catalog, List<Target> targets)
+            throws SQLException {
+        Map<Long, List<String>> statements = new LinkedHashMap<>();
+        if (targets.isEmpty()) {
+            return statements;
+        }
+        Map<Long, Map<String, Acl>> objects = new PrivilegeReader(connection).objectAcls(catalog, targets);
+        for (Target target : targets) {
+            Acl acl = objects.getOrDefault(target.oid(), Map.of()).get(OWN);
+            if (acl != null) {
+                statements.put(target.oid(), objectStatements(target, null, acl));
+            }
+        }
         return statements;
     }
 

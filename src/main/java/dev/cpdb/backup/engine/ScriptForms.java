@@ -62,6 +62,13 @@ final class ScriptForms {
     private static final String COMMENT_KINDS = "(?:SCHEMA|EXTENSION|TYPE|DOMAIN|FUNCTION|PROCEDURE|SEQUENCE|TABLE"
             + "|VIEW|MATERIALIZED\\s+VIEW|COLUMN|INDEX|CONSTRAINT|TRIGGER|POLICY|STATISTICS)";
 
+    /** Name of the form that creates a large object; the names of its other forms start with it. */
+    static final String LARGE_OBJECT = "large object";
+    /** Name of the form that writes one chunk of a large object. */
+    static final String LARGE_OBJECT_DATA = "large object data";
+    /** Name of the form that grants a privilege on a large object (a grantor may precede it). */
+    static final String LARGE_OBJECT_GRANT = "large object grant";
+
     /** Every form, in the order of the script's phases. */
     static final List<Form> FORMS = List.of(
             // BackupEngine.header
@@ -116,7 +123,19 @@ final class ScriptForms {
             head("default privileges", Kind.OWNERSHIP, "ALTER DEFAULT PRIVILEGES FOR ROLE " + IDENT
                     + "(?: IN SCHEMA " + IDENT + ")? (?:GRANT|REVOKE) "),
             form("grantor", Kind.GRANTOR, "SET SESSION AUTHORIZATION " + IDENT),
-            exact("grantor reset", Kind.GRANTOR_RESET, "RESET SESSION AUTHORIZATION"));
+            exact("grantor reset", Kind.GRANTOR_RESET, "RESET SESSION AUTHORIZATION"),
+
+            // LargeObjects: every large object after the tables' data, by oid; LargeObjects.ScriptCheck checks their
+            // order (oids, offsets, chunk sizes) and that each statement concerns the object just created
+            form(LARGE_OBJECT, Kind.DEFINITION, "SELECT pg_catalog\\.lo_create\\('(\\d+)'\\)"),
+            form(LARGE_OBJECT_DATA, Kind.DEFINITION, "SELECT pg_catalog\\.lo_put\\('(\\d+)', (\\d+), "
+                    + "'\\\\x([0-9a-f]*)'\\)"),
+            form(LARGE_OBJECT + " comment", Kind.DEFINITION, "COMMENT ON LARGE OBJECT (\\d+) IS " + LITERAL),
+            form(LARGE_OBJECT + " owner", Kind.OWNERSHIP, "ALTER LARGE OBJECT (\\d+) OWNER TO " + IDENT),
+            form(LARGE_OBJECT_GRANT, Kind.OWNERSHIP, "GRANT [^;]+ ON LARGE OBJECT (\\d+) TO (?:" + IDENT
+                    + "|PUBLIC)(?: WITH GRANT OPTION)?"),
+            form(LARGE_OBJECT + " revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON LARGE OBJECT (\\d+) FROM (?:" + IDENT
+                    + "|PUBLIC)"));
 
     /**
      * Words that no form needs at the top level of a statement other than its own, so a statement that starts like
@@ -167,6 +186,7 @@ final class ScriptForms {
     static final class Checker {
 
         private final boolean ownersAndPrivileges;
+        private final LargeObjects.ScriptCheck largeObjects = new LargeObjects.ScriptCheck();
         private int grantorStep;
         private long grantorLine;
 
@@ -200,9 +220,13 @@ final class ScriptForms {
                             + "the backup has none");
                 }
             }
+            String largeObjectRefusal = largeObjects.check(form, statement.sql());
+            if (largeObjectRefusal != null) {
+                throw refused(statement, largeObjectRefusal);
+            }
             switch (grantorStep) {
                 case 1 -> {
-                    if (!form.name().equals("grant")) {
+                    if (!form.name().equals("grant") && !form.name().equals(LARGE_OBJECT_GRANT)) {
                         throw refused(statement, "SET SESSION AUTHORIZATION on line " + grantorLine
                                 + " is not followed by one GRANT");
                     }
@@ -228,6 +252,11 @@ final class ScriptForms {
                 throw refused(statement, "RESET SESSION AUTHORIZATION without a SET SESSION AUTHORIZATION before it");
             }
             return form;
+        }
+
+        /** The large objects of the statements checked so far. */
+        LargeObjectStats largeObjects() {
+            return largeObjects.stats();
         }
 
         /** Checks what must hold at the end of the script. */
@@ -268,7 +297,7 @@ final class ScriptForms {
     }
 
     /** Runs of white space outside quotes become single spaces, so forms need not care about line breaks. */
-    private static String normalize(String sql) {
+    static String normalize(String sql) {
         StringBuilder out = new StringBuilder(sql.length());
         char quote = 0;
         boolean space = false;
