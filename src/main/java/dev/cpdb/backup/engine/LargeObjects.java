@@ -181,8 +181,9 @@ final class LargeObjects {
         if (!form.name().equals(ScriptForms.LARGE_OBJECT)) {
             return OptionalLong.empty();
         }
-        Matcher matcher = form.pattern().matcher(ScriptForms.normalize(sql));
-        return matcher.matches() ? OptionalLong.of(Long.parseLong(matcher.group(1))) : OptionalLong.empty();
+        Matcher matcher = form.matcher(ScriptForms.normalize(sql));
+        return matcher != null && matcher.matches() ? OptionalLong.of(Long.parseLong(matcher.group(1)))
+                : OptionalLong.empty();
     }
 
     /**
@@ -202,6 +203,7 @@ final class LargeObjects {
         /**
          * Checks one statement of {@code form}.
          *
+         * @param sql the statement, normalized as {@link ScriptForms#normalize} does
          * @return why it is refused, or null when it is accepted
          */
         String check(ScriptForms.Form form, String sql) {
@@ -210,8 +212,8 @@ final class LargeObjects {
             if (!form.name().startsWith(ScriptForms.LARGE_OBJECT)) {
                 return null;
             }
-            Matcher matcher = form.pattern().matcher(ScriptForms.normalize(sql));
-            if (!matcher.matches()) {
+            Matcher matcher = form.matcher(sql);
+            if (matcher == null || !matcher.matches()) {
                 return "a large-object statement cpdb does not write";
             }
             long oid = parseOid(matcher.group(1));
@@ -241,7 +243,7 @@ final class LargeObjects {
                     return "data for large object " + oid + " at offset " + matcher.group(2) + " where offset "
                             + nextOffset + " comes next";
                 }
-                int hexDigits = matcher.group(3).length();
+                int hexDigits = sql.length() - ScriptForms.withoutHexDigits(sql).length();
                 if (hexDigits % 2 != 0 || hexDigits == 0 || hexDigits / 2 > CHUNK_BYTES) {
                     return "a chunk of large object " + oid + " that is empty, odd or bigger than " + CHUNK_BYTES
                             + " bytes";

@@ -191,6 +191,14 @@ class ScriptFormsTest {
             "SELECT pg_catalog.lo_create('17000');\\nSELECT pg_catalog.lo_put('17000', 0, 'BIG');|a chunk of "
                     + "large object 17000 that is empty, odd or bigger",
             // Other large-object functions and other ways of calling these.
+            // The chunk's hex digits are checked by a loop of their own: only ASCII lower-case hex passes.
+            "SELECT pg_catalog.lo_put('16385', 3, '\\xＡＡ');|a statement form cpdb does not write",
+            "SELECT pg_catalog.lo_put('16385', 3, '\\xAB');|a statement form cpdb does not write",
+            "`SELECT pg_catalog.lo_put('16385', 3, '\\x00' || 'ab');`|a statement form cpdb does not write",
+            "SELECT pg_catalog.lo_put('16385', 3, '\\x00'), pg_catalog.pg_sleep(1);|a statement form cpdb does "
+                    + "not write",
+            "SELECT pg_catalog.lo_put('16385', 3, '\\x00'::text::bytea);|a statement form cpdb does not write",
+            "SELECT pg_catalog.lo_put('16385', 3, E'\\x00');|a statement form cpdb does not write",
             "SELECT pg_catalog.lo_import('/etc/passwd', 17000);|a statement form cpdb does not write",
             "SELECT pg_catalog.lo_export('16385', '/tmp/x');|a statement form cpdb does not write",
             "SELECT pg_catalog.lo_unlink('16385');|a statement form cpdb does not write",
