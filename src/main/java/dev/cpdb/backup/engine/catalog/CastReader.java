@@ -6,7 +6,7 @@ import java.sql.SQLException;
 
 /**
  * Casts a user created whose function, source type or target type lives in the selected schemas (casts belong to
- * no schema; built-in ones and extension members are left alone).
+ * no schema; built-in ones, those a type creates for itself and extension members are left alone).
  */
 final class CastReader implements ObjectReader {
 
@@ -20,7 +20,7 @@ final class CastReader implements ObjectReader {
                 + "CASE WHEN c.castfunc <> 0 THEN c.castfunc::pg_catalog.regprocedure::text END, "
                 + "pg_catalog.obj_description(c.oid, 'pg_cast') FROM pg_catalog.pg_cast c "
                 + "WHERE c.oid >= " + FIRST_NORMAL_OBJECT_ID + " AND " + CatalogContext.notMember("pg_cast", "c.oid")
-                // A range type's casts to its multirange come with the type.
+                // A range's casts to its multirange are created with the type.
                 + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
                 + "'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = c.oid AND i.deptype = 'i')"
                 + " AND (EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
