@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.cpdb.backup.engine.LargeObjectStats;
 import dev.cpdb.backup.engine.TableStats;
 
 /**
@@ -20,11 +21,22 @@ import dev.cpdb.backup.engine.TableStats;
  * @param signature MAC over everything else (see {@link BackupSigning}); null when written without a signing key
  * @param encryption how the data object is encrypted; null (and left out of the JSON, so that manifests written
  *        before encryption existed keep their signature) when it is not
+ * @param largeObjects how many large objects the script creates and their total size; null (left out of the JSON)
+ *        in manifests written before backups carried large objects
  */
 public record BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
         Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
         List<TableStats> tables, Migrations migrations, Signature signature,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption,
+        @JsonInclude(JsonInclude.Include.NON_NULL) LargeObjectStats largeObjects) {
+
+    /** A manifest that does not say how many large objects its backup holds. */
+    public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
+            Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
+            List<TableStats> tables, Migrations migrations, Signature signature, Encryption encryption) {
+        this(formatVersion, backupId, tool, startedAt, finishedAt, source, compression, ownersAndPrivileges, data,
+                schemas, tables, migrations, signature, encryption, null);
+    }
 
     /** A manifest of a data object that is not encrypted. */
     public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
@@ -55,7 +67,7 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
     /** The same manifest with another signature (null for none). */
     public BackupManifest withSignature(Signature replacement) {
         return new BackupManifest(formatVersion, backupId, tool, startedAt, finishedAt, source, compression,
-                ownersAndPrivileges, data, schemas, tables, migrations, replacement, encryption);
+                ownersAndPrivileges, data, schemas, tables, migrations, replacement, encryption, largeObjects);
     }
 
     /**

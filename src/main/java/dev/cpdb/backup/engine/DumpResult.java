@@ -10,10 +10,11 @@ import java.util.Map;
  * @param scriptBytes size of the uncompressed script
  * @param coreMigrations applied core migration versions in the snapshot
  * @param pluginMigrations applied migrations per plugin in the snapshot
+ * @param largeObjects the large objects written
  */
 public record DumpResult(String serverVersion, int serverVersionNumber, String database, List<String> schemas,
         List<TableStats> tables, long scriptBytes, List<String> coreMigrations,
-        Map<String, List<String>> pluginMigrations) {
+        Map<String, List<String>> pluginMigrations, LargeObjectStats largeObjects) {
 
     public DumpResult {
         schemas = List.copyOf(schemas);

@@ -36,7 +36,8 @@ public final class PrivilegeReader {
         FOREIGN_DATA_WRAPPER("pg_foreign_data_wrapper", "fdwowner", "fdwacl",
                 "pg_catalog.acldefault('F', o.fdwowner)"),
         FOREIGN_SERVER("pg_foreign_server", "srvowner", "srvacl", "pg_catalog.acldefault('S', o.srvowner)"),
-        LANGUAGE("pg_language", "lanowner", "lanacl", "pg_catalog.acldefault('l', o.lanowner)");
+        LANGUAGE("pg_language", "lanowner", "lanacl", "pg_catalog.acldefault('l', o.lanowner)"),
+        LARGE_OBJECT("pg_largeobject_metadata", "lomowner", "lomacl", "pg_catalog.acldefault('L', o.lomowner)");
 
         final String table;
         final String owner;
@@ -142,6 +143,26 @@ public final class PrivilegeReader {
             }
         }
         statements.addAll(reader.defaultPrivileges(schemas));
+        return statements;
+    }
+
+    /**
+     * The statements that give each of {@code targets} (all of one {@code catalog} without column privileges) its own
+     * privileges, by object oid; objects that need none are left out. No default privileges.
+     */
+    static Map<Long, List<String>> byObject(Connection connection, Catalog catalog, List<Target> targets)
+            throws SQLException {
+        Map<Long, List<String>> statements = new LinkedHashMap<>();
+        if (targets.isEmpty()) {
+            return statements;
+        }
+        Map<Long, Map<String, Acl>> objects = new PrivilegeReader(connection).objectAcls(catalog, targets);
+        for (Target target : targets) {
+            Acl acl = objects.getOrDefault(target.oid(), Map.of()).get(OWN);
+            if (acl != null) {
+                statements.put(target.oid(), objectStatements(target, null, acl));
+            }
+        }
         return statements;
     }
 

@@ -155,6 +155,7 @@ public final class RestoreEngine {
     private RestoreResult run(InputStream script, boolean clean, boolean ownersAndPrivileges, boolean applyOwnership,
             CommitCheck beforeCommit) throws SQLException, IOException {
         List<String> existing = userObjects();
+        existing.addAll(LargeObjects.inTarget(connection));
         if (!existing.isEmpty()) {
             if (!clean) {
                 throw new BackupException(phase, "the target database is not empty (" + String.join(", ", existing)
@@ -189,6 +190,9 @@ public final class RestoreEngine {
                 rows.merge(table, copy.copyIn(statement.sql(), reader.copyData()), Long::sum);
             } else {
                 phase = "running line " + statement.line() + ": " + ScriptReader.summary(statement.sql());
+                if (clean) {
+                    LargeObjects.unlinkBeforeCreate(connection, form, statement.sql());
+                }
                 try (Statement jdbc = connection.createStatement()) {
                     jdbc.setEscapeProcessing(false);
                     jdbc.execute(statement.sql());
@@ -203,7 +207,7 @@ public final class RestoreEngine {
         }
         phase = "verifying the backup's checksum";
         beforeCommit.verify();
-        return new RestoreResult(statements, rows);
+        return new RestoreResult(statements, rows, checker.largeObjects());
     }
 
     /**

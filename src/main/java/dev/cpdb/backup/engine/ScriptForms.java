@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.postgresql.core.Parser;
@@ -40,10 +41,24 @@ final class ScriptForms {
     }
 
     /** One accepted statement form. */
-    record Form(String name, Kind kind, Pattern pattern) {
+    record Form(String name, Kind kind, Pattern pattern, boolean hexAside) {
+
+        Form(String name, Kind kind, Pattern pattern) {
+            this(name, kind, pattern, false);
+        }
 
         boolean matches(String sql) {
-            return pattern.matcher(sql).matches();
+            Matcher matcher = matcher(sql);
+            return matcher != null && matcher.matches();
+        }
+
+        /**
+         * A matcher of the pattern over {@code sql}, or over {@code sql} without the hex digits of its bytea literal
+         * for a form that sets them aside; null when that literal holds anything else.
+         */
+        Matcher matcher(String sql) {
+            String text = hexAside ? withoutHexDigits(sql) : sql;
+            return text == null ? null : pattern.matcher(text);
         }
     }
 
@@ -75,6 +90,12 @@ final class ScriptForms {
     private static final String OPERATOR_NAME = "[-+*/<>=~!@#%^&|`?]+";
     /** An operator class or family: a schema-qualified name and its index access method. */
     private static final String OPERATOR_GROUP = QUALIFIED + " USING " + IDENT;
+    /** Name of the form that creates a large object; the names of its other forms start with it. */
+    static final String LARGE_OBJECT = "large object";
+    /** Name of the form that writes one chunk of a large object. */
+    static final String LARGE_OBJECT_DATA = "large object data";
+    /** Name of the form that grants a privilege on a large object (a grantor may precede it). */
+    static final String LARGE_OBJECT_GRANT = "large object grant";
 
     /** Every form, in the order of the script's phases. */
     static final List<Form> FORMS = List.of(
@@ -217,7 +238,19 @@ final class ScriptForms {
                     + IDENT + " OWNER TO " + IDENT),
             form("owner", Kind.OWNERSHIP, "ALTER FOREIGN TABLE " + QUALIFIED + " OWNER TO " + IDENT),
             head("grant", Kind.OWNERSHIP, "GRANT [^;]+ ON (?:FOREIGN DATA WRAPPER|FOREIGN SERVER|LANGUAGE) "),
-            head("revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON (?:FOREIGN DATA WRAPPER|FOREIGN SERVER|LANGUAGE) "));
+            head("revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON (?:FOREIGN DATA WRAPPER|FOREIGN SERVER|LANGUAGE) "),
+
+            // LargeObjects: every large object after the tables' data, by oid; LargeObjects.ScriptCheck checks their
+            // order (oids, offsets, chunk sizes) and that each statement concerns the object just created
+            form(LARGE_OBJECT, Kind.DEFINITION, "SELECT pg_catalog\\.lo_create\\('(\\d+)'\\)"),
+            hexAside(LARGE_OBJECT_DATA, Kind.DEFINITION, "SELECT pg_catalog\\.lo_put\\('(\\d+)', (\\d+), "
+                    + "'\\\\x'\\)"),
+            form(LARGE_OBJECT + " comment", Kind.DEFINITION, "COMMENT ON LARGE OBJECT (\\d+) IS " + LITERAL),
+            form(LARGE_OBJECT + " owner", Kind.OWNERSHIP, "ALTER LARGE OBJECT (\\d+) OWNER TO " + IDENT),
+            form(LARGE_OBJECT_GRANT, Kind.OWNERSHIP, "GRANT [^;]+ ON LARGE OBJECT (\\d+) TO (?:" + IDENT
+                    + "|PUBLIC)(?: WITH GRANT OPTION)?"),
+            form(LARGE_OBJECT + " revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON LARGE OBJECT (\\d+) FROM (?:" + IDENT
+                    + "|PUBLIC)"));
 
     /**
      * Words that no form needs at the top level of a statement other than its own, so a statement that starts like
@@ -231,7 +264,11 @@ final class ScriptForms {
 
     /** The form {@code sql} has, judged on its text and its top-level {@code shape}; empty when none. */
     static Optional<Form> match(String sql, String shape) {
-        String normalized = normalize(sql);
+        return matchNormalized(normalize(sql), shape);
+    }
+
+    /** Like {@link #match}, on a statement already {@link #normalize normalized}. */
+    private static Optional<Form> matchNormalized(String normalized, String shape) {
         for (Form form : FORMS) {
             if (form.matches(normalized)) {
                 if (form.kind() != Kind.OWNERSHIP && OWNER_TO.matcher(shape).matches()) {
@@ -268,6 +305,7 @@ final class ScriptForms {
     static final class Checker {
 
         private final boolean ownersAndPrivileges;
+        private final LargeObjects.ScriptCheck largeObjects = new LargeObjects.ScriptCheck();
         private int grantorStep;
         private long grantorLine;
 
@@ -293,7 +331,8 @@ final class ScriptForms {
             if (driverStatements(statement.sql()) != 1) {
                 throw refused(statement, "text the database driver would split into several statements");
             }
-            Form form = match(statement.sql(), statement.shape())
+            String normalized = normalize(statement.sql());
+            Form form = matchNormalized(normalized, statement.shape())
                     .orElseThrow(() -> refused(statement, describe(statement.sql())));
             if (form.kind() == Kind.OWNERSHIP || form.kind() == Kind.GRANTOR || form.kind() == Kind.GRANTOR_RESET) {
                 if (!ownersAndPrivileges) {
@@ -301,9 +340,13 @@ final class ScriptForms {
                             + "the backup has none");
                 }
             }
+            String largeObjectRefusal = largeObjects.check(form, normalized);
+            if (largeObjectRefusal != null) {
+                throw refused(statement, largeObjectRefusal);
+            }
             switch (grantorStep) {
                 case 1 -> {
-                    if (!form.name().equals("grant")) {
+                    if (!form.name().equals("grant") && !form.name().equals(LARGE_OBJECT_GRANT)) {
                         throw refused(statement, "SET SESSION AUTHORIZATION on line " + grantorLine
                                 + " is not followed by one GRANT");
                     }
@@ -329,6 +372,11 @@ final class ScriptForms {
                 throw refused(statement, "RESET SESSION AUTHORIZATION without a SET SESSION AUTHORIZATION before it");
             }
             return form;
+        }
+
+        /** The large objects of the statements checked so far. */
+        LargeObjectStats largeObjects() {
+            return largeObjects.stats();
         }
 
         /** Checks what must hold at the end of the script. */
@@ -369,13 +417,12 @@ final class ScriptForms {
     }
 
     /** Runs of white space outside quotes become single spaces, so forms need not care about line breaks. */
-    private static String normalize(String sql) {
+    static String normalize(String sql) {
         StringBuilder out = new StringBuilder(sql.length());
-        char quote = 0;
         boolean space = false;
         for (int i = 0; i < sql.length(); i++) {
             char c = sql.charAt(i);
-            if (quote == 0 && Character.isWhitespace(c)) {
+            if (Character.isWhitespace(c)) {
                 space = true;
                 continue;
             }
@@ -383,14 +430,38 @@ final class ScriptForms {
                 out.append(' ');
                 space = false;
             }
-            out.append(c);
-            if (quote == 0 && (c == '\'' || c == '"')) {
-                quote = c;
-            } else if (quote != 0 && c == quote) {
-                quote = 0;
+            if (c == '\'' || c == '"') {
+                // Quoted text is kept as it is, up to the closing quote (a doubled quote closes and reopens).
+                int end = sql.indexOf(c, i + 1);
+                end = end < 0 ? sql.length() - 1 : end;
+                out.append(sql, i, end + 1);
+                i = end;
+                continue;
             }
+            out.append(c);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code sql} without the hex digits of its first bytea literal {@code '\x...'}, or null when there is none or it
+     * holds anything but hex digits. A plain loop over the digits is many times faster than a regular expression, which
+     * matters for large-object chunks of hundreds of KiB.
+     */
+    static String withoutHexDigits(String sql) {
+        int start = sql.indexOf("'\\x");
+        if (start < 0) {
+            return null;
+        }
+        int from = start + 3;
+        int end = from;
+        while (end < sql.length() && isHexDigit(sql.charAt(end))) {
+            end++;
+        }
+        if (end == sql.length() || sql.charAt(end) != '\'') {
+            return null;
+        }
+        return sql.substring(0, from) + sql.substring(end);
     }
 
     /** A statement written exactly so (white space aside). */
@@ -401,6 +472,19 @@ final class ScriptForms {
     /** A whole statement matching {@code regex}, whose spaces stand for white space. */
     private static Form form(String name, Kind kind, String regex) {
         return new Form(name, kind, Pattern.compile("(?is)" + regex.replace(" ", "\\s")));
+    }
+
+    /** The digits the engine writes in hex: ASCII only, lower case. */
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
+
+    /**
+     * Like {@link #form}, for a statement with one bytea literal {@code '\\x...'}: {@code regex} is matched with the
+     * literal's hex digits left out, and holds {@code '\\x'} in its place.
+     */
+    private static Form hexAside(String name, Kind kind, String regex) {
+        return new Form(name, kind, Pattern.compile("(?is)" + regex.replace(" ", "\\s")), true);
     }
 
     /** A statement that starts like {@code regex}; the rest is free. */

@@ -210,6 +210,9 @@ final class ScriptReader {
 
     private void copyQuoted(ByteArrayOutputStream sql, int quote, boolean backslashEscapes) throws IOException {
         while (true) {
+            if (!backslashEscapes) {
+                copyUntil(sql, quote);
+            }
             int b = read();
             if (b < 0) {
                 throw new IOException("the script ends inside a quoted " + (quote == '"' ? "identifier" : "string"));
@@ -228,6 +231,28 @@ final class ScriptReader {
                     sql.write(read());
                     continue;
                 }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Copies the buffered bytes before the next {@code stop} byte in bulk, so that long quoted text (large-object
+     * chunks are hundreds of KiB of hex) is not copied one byte at a time; leaves {@code stop} to be read.
+     */
+    private void copyUntil(ByteArrayOutputStream sql, int stop) throws IOException {
+        while (position < limit || fill(1)) {
+            int start = position;
+            int end = start;
+            while (end < limit && buffer[end] != stop) {
+                if (buffer[end] == '\n') {
+                    line++;
+                }
+                end++;
+            }
+            sql.write(buffer, start, end - start);
+            position = end;
+            if (end < limit) {
                 return;
             }
         }
