@@ -48,6 +48,10 @@ class AggregatesRoundTripTest {
                 FINALFUNC_EXTRA, HYPOTHETICAL);
             COMMENT ON AGGREGATE agg.rank_of(VARIADIC "any" ORDER BY VARIADIC "any") IS 'a hypothetical rank';
 
+            CREATE SCHEMA "Odd ""agg"" é";
+            CREATE AGGREGATE "Odd ""agg"" é"."Sum ""of"" it"(integer) (SFUNC = int4pl, STYPE = integer,
+                INITCOND = '0');
+            COMMENT ON AGGREGATE "Odd ""agg"" é"."Sum ""of"" it"(integer) IS 'a quoted ''name'' ';
             CREATE TABLE agg.words (id integer PRIMARY KEY, word text, n integer);
             INSERT INTO agg.words VALUES (1, 'alpha', 3), (2, 'beta', 9), (3, 'gamma', 4);
             CREATE VIEW agg.summary AS SELECT agg.group_concat(word ORDER BY id) AS words, agg.star_count(*) AS rows,

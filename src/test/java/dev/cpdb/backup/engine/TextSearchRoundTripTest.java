@@ -34,6 +34,9 @@ class TextSearchRoundTripTest {
             COMMENT ON TEXT SEARCH CONFIGURATION fts.docs IS 'for documents';
             ALTER TEXT SEARCH DICTIONARY fts.english_stem OWNER TO :owner;
             ALTER TEXT SEARCH CONFIGURATION fts.docs OWNER TO :owner;
+            CREATE SCHEMA "Odd ""fts"" s";
+            CREATE TEXT SEARCH DICTIONARY "Odd ""fts"" s"."Dict ""x"" d" (TEMPLATE = simple, stopwords = 'english');
+            CREATE TEXT SEARCH CONFIGURATION "Odd ""fts"" s"."Conf ""y"" c" (COPY = fts.docs);
             CREATE TABLE fts.documents (id integer PRIMARY KEY, body text);
             INSERT INTO fts.documents VALUES (1, 'Running dogs and 42 cats'), (2, 'The quick brown fox');
             CREATE INDEX documents_search ON fts.documents USING gin (to_tsvector('fts.docs'::regconfig, body));
