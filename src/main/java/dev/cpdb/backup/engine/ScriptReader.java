@@ -57,6 +57,7 @@ final class ScriptReader {
         boolean content = false;
         long startLine = line;
         int previous = ' ';
+        RoutineBody body = new RoutineBody();
         while (true) {
             int b = read();
             if (b < 0) {
@@ -88,7 +89,8 @@ final class ScriptReader {
                 startLine = line;
                 endMarkerLast = false;
             }
-            if (b == ';') {
+            body.accept(b);
+            if (b == ';' && !body.open()) {
                 String text = sql.toString(StandardCharsets.UTF_8).strip();
                 boolean copy = COPY_FROM_STDIN.matcher(text).matches();
                 if (copy) {
@@ -111,6 +113,48 @@ final class ScriptReader {
                         : " ".getBytes(StandardCharsets.UTF_8));
             }
             previous = b;
+        }
+    }
+
+    /**
+     * Follows the top-level words of one statement to tell whether a semicolon is inside the SQL-standard body of a
+     * function or procedure ({@code BEGIN ATOMIC ... END}), where it does not end the statement. Counted the way
+     * psql and the driver count it: in a {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}, {@code BEGIN} opens a block,
+     * {@code CASE} inside a block opens one too, {@code END} closes one. Quoted text never reaches it.
+     */
+    private static final class RoutineBody {
+        private final StringBuilder word = new StringBuilder();
+        private int words;
+        private boolean create;
+        private boolean routine;
+        private int depth;
+
+        void accept(int b) {
+            if (isIdentifierChar(b)) {
+                word.append((char) Character.toUpperCase(b));
+                return;
+            }
+            if (word.length() == 0) {
+                return;
+            }
+            String current = word.toString();
+            word.setLength(0);
+            words++;
+            if (words == 1) {
+                create = current.equals("CREATE");
+            } else if (create && words <= 4 && (current.equals("FUNCTION") || current.equals("PROCEDURE"))) {
+                routine = true;
+            } else if (routine && current.equals("BEGIN")) {
+                depth++;
+            } else if (routine && depth > 0 && current.equals("CASE")) {
+                depth++;
+            } else if (routine && depth > 0 && current.equals("END")) {
+                depth--;
+            }
+        }
+
+        boolean open() {
+            return depth > 0;
         }
     }
 

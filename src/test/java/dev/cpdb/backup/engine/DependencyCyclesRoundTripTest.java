@@ -13,8 +13,9 @@ import dev.cpdb.testing.RequiresPostgresClientTools;
 /**
  * Objects that depend on each other in a circle, which no order of plain CREATE statements can restore: a view and a
  * function returning its row type, a table whose CHECK constraint and column default call functions taking the
- * table's row type, and two tables referencing each other. The expectation is pg_dump's: the view is created as a placeholder
- * and replaced, the constraint and the default are added after the table, foreign keys come after the data.
+ * table's row type or read it (a function with an SQL-standard body), and two tables referencing each other. The
+ * expectation is pg_dump's: the view is created as a placeholder and replaced, the constraints and the default are
+ * added after the table, foreign keys come after the data.
  */
 @RequiresPostgresClientTools
 class DependencyCyclesRoundTripTest {
@@ -36,6 +37,14 @@ class DependencyCyclesRoundTripTest {
             ALTER TABLE cyc.t ALTER COLUMN label SET DEFAULT cyc.next_label();
             INSERT INTO cyc.t (id, n) VALUES (1, 5);
             INSERT INTO cyc.t (id, n) VALUES (2, 7);
+
+            CREATE TABLE cyc.capped (id integer PRIMARY KEY);
+            CREATE FUNCTION cyc.room_left() RETURNS boolean LANGUAGE sql STABLE
+                BEGIN ATOMIC
+                    SELECT CASE WHEN count(*) < 100 THEN true ELSE false END FROM cyc.capped;
+                END;
+            ALTER TABLE cyc.capped ADD CONSTRAINT capped_room CHECK (cyc.room_left());
+            INSERT INTO cyc.capped VALUES (1), (2);
 
             CREATE TABLE cyc.a (id integer PRIMARY KEY, b_id integer);
             CREATE TABLE cyc.b (id integer PRIMARY KEY, a_id integer REFERENCES cyc.a);
