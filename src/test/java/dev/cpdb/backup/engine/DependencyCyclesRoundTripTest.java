@@ -13,7 +13,8 @@ import dev.cpdb.testing.RequiresPostgresClientTools;
 /**
  * Objects that depend on each other in a circle, which no order of plain CREATE statements can restore: a view and a
  * function returning its row type, a table whose CHECK constraint and column default call functions taking the
- * table's row type or read it (a function with an SQL-standard body), and two tables referencing each other. The
+ * table's row type or read it (a function with an SQL-standard body), a domain whose CHECK calls a function that
+ * reads a table of the domain, and two tables referencing each other. The
  * expectation is pg_dump's: the view is created as a placeholder and replaced, the constraints and the default are
  * added after the table, foreign keys come after the data.
  */
@@ -45,6 +46,16 @@ class DependencyCyclesRoundTripTest {
                 END;
             ALTER TABLE cyc.capped ADD CONSTRAINT capped_room CHECK (cyc.room_left());
             INSERT INTO cyc.capped VALUES (1), (2);
+
+            CREATE DOMAIN cyc.code AS text;
+            CREATE TABLE cyc.codes (code cyc.code PRIMARY KEY);
+            CREATE FUNCTION cyc.known_shape(c text) RETURNS boolean LANGUAGE sql STABLE
+                BEGIN ATOMIC
+                    SELECT length(c) = 3 OR EXISTS (SELECT 1 FROM cyc.codes WHERE false);
+                END;
+            ALTER DOMAIN cyc.code ADD CONSTRAINT code_shape CHECK (cyc.known_shape(VALUE));
+            COMMENT ON CONSTRAINT code_shape ON DOMAIN cyc.code IS 'three letters';
+            INSERT INTO cyc.codes VALUES ('abc'), ('xyz');
 
             CREATE TABLE cyc.a (id integer PRIMARY KEY, b_id integer);
             CREATE TABLE cyc.b (id integer PRIMARY KEY, a_id integer REFERENCES cyc.a);
@@ -79,6 +90,8 @@ class DependencyCyclesRoundTripTest {
                 "the check is added after its function");
         assertTrue(script.contains("ALTER TABLE ONLY \"cyc\".\"t\" ALTER COLUMN \"label\" SET DEFAULT"),
                 "the default is set after its function");
+        assertTrue(script.contains("ALTER DOMAIN cyc.code ADD CONSTRAINT \"code_shape\" CHECK"),
+                "the domain's check is added after its function");
         assertTrue(script.indexOf("CREATE VIEW \"cyc\".\"v\"") < script.indexOf("CREATE OR REPLACE FUNCTION cyc.f()"));
         assertTrue(script.indexOf("CREATE OR REPLACE FUNCTION cyc.f()") < script
                 .indexOf("CREATE OR REPLACE VIEW \"cyc\".\"v\""));

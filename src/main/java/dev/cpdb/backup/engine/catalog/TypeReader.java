@@ -4,7 +4,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.cpdb.backup.engine.PrivilegeReader;
 import dev.cpdb.backup.engine.Sql;
@@ -38,8 +40,8 @@ final class TypeReader implements ObjectReader {
                 switch (kind) {
                     case 'e' -> object.add("CREATE TYPE " + qualified + " AS ENUM (" + enumLabels(context, oid)
                             + ");");
-                    case 'd' -> object.add(domain(context, oid, qualified, rs.getString(8), rs.getBoolean(9),
-                            rs.getString(10), rs.getString(11)));
+                    case 'd' -> domain(context, object, qualified, rs.getString(8), rs.getBoolean(9),
+                            rs.getString(10), rs.getString(11));
                     case 'c' -> {
                         context.graph.alias(ObjectId.of("pg_class", rs.getLong(7)), object.id);
                         object.add("CREATE TYPE " + qualified + " AS (" + compositeAttributes(context,
@@ -69,41 +71,66 @@ final class TypeReader implements ObjectReader {
         return String.join(", ", labels);
     }
 
-    private static String domain(CatalogContext context, long oid, String qualified, String baseType,
+    /**
+     * A domain with its valid CHECK constraints inline; one that closes a dependency cycle (it calls a function that
+     * needs the domain) is added after the domain instead, as pg_dump does. NOT VALID ones are always added after.
+     */
+    private static void domain(CatalogContext context, DumpObject object, String qualified, String baseType,
             boolean notNull, String defaultExpression, String collation) throws SQLException {
-        StringBuilder ddl = new StringBuilder("CREATE DOMAIN ").append(qualified).append(" AS ").append(baseType);
+        StringBuilder head = new StringBuilder("CREATE DOMAIN ").append(qualified).append(" AS ").append(baseType);
         if (collation != null) {
-            ddl.append(" COLLATE ").append(collation);
+            head.append(" COLLATE ").append(collation);
         }
         if (defaultExpression != null) {
-            ddl.append(" DEFAULT ").append(defaultExpression);
+            head.append(" DEFAULT ").append(defaultExpression);
         }
         if (notNull) {
-            ddl.append(" NOT NULL");
+            head.append(" NOT NULL");
         }
+        Map<ObjectId, String> checks = new LinkedHashMap<>();
+        Map<ObjectId, List<String>> checkComments = new LinkedHashMap<>();
         List<String> late = new ArrayList<>();
         try (PreparedStatement statement = context.connection.prepareStatement("SELECT conname, "
-                + "pg_catalog.pg_get_constraintdef(oid), convalidated, pg_catalog.obj_description(oid, 'pg_constraint') "
-                + "FROM pg_catalog.pg_constraint WHERE contypid = ? AND contype = 'c' ORDER BY conname")) {
-            statement.setLong(1, oid);
+                + "pg_catalog.pg_get_constraintdef(oid), convalidated, pg_catalog.obj_description(oid, 'pg_constraint'), "
+                + "oid FROM pg_catalog.pg_constraint WHERE contypid = ? AND contype = 'c' ORDER BY conname")) {
+            statement.setLong(1, object.id.oid());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     String constraint = "CONSTRAINT " + Sql.ident(rs.getString(1)) + " " + rs.getString(2);
+                    List<String> comment = rs.getString(4) == null ? List.of()
+                            : List.of("COMMENT ON CONSTRAINT " + Sql.ident(rs.getString(1)) + " ON DOMAIN "
+                                    + qualified + " IS " + Sql.literal(rs.getString(4)) + ";");
                     if (rs.getBoolean(3)) {
-                        ddl.append(" ").append(constraint);
+                        ObjectId id = ObjectId.of("pg_constraint", rs.getLong(5));
+                        checks.put(id, constraint);
+                        checkComments.put(id, comment);
+                        List<String> later = new ArrayList<>();
+                        later.add("ALTER DOMAIN " + qualified + " ADD " + constraint + ";");
+                        later.addAll(comment);
+                        context.graph.part(object, object.part(id, () -> later));
                     } else {
                         late.add("ALTER DOMAIN " + qualified + " ADD " + constraint + ";");
-                    }
-                    if (rs.getString(4) != null) {
-                        late.add("COMMENT ON CONSTRAINT " + Sql.ident(rs.getString(1)) + " ON DOMAIN " + qualified
-                                + " IS " + Sql.literal(rs.getString(4)) + ";");
+                        late.addAll(comment);
                     }
                 }
             }
         }
-        ddl.append(";");
-        late.forEach(statement -> ddl.append("\n").append(statement));
-        return ddl.toString();
+        object.definition(deferred -> {
+            StringBuilder ddl = new StringBuilder(head);
+            checks.forEach((id, constraint) -> {
+                if (!deferred.contains(id)) {
+                    ddl.append(" ").append(constraint);
+                }
+            });
+            ddl.append(";");
+            checkComments.forEach((id, comment) -> {
+                if (!deferred.contains(id)) {
+                    comment.forEach(statement -> ddl.append("\n").append(statement));
+                }
+            });
+            late.forEach(statement -> ddl.append("\n").append(statement));
+            return List.of(ddl.toString());
+        });
     }
 
     /** The attributes of a composite type, also used by typed tables' placeholders. */
