@@ -24,11 +24,11 @@ import dev.cpdb.backup.engine.BackupException;
  *
  * <p>
  * Sub-objects that are created with their owner (column defaults, constraints, a view's rule, array and row types,
- * a range's multirange, members of operator classes and families, extension members) are aliases of that owner, so a dependency recorded on them orders the
- * owner. Ties between independent objects are broken by {@link Rank}, then by name, then by id, so that the script
- * is deterministic. A cycle is broken the way pg_dump breaks it: the part of one object that closes it (a view's
- * query, a table's or domain's CHECK constraint, a column default) is split off and created later, after what it
- * needs.
+ * a range's multirange, members of operator classes and families, extension members) are aliases of that owner, so
+ * a dependency recorded on them orders the owner. Ties between independent objects are broken by {@link Rank}, then
+ * by name, then by id, so that the script is deterministic. A cycle is broken the way pg_dump breaks it: the part of
+ * one object that closes it (a view's query, a table's or domain's CHECK constraint, a column default) is split off
+ * and created later, after what it needs.
  */
 final class DependencyGraph {
 
