@@ -135,8 +135,8 @@ final class ScriptForms {
             // aggregates
             head("aggregate", Kind.DEFINITION, "CREATE AGGREGATE " + QUALIFIED + "\\("),
             // casts
-            form("cast", Kind.DEFINITION, "CREATE CAST \\([^;]+ AS [^;]+\\) (?:WITH FUNCTION [^;]+|WITHOUT FUNCTION"
-                    + "|WITH INOUT)(?: AS (?:ASSIGNMENT|IMPLICIT))?"),
+            form("cast", Kind.DEFINITION, "CREATE CAST \\([^;]+ AS [^;]+\\) (?:WITH FUNCTION (?:" + IDENT + "\\.)?"
+                    + IDENT + "\\([^;()]*\\)|WITHOUT FUNCTION|WITH INOUT)(?: AS (?:ASSIGNMENT|IMPLICIT))?"),
             // operators, operator families (with their loose members) and operator classes
             head("operator", Kind.DEFINITION, "CREATE OPERATOR " + IDENT + "\\." + OPERATOR_NAME + " \\("),
             form("operator family", Kind.DEFINITION, "CREATE OPERATOR FAMILY " + OPERATOR_GROUP),
@@ -155,8 +155,8 @@ final class ScriptForms {
             head("text search mapping", Kind.DEFINITION, "ALTER TEXT SEARCH CONFIGURATION " + QUALIFIED
                     + " ADD MAPPING FOR "),
             // typed tables
-            head("typed table", Kind.DEFINITION, "CREATE (?:UNLOGGED )?TABLE " + QUALIFIED + " OF " + QUALIFIED
-                    + "(?:\\s|$)"),
+            form("typed table", Kind.DEFINITION, "CREATE (?:UNLOGGED )?TABLE " + QUALIFIED + " OF " + QUALIFIED
+                    + "(?: \\(.*\\))?"),
             // rules (after the data) and their state
             head("rule", Kind.DEFINITION, "CREATE RULE " + IDENT + " AS ON (?:SELECT|INSERT|UPDATE|DELETE) TO "
                     + "(?:" + IDENT + "\\.)?" + IDENT + " "),

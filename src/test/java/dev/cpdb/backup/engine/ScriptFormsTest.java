@@ -124,6 +124,93 @@ class ScriptFormsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            // Aggregates
+            "aggregate|CREATE AGGREGATE \"agg\".\"group_concat\"(text) (\\n    SFUNC = agg._group_concat,\\n    "
+                    + "STYPE = text\\n);",
+            "aggregate|CREATE AGGREGATE \"agg\".\"rank_of\"(VARIADIC \"any\" ORDER BY VARIADIC \"any\") (\\n    "
+                    + "SFUNC = ordered_set_transition_multi,\\n    STYPE = internal,\\n    HYPOTHETICAL\\n);",
+            "comment on a catalog kind|COMMENT ON AGGREGATE \"agg\".\"star_count\"(*) IS 'counts';",
+            // Casts
+            "cast|CREATE CAST (integer AS money.cents) WITH FUNCTION money.cents_of(integer) AS ASSIGNMENT;",
+            "cast|CREATE CAST (money.label AS json) WITH INOUT;",
+            "cast|CREATE CAST (money.a AS money.b) WITHOUT FUNCTION AS IMPLICIT;",
+            "comment on a catalog kind|COMMENT ON CAST (integer AS money.cents) IS 'x';",
+            // Operators, families, classes
+            "operator|CREATE OPERATOR \"ops\".<% (\\n    FUNCTION = ops.abs_lt,\\n    LEFTARG = integer,\\n    "
+                    + "RIGHTARG = integer,\\n    COMMUTATOR = OPERATOR(\"ops\".%>)\\n);",
+            "operator family|CREATE OPERATOR FAMILY \"ops\".\"abs_family\" USING \"btree\";",
+            "operator family members|ALTER OPERATOR FAMILY \"ops\".\"abs_family\" USING \"btree\" ADD\\n    "
+                    + "OPERATOR 1 ops.<<%(integer,bigint),\\n    FUNCTION 1 (integer, bigint) "
+                    + "ops.abs_cmp_big(integer,bigint);",
+            "operator class|CREATE OPERATOR CLASS \"ops\".\"abs_ops\" DEFAULT FOR TYPE integer USING \"btree\" "
+                    + "FAMILY \"ops\".\"abs_family\" AS\\n    OPERATOR 1 ops.<%(integer,integer),\\n    "
+                    + "FUNCTION 1 (integer, integer) ops.abs_cmp(integer,integer);",
+            "comment on a catalog kind|COMMENT ON OPERATOR CLASS \"ops\".\"abs_ops\" USING \"btree\" IS 'x';",
+            "comment on a catalog kind|COMMENT ON OPERATOR \"ops\".~~~ (NONE, integer) IS 'x';",
+            // Collations and conversions
+            "collation|CREATE COLLATION \"words\".\"caseless\" (provider = icu, locale = 'und-u-ks-level2', "
+                    + "deterministic = false);",
+            "conversion|CREATE DEFAULT CONVERSION \"enc\".\"u\" FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8859_1;",
+            // Text search
+            "text search object|CREATE TEXT SEARCH DICTIONARY \"fts\".\"stem\" (TEMPLATE = pg_catalog.snowball, "
+                    + "language = 'english');",
+            "text search object|CREATE TEXT SEARCH PARSER \"fts\".\"p\" (START = prsd_start, GETTOKEN = "
+                    + "prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);",
+            "text search mapping|ALTER TEXT SEARCH CONFIGURATION \"fts\".\"docs\" ADD MAPPING FOR \"asciiword\" "
+                    + "WITH \"fts\".\"lower_only\", pg_catalog.simple;",
+            "comment on a catalog kind|COMMENT ON TEXT SEARCH CONFIGURATION \"fts\".\"docs\" IS 'x';",
+            // Typed tables
+            "typed table|CREATE TABLE \"typed\".\"people\" OF typed.person (\\n    \"name\" WITH OPTIONS DEFAULT "
+                    + "'nobody'::text NOT NULL\\n);",
+            "typed table|CREATE TABLE \"typed\".\"plain\" OF \"typed\".\"person\";",
+            // Rules
+            "rule|CREATE RULE log_insert AS\\n    ON INSERT TO rules.items DO  INSERT INTO rules.log (id, action)\\n"
+                    + "  VALUES (new.id, 'insert'::text);",
+            "rule state|ALTER TABLE \"rules\".\"items\" DISABLE RULE \"no_delete\";",
+            "comment on a catalog kind|COMMENT ON RULE \"log_insert\" ON \"rules\".\"items\" IS 'x';",
+            // A view in a dependency cycle, replaced once its function exists
+            "view replacement|CREATE OR REPLACE VIEW \"cyc\".\"v\" AS\\n SELECT f.a\\n   FROM cyc.f() f(a, b);" })
+    void theFormsOfAggregatesCastsOperatorsCollationsConversionsTextSearchTypedTablesAndRulesAreAccepted(
+            String form, String statement) {
+        String sql = statement.replace("\\n", "\n");
+        String shape = sql.replaceAll("'[^']*'", "''");
+
+        assertEquals(form, ScriptForms.match(sql.substring(0, sql.length() - 1), shape).map(ScriptForms.Form::name)
+                .orElse("refused"));
+        assertEquals(5, check(HEADER + sql + "\n\n" + END, false), "the header's four statements and this one");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "CREATE AGGREGATE \"agg\".\"a\"(text) (SFUNC = f, STYPE = text) OWNER TO \"postgres\";",
+            "CREATE AGGREGATE \"agg\".\"a\"(text) (SFUNC = f, STYPE = text); DROP DATABASE cpdb;",
+            "CREATE CAST (integer AS text) WITH FUNCTION f(integer); SELECT 1;",
+            "CREATE CAST (integer AS text) WITH FUNCTION f(integer) AS IMPLICIT, x;",
+            "ALTER OPERATOR FAMILY \"ops\".\"f\" USING \"btree\" DROP OPERATOR 1 (integer, integer);",
+            "ALTER OPERATOR FAMILY \"ops\".\"f\" USING \"btree\" RENAME TO \"g\";",
+            "ALTER OPERATOR FAMILY \"ops\".\"f\" USING \"btree\" OWNER TO \"postgres\";",
+            "CREATE OPERATOR CLASS \"ops\".\"c\" FOR TYPE integer USING \"btree\" AS OPERATOR 1 <; "
+                    + "DROP DATABASE x;",
+            "CREATE COLLATION \"w\".\"c\" FROM \"C\";",
+            "CREATE CONVERSION \"enc\".\"c\" FOR 'UTF8' TO 'LATIN1' FROM f; COMMIT;",
+            "ALTER TEXT SEARCH CONFIGURATION \"fts\".\"d\" DROP MAPPING FOR \"word\";",
+            "ALTER TEXT SEARCH CONFIGURATION \"fts\".\"d\" OWNER TO \"postgres\";",
+            "CREATE TABLE \"typed\".\"t\" OF typed.person AS SELECT 1;",
+            "ALTER TABLE \"rules\".\"items\" DISABLE RULE \"r\", OWNER TO \"postgres\";",
+            "CREATE RULE r AS ON SELECT TO rules.items DO INSTEAD SELECT 1; COMMIT;",
+            "CREATE OR REPLACE FUNCTION x() RETURNS int AS 'SELECT 1' LANGUAGE sql OWNER TO \"postgres\";",
+            "CREATE OR REPLACE VIEW \"cyc\".\"v\" AS SELECT 1; ALTER SYSTEM SET work_mem = '1MB';",
+            "COMMENT ON COLLATION \"w\".\"c\" IS current_user;" })
+    void hostileVariantsOfTheCatalogKindsFormsAreRefused(String statement) {
+        String script = HEADER + statement.replace("\\n", "\n") + "\n\n" + END;
+
+        BackupException e = assertThrows(BackupException.class, () -> check(script, false));
+
+        assertTrue(e.getMessage().contains("is refused"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             // Procedural languages
             "language|CREATE TRUSTED PROCEDURAL LANGUAGE \"pl\" HANDLER \"s\".\"h\" INLINE pg_catalog.i "
                     + "VALIDATOR pg_catalog.v;",
