@@ -21,7 +21,8 @@ import dev.cpdb.testing.TestPostgres;
  * an owner of its own) is loaded with psql, backed up with owners and privileges, restored by cpdb and by stock
  * psql; {@code pg_dump --schema-only} 15 with owners and privileges of the source and of each restored database
  * must be identical, and so must the catalog census ({@link CatalogCensus}, with owners and privileges) and every
- * table's rows.
+ * table's rows. The same fixture is then round-tripped by cpdb on the default major, where the census and the rows
+ * must be equal.
  *
  * <p>
  * In a fixture, {@code :owner} stands for a role created for the run (roles belong to the whole server, which other
@@ -30,13 +31,17 @@ import dev.cpdb.testing.TestPostgres;
 final class KindRoundTrip implements AutoCloseable {
 
     private final EmbeddedPostgres server = TestPostgres.server15();
+    private final EmbeddedPostgres defaultMajor = TestPostgres.server();
     private final String owner;
     private final List<DatabaseUrl> databases = new ArrayList<>();
+    private final List<DatabaseUrl> defaultMajorDatabases = new ArrayList<>();
+    private String fixture;
 
     KindRoundTrip() {
         owner = "kind owner " + ProcessHandle.current().pid() + "_"
                 + Long.toString(System.nanoTime() % 1_000_000_000, 36);
         TestPostgres.execute(server.url(), "CREATE ROLE " + Sql.ident(owner));
+        TestPostgres.execute(defaultMajor.url(), "CREATE ROLE " + Sql.ident(owner));
     }
 
     /** The role {@code :owner} stands for, quoted. */
@@ -53,11 +58,16 @@ final class KindRoundTrip implements AutoCloseable {
 
     /** Loads {@code fixture} (with {@code :owner} replaced) into a new database with psql. */
     DatabaseUrl source(String prefix, String fixture) throws IOException {
+        this.fixture = fixture;
         DatabaseUrl url = database(prefix);
-        Path file = TestFolders.create("cpdb-kind").resolve("fixture.sql");
-        Files.writeString(file, fixture.replace(":owner", owner()), StandardCharsets.UTF_8);
-        PostgresClientTools.psqlFile(url, file);
+        load(url, fixture);
         return url;
+    }
+
+    private void load(DatabaseUrl url, String sql) throws IOException {
+        Path file = TestFolders.create("cpdb-kind").resolve("fixture.sql");
+        Files.writeString(file, sql.replace(":owner", owner()), StandardCharsets.UTF_8);
+        PostgresClientTools.psqlFile(url, file);
     }
 
     /**
@@ -82,6 +92,15 @@ final class KindRoundTrip implements AutoCloseable {
         BackupFixtures.assertSameSchema(expected, BackupFixtures.comparableSchema(byPsql, true));
         CatalogCensus.assertSame(census, CatalogCensus.take(byPsql, true));
         assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(byPsql));
+
+        DatabaseUrl sourceOnDefault = TestPostgres.createDatabase(defaultMajor, "kind_major");
+        defaultMajorDatabases.add(sourceOnDefault);
+        load(sourceOnDefault, fixture);
+        DatabaseUrl targetOnDefault = TestPostgres.createDatabase(defaultMajor, "kind_major_cpdb");
+        defaultMajorDatabases.add(targetOnDefault);
+        BackupFixtures.restore(targetOnDefault, BackupFixtures.dump(sourceOnDefault, 2, true), false);
+        CatalogCensus.assertSame(CatalogCensus.take(sourceOnDefault, true), CatalogCensus.take(targetOnDefault, true));
+        assertEquals(BackupFixtures.rowHashes(sourceOnDefault), BackupFixtures.rowHashes(targetOnDefault));
         return new String(script, StandardCharsets.UTF_8);
     }
 
@@ -92,5 +111,10 @@ final class KindRoundTrip implements AutoCloseable {
                     + " WITH (FORCE)");
         }
         TestPostgres.execute(server.url(), "DROP ROLE IF EXISTS " + Sql.ident(owner));
+        for (DatabaseUrl url : defaultMajorDatabases) {
+            TestPostgres.execute(defaultMajor.url(), "DROP DATABASE IF EXISTS " + Sql.ident(url.database())
+                    + " WITH (FORCE)");
+        }
+        TestPostgres.execute(defaultMajor.url(), "DROP ROLE IF EXISTS " + Sql.ident(owner));
     }
 }
