@@ -224,6 +224,25 @@ class CarriedKindsRoundTripTest {
     }
 
     @Test
+    void aBackupByARoleThatCannotReadUserMappingOptionsIsRefusedByName() {
+        // PostgreSQL shows user mappings' options (often credentials) to superusers only; without them the mapping
+        // would restore without its password.
+        DatabaseUrl source = TestPostgres.createDatabase("kind_mapping_reader");
+        String role = "mapping_reader_" + ProcessHandle.current().pid();
+        TestPostgres.execute(source, "DO $$ BEGIN CREATE ROLE " + role + " LOGIN PASSWORD 'reader'; EXCEPTION "
+                + "WHEN duplicate_object THEN NULL; END $$");
+        TestPostgres.execute(source, "CREATE FOREIGN DATA WRAPPER plain_wrapper");
+        TestPostgres.execute(source, "CREATE SERVER remote FOREIGN DATA WRAPPER plain_wrapper");
+        TestPostgres.execute(source, "CREATE USER MAPPING FOR PUBLIC SERVER remote OPTIONS (password 'secret')");
+        DatabaseUrl asReader = source.with(source.database(), role, "reader");
+
+        BackupException e = assertThrows(BackupException.class, () -> BackupFixtures.dump(asReader));
+
+        assertTrue(e.getMessage().contains("only a superuser can read the options of user mapping for public on "
+                + "server remote"), e.getMessage());
+    }
+
+    @Test
     void aSecurityLabelRefusesTheBackupByName() {
         DatabaseUrl source = TestPostgres.createDatabase("kind_seclabel");
         TestPostgres.execute(source, "CREATE TABLE public.labelled (id integer)");

@@ -240,6 +240,9 @@ class ScriptFormsTest {
             // Comments on database-wide objects
             "comment on database-wide object|COMMENT ON SERVER \"srv\" IS 'x';",
             "comment on database-wide object|COMMENT ON EVENT TRIGGER \"e\" IS 'x';",
+            "comment on database-wide object|COMMENT ON PUBLICATION \"p\" IS NULL;",
+            "comment on database-wide object|COMMENT ON FOREIGN DATA WRAPPER \"w\" IS 'it''s';",
+            "comment on database-wide object|COMMENT ON LANGUAGE \"pl\" IS 'x';",
             // Publications
             "publication|CREATE PUBLICATION \"p\" WITH (publish = 'insert, update');",
             "publication|CREATE PUBLICATION \"p\" FOR ALL TABLES WITH (publish = '', "

@@ -18,12 +18,12 @@ final class UserMappingReader implements ObjectReader {
 
     @Override
     public void read(CatalogContext context) throws SQLException {
-        String servers = "FROM pg_catalog.%s u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.umserver WHERE "
+        String servers = "FROM pg_catalog.%s u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.%s WHERE "
                 + CatalogContext.notMember("pg_foreign_server", "s.oid");
         if (!readable(context)) {
             List<String> hidden = new ArrayList<>();
             try (PreparedStatement statement = context.prepare("SELECT 'user mapping for ' || u.usename || "
-                    + "' on server ' || s.srvname " + String.format(servers, "pg_user_mappings")
+                    + "' on server ' || s.srvname " + String.format(servers, "pg_user_mappings", "srvid")
                     + " ORDER BY 1"); ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     hidden.add(rs.getString(1));
@@ -37,7 +37,7 @@ final class UserMappingReader implements ObjectReader {
         }
         String sql = "SELECT u.oid, s.srvname, CASE WHEN u.umuser = 0 THEN NULL ELSE "
                 + "pg_catalog.pg_get_userbyid(u.umuser) END, " + ForeignOptions.sql("u.umoptions") + " "
-                + String.format(servers, "pg_user_mapping") + " ORDER BY s.srvname, 3 NULLS FIRST";
+                + String.format(servers, "pg_user_mapping", "umserver") + " ORDER BY s.srvname, 3 NULLS FIRST";
         try (PreparedStatement statement = context.prepare(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 String role = rs.getString(3) == null ? "PUBLIC" : Sql.ident(rs.getString(3));
