@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.cpdb.backup.engine.LargeObjectStats;
 import dev.cpdb.backup.engine.TableStats;
 
 /**
@@ -23,19 +24,22 @@ import dev.cpdb.backup.engine.TableStats;
  * @param schemas the schemas the backup holds; a restore with {@code --clean} drops these and nothing else
  * @param selection how {@link #schemas()} were chosen and which schemas were left out; null (and left out of the
  *        JSON) in manifests written before schema selection existed, which hold every non-system schema
+ * @param largeObjects how many large objects the script creates and their total size; null (left out of the JSON)
+ *        in manifests written before backups carried large objects
  */
 public record BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
         Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
         List<TableStats> tables, Migrations migrations, Signature signature,
         @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Selection selection) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Selection selection,
+        @JsonInclude(JsonInclude.Include.NON_NULL) LargeObjectStats largeObjects) {
 
-    /** A manifest without a recorded schema selection. */
+    /** A manifest without a recorded schema selection or large-object count. */
     public BackupManifest(int formatVersion, String backupId, String tool, Instant startedAt, Instant finishedAt,
             Source source, String compression, boolean ownersAndPrivileges, DataObject data, List<String> schemas,
             List<TableStats> tables, Migrations migrations, Signature signature, Encryption encryption) {
         this(formatVersion, backupId, tool, startedAt, finishedAt, source, compression, ownersAndPrivileges, data,
-                schemas, tables, migrations, signature, encryption, null);
+                schemas, tables, migrations, signature, encryption, null, null);
     }
 
     /** A manifest of a data object that is not encrypted. */
@@ -67,7 +71,8 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
     /** The same manifest with another signature (null for none). */
     public BackupManifest withSignature(Signature replacement) {
         return new BackupManifest(formatVersion, backupId, tool, startedAt, finishedAt, source, compression,
-                ownersAndPrivileges, data, schemas, tables, migrations, replacement, encryption, selection);
+                ownersAndPrivileges, data, schemas, tables, migrations, replacement, encryption, selection,
+                largeObjects);
     }
 
     /**

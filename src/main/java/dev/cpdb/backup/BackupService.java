@@ -321,7 +321,8 @@ public class BackupService {
                         dump.scriptBytes()),
                 dump.schemas(), dump.tables(),
                 new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()), null,
-                recipients.map(BackupEncryption::describe).orElse(null), selection(dump.selection()));
+                recipients.map(BackupEncryption::describe).orElse(null), selection(dump.selection()),
+                dump.largeObjects());
         try {
             manifest = signing.sign(manifest, json);
             store.write(id + "/" + BackupManifest.FILE_NAME, json.writeValueAsBytes(manifest));
@@ -609,10 +610,11 @@ public class BackupService {
                         verifyIntegrity(manifest, counted.count(), HexFormat.of().formatHex(digest.digest()));
                     });
             long rows = result.rowsByTable().values().stream().mapToLong(Long::longValue).sum();
-            LOG.infof("restored backup %s into %s: %d tables, %d rows", backup.id(), target.endpoint(),
-                    result.rowsByTable().size(), rows);
+            LOG.infof("restored backup %s into %s: %d tables, %d rows, %d large objects (%d bytes)", backup.id(),
+                    target.endpoint(), result.rowsByTable().size(), rows, result.largeObjects().count(),
+                    result.largeObjects().bytes());
             return new RestoreOutcome(backup.id(), target.endpoint(), result.rowsByTable().size(), rows,
-                    Duration.between(started, clock.instant()));
+                    Duration.between(started, clock.instant()), result.largeObjects());
         } catch (BackupException e) {
             // A damaged object can fail anywhere (bad compressed data, a row that breaks a constraint); when it
             // does not match its manifest, that is the reason to report.

@@ -6,6 +6,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cpdb.InvalidConfigurationException;
+import dev.cpdb.backup.engine.LargeObjectStats;
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 import dev.cpdb.cli.UsageException;
@@ -65,13 +66,19 @@ public class RestoreCommand implements CliCommand {
         if (options.flag("json")) {
             System.out.println(backups.toJson(outcome));
         } else {
-            System.out.printf("restored backup %s into %s:%d/%s: %d tables, %d rows in %.1f s%n",
+            System.out.printf("restored backup %s into %s:%d/%s: %d tables, %d rows%s in %.1f s%n",
                     outcome.backupId(), outcome.target().host(), outcome.target().port(), outcome.target().database(),
-                    outcome.tables(), outcome.rows(), outcome.duration().toMillis() / 1000.0);
+                    outcome.tables(), outcome.rows(), largeObjects(outcome.largeObjects()),
+                    outcome.duration().toMillis() / 1000.0);
             System.out.println("schemas: " + String.join(", ", backup.manifest().schemas())
                     + (options.flag("clean") ? " (replaced; other schemas were left alone)" : ""));
         }
         return 0;
+    }
+
+    /** The large objects of a restore for its summary line; nothing when there were none. */
+    private static String largeObjects(LargeObjectStats stats) {
+        return stats.count() == 0 ? "" : String.format(", %d large objects (%d bytes)", stats.count(), stats.bytes());
     }
 
     private DirectConnections targetConnections(String url) {

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import dev.cpdb.backup.engine.BackupEngine;
 import dev.cpdb.backup.engine.BackupFixturesAccess;
 import dev.cpdb.backup.engine.Compression;
+import dev.cpdb.backup.engine.LargeObjectStats;
 import dev.cpdb.backup.store.FilesystemBackupStore;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DatabaseUrl;
@@ -84,6 +85,32 @@ class BackupServiceTest {
         assertEquals(scriptWithoutHeader(backupOf(database.plan().direct())), scriptWithoutHeader(backupOf(target)));
         assertEquals(dev.cpdb.backup.engine.BackupFixturesAccess.rowHashes(database.plan().direct()),
                 dev.cpdb.backup.engine.BackupFixturesAccess.rowHashes(target));
+    }
+
+    @Test
+    void largeObjectsGoThroughTheCompressedPipelineAndAreCountedInTheManifestAndTheRestore() throws Exception {
+        DatabaseUrl source = database.plan().direct();
+        String small = query(source, "SELECT lo_from_bytea(0, 'small')");
+        // Three chunks and a bit, with bytes of every value.
+        String big = query(source, "SELECT lo_from_bytea(0, (SELECT string_agg(sha256(g::text::bytea), ''::bytea) "
+                + "FROM generate_series(1, 13000) g))");
+        try {
+            BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+            DatabaseUrl target = TestPostgres.createDatabase("svc_large_objects");
+
+            RestoreOutcome outcome = backups.restore(backups.locate(store, manifest.backupId()), direct(target),
+                    false);
+
+            LargeObjectStats expected = new LargeObjectStats(2, 5 + 13000 * 32);
+            assertEquals(expected, manifest.largeObjects());
+            assertEquals(expected, outcome.largeObjects());
+            for (String oid : List.of(small, big)) {
+                assertEquals(query(source, "SELECT md5(lo_get(" + oid + "))"),
+                        query(target, "SELECT md5(lo_get(" + oid + "))"));
+            }
+        } finally {
+            TestPostgres.execute(source, "SELECT lo_unlink(" + small + "), lo_unlink(" + big + ")");
+        }
     }
 
     @Test

@@ -177,6 +177,77 @@ class RestoreTrustTest {
         assertEquals(before, fingerprint(target));
     }
 
+    @Test
+    void aLargeObjectChunkAimedAtAnObjectTheScriptDidNotCreateIsRefusedBeforeAnythingRuns() throws Exception {
+        DatabaseUrl source = database.plan().direct();
+        String created = query(source, "SELECT lo_from_bytea(0, 'carried contents')");
+        String theirs = query(target, "SELECT lo_from_bytea(0, 'the target''s own contents')");
+        try {
+            BackupManifest manifest = backups.backup(store, Compression.NONE);
+            // A store writer aims the chunk at the target's object, and fixes the manifest to match.
+            String chunk = "SELECT pg_catalog.lo_put('" + created + "', 0, ";
+            long line = replaceWithMatchingManifest(manifest, chunk, "SELECT pg_catalog.lo_put('" + theirs + "', 0, ");
+            Fingerprint before = fingerprint(target);
+
+            BackupFailedException e = assertThrows(BackupFailedException.class,
+                    () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true));
+
+            assertTrue(e.getMessage().contains("line " + line + " is refused: it concerns large object " + theirs),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("nothing was run, the target was not changed"), e.getMessage());
+            assertEquals(before, fingerprint(target));
+            assertEquals("the target's own contents", query(target, "SELECT convert_from(lo_get(" + theirs
+                    + "), 'UTF8')"));
+        } finally {
+            TestPostgres.execute(source, "SELECT lo_unlink(" + created + ")");
+        }
+    }
+
+    @Test
+    void aLargeObjectChunkChangedWithoutItsManifestIsRefusedBeforeAnythingRuns() throws Exception {
+        DatabaseUrl source = database.plan().direct();
+        String created = query(source, "SELECT lo_from_bytea(0, 'carried contents')");
+        try {
+            BackupManifest manifest = backups.backup(store, Compression.NONE);
+            Path data = data(manifest);
+            String hex = HexFormat.of().formatHex("carried contents".getBytes(StandardCharsets.UTF_8));
+            String script = Files.readString(data);
+            assertTrue(script.contains(hex), "the chunk is in the script");
+            Files.writeString(data, script.replace(hex, hex.replace("63", "64")));
+            Fingerprint before = fingerprint(target);
+
+            BackupFailedException e = assertThrows(BackupFailedException.class,
+                    () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true));
+
+            assertTrue(e.getMessage().contains("is damaged"), e.getMessage());
+            assertTrue(e.getMessage().contains("nothing was run"), e.getMessage());
+            assertEquals(before, fingerprint(target));
+            assertEquals("0", query(target, "SELECT count(*) FROM pg_largeobject_metadata"));
+        } finally {
+            TestPostgres.execute(source, "SELECT lo_unlink(" + created + ")");
+        }
+    }
+
+    /**
+     * Replaces the first {@code original} in the script with {@code replacement} and rewrites the manifest's size and
+     * checksum to match.
+     *
+     * @return the line of the change
+     */
+    private long replaceWithMatchingManifest(BackupManifest manifest, String original, String replacement)
+            throws IOException {
+        Path data = data(manifest);
+        String script = Files.readString(data);
+        int at = script.indexOf(original);
+        assertTrue(at >= 0, "the script holds " + original);
+        long line = script.substring(0, at).lines().count() + 1;
+        byte[] changed = (script.substring(0, at) + replacement + script.substring(at + original.length()))
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(data, changed);
+        rewriteManifest(data, changed);
+        return line;
+    }
+
     /**
      * Appends {@code statement} before the end marker and rewrites the manifest's size and checksum to match, as
      * anyone who can write to an unsigned store can.
@@ -191,6 +262,12 @@ class RestoreTrustTest {
         byte[] changed = (script.substring(0, at) + statement + "\n\n" + script.substring(at))
                 .getBytes(StandardCharsets.UTF_8);
         Files.write(data, changed);
+        rewriteManifest(data, changed);
+        return line;
+    }
+
+    /** Sets the manifest's size and checksum to those of {@code changed}. */
+    private void rewriteManifest(Path data, byte[] changed) throws IOException {
         Path manifestFile = data.resolveSibling(BackupManifest.FILE_NAME);
         ObjectNode tree = (ObjectNode) json.readTree(manifestFile.toFile());
         ObjectNode dataNode = (ObjectNode) tree.get("data");
@@ -198,7 +275,6 @@ class RestoreTrustTest {
         dataNode.put("scriptBytes", changed.length);
         dataNode.put("sha256", sha256(changed));
         Files.write(manifestFile, json.writeValueAsBytes(tree));
-        return line;
     }
 
     private Path data(BackupManifest manifest) {

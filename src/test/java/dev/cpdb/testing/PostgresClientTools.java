@@ -65,6 +65,28 @@ public final class PostgresClientTools {
         return run(command, url, null);
     }
 
+    /** A whole database as pg_dump's plain script (definitions, data and large objects) written to {@code file}. */
+    public static void dumpToFile(DatabaseUrl url, Path file) {
+        run(List.of(require("pg_dump").toString(), "--file", file.toString(), "--host", url.host(), "--port",
+                Integer.toString(url.port()), "--username", url.user(), "--dbname", url.database()), url, null);
+    }
+
+    /**
+     * {@code pg_dump} of a whole database with its large objects ({@code --blobs}) but without table rows, as text;
+     * with {@code ownersAndPrivileges} it includes owners and privileges, otherwise it is run with {@code --no-owner
+     * --no-privileges}.
+     */
+    public static String largeObjectsDump(DatabaseUrl url, boolean ownersAndPrivileges) {
+        List<String> command = new ArrayList<>(List.of(require("pg_dump").toString(), "--blobs",
+                "--exclude-table-data=*"));
+        if (!ownersAndPrivileges) {
+            command.addAll(List.of("--no-owner", "--no-privileges"));
+        }
+        command.addAll(List.of("--host", url.host(), "--port", Integer.toString(url.port()), "--username",
+                url.user(), "--dbname", url.database()));
+        return run(command, url, null);
+    }
+
     /** Runs a script file with {@code psql -v ON_ERROR_STOP=1 --single-transaction}. */
     public static String psqlFile(DatabaseUrl url, Path script) {
         return run(List.of(require("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",

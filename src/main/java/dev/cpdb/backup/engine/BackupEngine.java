@@ -205,6 +205,11 @@ public final class BackupEngine {
         } else {
             tables = copyInSequence(plan.tables(), out);
         }
+        phase("copying large objects");
+        LargeObjectStats largeObjects = LargeObjects.write(connection, out, options.ownersAndPrivileges(), () -> {
+            checkCancelled();
+            applyDeadline();
+        });
         phase("writing indexes, constraints and triggers");
         for (String statement : plan.postData()) {
             write(out, statement + "\n\n");
@@ -213,7 +218,7 @@ public final class BackupEngine {
         phase("finishing the snapshot");
         connection.commit();
         return new DumpResult(version, versionNumber, database, plan.schemas(), tables, out.bytes(), coreMigrations,
-                pluginMigrations, selection);
+                pluginMigrations, selection, largeObjects);
     }
 
     /** Today's layout: one {@code COPY} per table, on the main connection. */

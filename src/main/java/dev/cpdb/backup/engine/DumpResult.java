@@ -11,10 +11,11 @@ import java.util.Map;
  * @param coreMigrations applied core migration versions in the snapshot
  * @param pluginMigrations applied migrations per plugin in the snapshot
  * @param selection how the schemas were chosen and what was left out
+ * @param largeObjects the large objects written
  */
 public record DumpResult(String serverVersion, int serverVersionNumber, String database, List<String> schemas,
         List<TableStats> tables, long scriptBytes, List<String> coreMigrations,
-        Map<String, List<String>> pluginMigrations, SchemaSelection.Outcome selection) {
+        Map<String, List<String>> pluginMigrations, SchemaSelection.Outcome selection, LargeObjectStats largeObjects) {
 
     public DumpResult {
         schemas = List.copyOf(schemas);

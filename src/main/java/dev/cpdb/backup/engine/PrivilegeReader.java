@@ -23,15 +23,21 @@ import java.util.Map;
  * from none. Default privileges for a single schema only ever add to the defaults; database-wide ones replace them.
  * Expects to run inside the backup's snapshot transaction. Blocking (JDBC).
  */
-final class PrivilegeReader {
+public final class PrivilegeReader {
 
     /** The catalogs whose objects carry an ACL, in the order their statements are written. */
-    enum Catalog {
+    public enum Catalog {
         SCHEMA("pg_namespace", "nspowner", "nspacl", "pg_catalog.acldefault('n', o.nspowner)"),
         TYPE("pg_type", "typowner", "typacl", "pg_catalog.acldefault('T', o.typowner)"),
         FUNCTION("pg_proc", "proowner", "proacl", "pg_catalog.acldefault('f', o.proowner)"),
         RELATION("pg_class", "relowner", "relacl", "pg_catalog.acldefault(CASE WHEN o.relkind = 'S' THEN 's' "
-                + "ELSE 'r' END::\"char\", o.relowner)");
+                + "ELSE 'r' END::\"char\", o.relowner)"),
+        // Foreign-data wrappers, servers and procedural languages
+        FOREIGN_DATA_WRAPPER("pg_foreign_data_wrapper", "fdwowner", "fdwacl",
+                "pg_catalog.acldefault('F', o.fdwowner)"),
+        FOREIGN_SERVER("pg_foreign_server", "srvowner", "srvacl", "pg_catalog.acldefault('S', o.srvowner)"),
+        LANGUAGE("pg_language", "lanowner", "lanacl", "pg_catalog.acldefault('l', o.lanowner)"),
+        LARGE_OBJECT("pg_largeobject_metadata", "lomowner", "lomacl", "pg_catalog.acldefault('L', o.lomowner)");
 
         final String table;
         final String owner;
@@ -50,11 +56,12 @@ final class PrivilegeReader {
      * One dumped object that may carry privileges.
      *
      * @param kind the word {@code GRANT ... ON} takes for it: {@code SCHEMA}, {@code TYPE}, {@code DOMAIN},
-     *        {@code FUNCTION}, {@code PROCEDURE}, {@code SEQUENCE} or {@code TABLE} (also for views)
+     *        {@code FUNCTION}, {@code PROCEDURE}, {@code SEQUENCE}, {@code TABLE} (also for views and foreign
+     *        tables), {@code FOREIGN DATA WRAPPER}, {@code FOREIGN SERVER} or {@code LANGUAGE}
      * @param name its quoted, schema-qualified name; functions with their argument types
      * @param columns whether its columns may carry privileges of their own (tables and views)
      */
-    record Target(Catalog catalog, long oid, String kind, String name, boolean columns) {
+    public record Target(Catalog catalog, long oid, String kind, String name, boolean columns) {
     }
 
     /** One exploded ACL entry; a null grantee is PUBLIC. */
@@ -112,7 +119,7 @@ final class PrivilegeReader {
      *
      * @param targets the dumped objects; their owners are set by the script before these statements run
      */
-    static List<String> statements(Connection connection, List<Target> targets, List<String> schemas)
+    public static List<String> statements(Connection connection, List<Target> targets, List<String> schemas)
             throws SQLException {
         PrivilegeReader reader = new PrivilegeReader(connection);
         List<String> statements = new ArrayList<>();
@@ -136,6 +143,26 @@ final class PrivilegeReader {
             }
         }
         statements.addAll(reader.defaultPrivileges(schemas));
+        return statements;
+    }
+
+    /**
+     * The statements that give each of {@code targets} (all of one {@code catalog} without column privileges) its own
+     * privileges, by object oid; objects that need none are left out. No default privileges.
+     */
+    static Map<Long, List<String>> byObject(Connection connection, Catalog catalog, List<Target> targets)
+            throws SQLException {
+        Map<Long, List<String>> statements = new LinkedHashMap<>();
+        if (targets.isEmpty()) {
+            return statements;
+        }
+        Map<Long, Map<String, Acl>> objects = new PrivilegeReader(connection).objectAcls(catalog, targets);
+        for (Target target : targets) {
+            Acl acl = objects.getOrDefault(target.oid(), Map.of()).get(OWN);
+            if (acl != null) {
+                statements.put(target.oid(), objectStatements(target, null, acl));
+            }
+        }
         return statements;
     }
 

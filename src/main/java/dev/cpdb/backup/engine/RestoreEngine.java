@@ -259,6 +259,7 @@ public final class RestoreEngine {
             boolean applyOwnership, CommitCheck beforeCommit) throws SQLException, IOException {
         if (holdings == null) {
             List<String> existing = userObjects();
+            existing.addAll(LargeObjects.inTarget(connection));
             if (!existing.isEmpty()) {
                 throw new BackupException(phase, "the target database is not empty (" + String.join(", ", existing)
                         + "); restore into an empty database", false);
@@ -298,6 +299,9 @@ public final class RestoreEngine {
                 rows.merge(table, copy.copyIn(statement.sql(), reader.copyData()), Long::sum);
             } else {
                 phase = "running line " + statement.line() + ": " + ScriptReader.summary(statement.sql());
+                if (clean) {
+                    LargeObjects.unlinkBeforeCreate(connection, form, statement.sql());
+                }
                 try (Statement jdbc = connection.createStatement()) {
                     jdbc.setEscapeProcessing(false);
                     jdbc.execute(statement.sql());
@@ -312,7 +316,7 @@ public final class RestoreEngine {
         }
         phase = "verifying the backup's checksum";
         beforeCommit.verify();
-        return new RestoreResult(statements, rows);
+        return new RestoreResult(statements, rows, checker.largeObjects());
     }
 
     /**
@@ -420,6 +424,9 @@ public final class RestoreEngine {
                 createPublic(statement);
             }
         }
+        // Large objects belong to the database, not to a schema: any in the target may clash with the backup's oids.
+        // --clean unlinks each one the backup recreates just before it does (see LargeObjects).
+        conflicts.addAll(LargeObjects.inTarget(connection));
         if (conflicts.isEmpty()) {
             return;
         }

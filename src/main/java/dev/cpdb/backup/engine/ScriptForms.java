@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.postgresql.core.Parser;
@@ -40,10 +41,24 @@ final class ScriptForms {
     }
 
     /** One accepted statement form. */
-    record Form(String name, Kind kind, Pattern pattern) {
+    record Form(String name, Kind kind, Pattern pattern, boolean hexAside) {
+
+        Form(String name, Kind kind, Pattern pattern) {
+            this(name, kind, pattern, false);
+        }
 
         boolean matches(String sql) {
-            return pattern.matcher(sql).matches();
+            Matcher matcher = matcher(sql);
+            return matcher != null && matcher.matches();
+        }
+
+        /**
+         * A matcher of the pattern over {@code sql}, or over {@code sql} without the hex digits of its bytea literal
+         * for a form that sets them aside; null when that literal holds anything else.
+         */
+        Matcher matcher(String sql) {
+            String text = hexAside ? withoutHexDigits(sql) : sql;
+            return text == null ? null : pattern.matcher(text);
         }
     }
 
@@ -52,6 +67,12 @@ final class ScriptForms {
     /** A schema-qualified name. */
     private static final String QUALIFIED = IDENT + "\\." + IDENT;
     private static final String LITERAL = "'(?:[^']|'')*'";
+    /** One option of a foreign-data object, and an optional {@code OPTIONS (...)} clause of them. */
+    private static final String OPTION = IDENT + " " + LITERAL;
+    private static final String OPTIONS = "(?: OPTIONS \\( ?" + OPTION + "(?:, " + OPTION + ")* ?\\))?";
+    /** A column setting {@code CREATE TABLE} cannot say: statistics target, storage, compression, attribute options. */
+    private static final String COLUMN_SETTING = "SET (?:STATISTICS \\d+|STORAGE (?:PLAIN|EXTERNAL|MAIN|EXTENDED)"
+            + "|COMPRESSION (?:pglz|lz4)|\\(\\w+=-?[0-9.e+-]+(?:, \\w+=-?[0-9.e+-]+)*\\))";
 
     /** Objects whose privileges the engine writes ({@code GRANT ... ON kind name}). */
     private static final String GRANT_KINDS = "(?:TABLE|SEQUENCE|SCHEMA|FUNCTION|PROCEDURE|TYPE|DOMAIN)";
@@ -61,6 +82,20 @@ final class ScriptForms {
     /** Objects the engine comments on. */
     private static final String COMMENT_KINDS = "(?:SCHEMA|EXTENSION|TYPE|DOMAIN|FUNCTION|PROCEDURE|SEQUENCE|TABLE"
             + "|VIEW|MATERIALIZED\\s+VIEW|COLUMN|INDEX|CONSTRAINT|TRIGGER|POLICY|STATISTICS)";
+
+    /** Kinds of the catalog model whose owners and comments the engine writes beyond the ones above. */
+    private static final String CATALOG_KINDS = "(?:AGGREGATE|OPERATOR|OPERATOR\\s+CLASS|OPERATOR\\s+FAMILY|COLLATION"
+            + "|CAST|CONVERSION|TEXT\\s+SEARCH\\s+(?:PARSER|TEMPLATE|DICTIONARY|CONFIGURATION)|RULE)";
+    /** An operator's name: only the characters PostgreSQL allows in one. */
+    private static final String OPERATOR_NAME = "[-+*/<>=~!@#%^&|`?]+";
+    /** An operator class or family: a schema-qualified name and its index access method. */
+    private static final String OPERATOR_GROUP = QUALIFIED + " USING " + IDENT;
+    /** Name of the form that creates a large object; the names of its other forms start with it. */
+    static final String LARGE_OBJECT = "large object";
+    /** Name of the form that writes one chunk of a large object. */
+    static final String LARGE_OBJECT_DATA = "large object data";
+    /** Name of the form that grants a privilege on a large object (a grantor may precede it). */
+    static final String LARGE_OBJECT_GRANT = "large object grant";
 
     /** Every form, in the order of the script's phases. */
     static final List<Form> FORMS = List.of(
@@ -93,6 +128,72 @@ final class ScriptForms {
                     + "\\." + IDENT),
             form("comment", Kind.DEFINITION, "COMMENT ON " + COMMENT_KINDS + " .+ IS (?:" + LITERAL + "|NULL)"),
 
+            // Object kinds of the catalog model (each block names its kind); owners and comments of these kinds
+            form("owner of a catalog kind", Kind.OWNERSHIP, "ALTER " + CATALOG_KINDS + " .+ OWNER TO " + IDENT),
+            form("comment on a catalog kind", Kind.DEFINITION, "COMMENT ON " + CATALOG_KINDS + " .+ IS (?:"
+                    + LITERAL + "|NULL)"),
+            // aggregates
+            head("aggregate", Kind.DEFINITION, "CREATE AGGREGATE " + QUALIFIED + "\\("),
+            // casts
+            form("cast", Kind.DEFINITION, "CREATE CAST \\([^;]+ AS [^;]+\\) (?:WITH FUNCTION (?:" + IDENT + "\\.)?"
+                    + IDENT + "\\([^;()]*\\)|WITHOUT FUNCTION|WITH INOUT)(?: AS (?:ASSIGNMENT|IMPLICIT))?"),
+            // operators, operator families (with their loose members) and operator classes
+            head("operator", Kind.DEFINITION, "CREATE OPERATOR " + IDENT + "\\." + OPERATOR_NAME + " \\("),
+            form("operator family", Kind.DEFINITION, "CREATE OPERATOR FAMILY " + OPERATOR_GROUP),
+            head("operator family members", Kind.DEFINITION, "ALTER OPERATOR FAMILY " + OPERATOR_GROUP
+                    + " ADD (?:OPERATOR|FUNCTION) \\d"),
+            head("operator class", Kind.DEFINITION, "CREATE OPERATOR CLASS " + QUALIFIED
+                    + " (?:DEFAULT )?FOR TYPE "),
+            // collations
+            form("collation", Kind.DEFINITION, "CREATE COLLATION " + QUALIFIED + " \\([^;]*\\)"),
+            // conversions
+            form("conversion", Kind.DEFINITION, "CREATE (?:DEFAULT )?CONVERSION " + QUALIFIED + " FOR " + LITERAL
+                    + " TO " + LITERAL + " FROM [^;]+"),
+            // text search parsers, templates, dictionaries and configurations with their mappings
+            head("text search object", Kind.DEFINITION, "CREATE TEXT SEARCH (?:PARSER|TEMPLATE|DICTIONARY"
+                    + "|CONFIGURATION) " + QUALIFIED + " \\("),
+            head("text search mapping", Kind.DEFINITION, "ALTER TEXT SEARCH CONFIGURATION " + QUALIFIED
+                    + " ADD MAPPING FOR "),
+            // typed tables
+            form("typed table", Kind.DEFINITION, "CREATE (?:UNLOGGED )?TABLE " + QUALIFIED + " OF " + QUALIFIED
+                    + "(?: \\(.*\\))?"),
+            // rules (after the data) and their state
+            head("rule", Kind.DEFINITION, "CREATE RULE " + IDENT + " AS ON (?:SELECT|INSERT|UPDATE|DELETE) TO "
+                    + "(?:" + IDENT + "\\.)?" + IDENT + " "),
+            form("rule state", Kind.DEFINITION, "ALTER TABLE " + QUALIFIED + " (?:DISABLE|ENABLE REPLICA|ENABLE ALWAYS)"
+                    + " RULE " + IDENT),
+
+            // Dependency cycles: a view first created as a placeholder gets its query once what it reads exists
+            head("view replacement", Kind.DEFINITION, "CREATE OR REPLACE VIEW " + QUALIFIED + " (?:WITH \\(|AS\\s)"),
+
+            // Procedural languages (LanguageReader)
+            form("language", Kind.DEFINITION, "CREATE (?:TRUSTED )?PROCEDURAL LANGUAGE " + IDENT + " HANDLER "
+                    + QUALIFIED + "(?: INLINE " + QUALIFIED + ")?(?: VALIDATOR " + QUALIFIED + ")?"),
+            // Foreign-data wrappers, servers, user mappings (ForeignDataWrapperReader, ForeignServerReader,
+            // UserMappingReader)
+            form("foreign data wrapper", Kind.DEFINITION, "CREATE FOREIGN DATA WRAPPER " + IDENT + "(?: HANDLER "
+                    + QUALIFIED + ")?(?: VALIDATOR " + QUALIFIED + ")?" + OPTIONS),
+            form("server", Kind.DEFINITION, "CREATE SERVER " + IDENT + "(?: TYPE " + LITERAL + ")?(?: VERSION "
+                    + LITERAL + ")? FOREIGN DATA WRAPPER " + IDENT + OPTIONS),
+            form("user mapping", Kind.DEFINITION, "CREATE USER MAPPING FOR (?:PUBLIC|" + IDENT + ") SERVER " + IDENT
+                    + OPTIONS),
+            // Foreign tables (ForeignTableReader): never with file_fdw's program option, which runs a command
+            head("foreign table", Kind.DEFINITION, "(?!.*[\\s(,]\"?program\"?\\s+')CREATE FOREIGN TABLE " + QUALIFIED
+                    + " (?:\\(|PARTITION OF )"),
+            form("foreign table column options", Kind.DEFINITION, "ALTER FOREIGN TABLE ONLY " + QUALIFIED
+                    + " ALTER COLUMN " + IDENT + " (?:OPTIONS \\( ?" + OPTION + "(?:, " + OPTION + ")* ?\\)|"
+                    + COLUMN_SETTING + ")"),
+            // Column options (ColumnOptionsReader); tables' go through "table change"
+            form("materialized view column options", Kind.DEFINITION, "ALTER MATERIALIZED VIEW " + QUALIFIED
+                    + " ALTER COLUMN " + IDENT + " " + COLUMN_SETTING),
+            form("index column statistics", Kind.DEFINITION, "ALTER INDEX " + QUALIFIED
+                    + " ALTER COLUMN \\d+ SET STATISTICS \\d+"),
+            // Comments on the kinds above and on event triggers and publications
+            form("comment on database-wide object", Kind.DEFINITION, "COMMENT ON (?:FOREIGN DATA WRAPPER|SERVER"
+                    + "|EVENT TRIGGER|PUBLICATION|LANGUAGE) " + IDENT + " IS (?:" + LITERAL + "|NULL)"),
+            form("comment on foreign table", Kind.DEFINITION, "COMMENT ON FOREIGN TABLE " + QUALIFIED + " IS (?:"
+                    + LITERAL + "|NULL)"),
+
             // BackupEngine: the data
             form("copy from stdin", Kind.DATA, "COPY " + QUALIFIED + "(?: \\(" + IDENT + "(?:, " + IDENT
                     + ")*\\))? FROM stdin"),
@@ -109,6 +210,20 @@ final class ScriptForms {
             head("statistics", Kind.DEFINITION, "CREATE STATISTICS " + QUALIFIED + "(?:\\s|$)"),
             form("refresh", Kind.DEFINITION, "REFRESH MATERIALIZED VIEW " + QUALIFIED),
 
+            // Publications (PublicationReader)
+            form("publication", Kind.DEFINITION, "CREATE PUBLICATION " + IDENT + "(?: FOR ALL TABLES)? WITH "
+                    + "\\(publish = " + LITERAL + "(?:, publish_via_partition_root = true)?\\)"),
+            head("publication table", Kind.DEFINITION, "ALTER PUBLICATION " + IDENT + " ADD TABLE ONLY " + QUALIFIED
+                    + "(?: \\(" + IDENT + "(?:, " + IDENT + ")*\\))?(?:$| WHERE \\()"),
+            form("publication schema", Kind.DEFINITION, "ALTER PUBLICATION " + IDENT + " ADD TABLES IN SCHEMA "
+                    + IDENT),
+            // Event triggers (EventTriggerReader), last in a script
+            form("event trigger", Kind.DEFINITION, "CREATE EVENT TRIGGER " + IDENT + " ON " + IDENT
+                    + "(?: WHEN TAG IN \\(" + LITERAL + "(?:, " + LITERAL + ")*\\))? EXECUTE FUNCTION " + QUALIFIED
+                    + "\\(\\)"),
+            form("event trigger state", Kind.DEFINITION, "ALTER EVENT TRIGGER " + IDENT
+                    + " (?:DISABLE|ENABLE REPLICA|ENABLE ALWAYS)"),
+
             // CatalogReader.owned and PrivilegeReader: only with owners and privileges
             form("owner", Kind.OWNERSHIP, "ALTER " + OWNED_KINDS + " .+ OWNER TO " + IDENT),
             head("grant", Kind.OWNERSHIP, "GRANT [^;]+ ON " + GRANT_KINDS + " "),
@@ -116,7 +231,26 @@ final class ScriptForms {
             head("default privileges", Kind.OWNERSHIP, "ALTER DEFAULT PRIVILEGES FOR ROLE " + IDENT
                     + "(?: IN SCHEMA " + IDENT + ")? (?:GRANT|REVOKE) "),
             form("grantor", Kind.GRANTOR, "SET SESSION AUTHORIZATION " + IDENT),
-            exact("grantor reset", Kind.GRANTOR_RESET, "RESET SESSION AUTHORIZATION"));
+            exact("grantor reset", Kind.GRANTOR_RESET, "RESET SESSION AUTHORIZATION"),
+
+            // Owners and privileges of foreign-data objects, languages, event triggers and publications
+            form("owner", Kind.OWNERSHIP, "ALTER (?:FOREIGN DATA WRAPPER|SERVER|EVENT TRIGGER|PUBLICATION|LANGUAGE) "
+                    + IDENT + " OWNER TO " + IDENT),
+            form("owner", Kind.OWNERSHIP, "ALTER FOREIGN TABLE " + QUALIFIED + " OWNER TO " + IDENT),
+            head("grant", Kind.OWNERSHIP, "GRANT [^;]+ ON (?:FOREIGN DATA WRAPPER|FOREIGN SERVER|LANGUAGE) "),
+            head("revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON (?:FOREIGN DATA WRAPPER|FOREIGN SERVER|LANGUAGE) "),
+
+            // LargeObjects: every large object after the tables' data, by oid; LargeObjects.ScriptCheck checks their
+            // order (oids, offsets, chunk sizes) and that each statement concerns the object just created
+            form(LARGE_OBJECT, Kind.DEFINITION, "SELECT pg_catalog\\.lo_create\\('(\\d+)'\\)"),
+            hexAside(LARGE_OBJECT_DATA, Kind.DEFINITION, "SELECT pg_catalog\\.lo_put\\('(\\d+)', (\\d+), "
+                    + "'\\\\x'\\)"),
+            form(LARGE_OBJECT + " comment", Kind.DEFINITION, "COMMENT ON LARGE OBJECT (\\d+) IS " + LITERAL),
+            form(LARGE_OBJECT + " owner", Kind.OWNERSHIP, "ALTER LARGE OBJECT (\\d+) OWNER TO " + IDENT),
+            form(LARGE_OBJECT_GRANT, Kind.OWNERSHIP, "GRANT [^;]+ ON LARGE OBJECT (\\d+) TO (?:" + IDENT
+                    + "|PUBLIC)(?: WITH GRANT OPTION)?"),
+            form(LARGE_OBJECT + " revoke", Kind.OWNERSHIP, "REVOKE [^;]+ ON LARGE OBJECT (\\d+) FROM (?:" + IDENT
+                    + "|PUBLIC)"));
 
     /**
      * Words that no form needs at the top level of a statement other than its own, so a statement that starts like
@@ -130,7 +264,11 @@ final class ScriptForms {
 
     /** The form {@code sql} has, judged on its text and its top-level {@code shape}; empty when none. */
     static Optional<Form> match(String sql, String shape) {
-        String normalized = normalize(sql);
+        return matchNormalized(normalize(sql), shape);
+    }
+
+    /** Like {@link #match}, on a statement already {@link #normalize normalized}. */
+    private static Optional<Form> matchNormalized(String normalized, String shape) {
         for (Form form : FORMS) {
             if (form.matches(normalized)) {
                 if (form.kind() != Kind.OWNERSHIP && OWNER_TO.matcher(shape).matches()) {
@@ -167,6 +305,7 @@ final class ScriptForms {
     static final class Checker {
 
         private final boolean ownersAndPrivileges;
+        private final LargeObjects.ScriptCheck largeObjects = new LargeObjects.ScriptCheck();
         private int grantorStep;
         private long grantorLine;
 
@@ -192,7 +331,8 @@ final class ScriptForms {
             if (driverStatements(statement.sql()) != 1) {
                 throw refused(statement, "text the database driver would split into several statements");
             }
-            Form form = match(statement.sql(), statement.shape())
+            String normalized = normalize(statement.sql());
+            Form form = matchNormalized(normalized, statement.shape())
                     .orElseThrow(() -> refused(statement, describe(statement.sql())));
             if (form.kind() == Kind.OWNERSHIP || form.kind() == Kind.GRANTOR || form.kind() == Kind.GRANTOR_RESET) {
                 if (!ownersAndPrivileges) {
@@ -200,9 +340,13 @@ final class ScriptForms {
                             + "the backup has none");
                 }
             }
+            String largeObjectRefusal = largeObjects.check(form, normalized);
+            if (largeObjectRefusal != null) {
+                throw refused(statement, largeObjectRefusal);
+            }
             switch (grantorStep) {
                 case 1 -> {
-                    if (!form.name().equals("grant")) {
+                    if (!form.name().equals("grant") && !form.name().equals(LARGE_OBJECT_GRANT)) {
                         throw refused(statement, "SET SESSION AUTHORIZATION on line " + grantorLine
                                 + " is not followed by one GRANT");
                     }
@@ -228,6 +372,11 @@ final class ScriptForms {
                 throw refused(statement, "RESET SESSION AUTHORIZATION without a SET SESSION AUTHORIZATION before it");
             }
             return form;
+        }
+
+        /** The large objects of the statements checked so far. */
+        LargeObjectStats largeObjects() {
+            return largeObjects.stats();
         }
 
         /** Checks what must hold at the end of the script. */
@@ -268,13 +417,12 @@ final class ScriptForms {
     }
 
     /** Runs of white space outside quotes become single spaces, so forms need not care about line breaks. */
-    private static String normalize(String sql) {
+    static String normalize(String sql) {
         StringBuilder out = new StringBuilder(sql.length());
-        char quote = 0;
         boolean space = false;
         for (int i = 0; i < sql.length(); i++) {
             char c = sql.charAt(i);
-            if (quote == 0 && Character.isWhitespace(c)) {
+            if (Character.isWhitespace(c)) {
                 space = true;
                 continue;
             }
@@ -282,14 +430,38 @@ final class ScriptForms {
                 out.append(' ');
                 space = false;
             }
-            out.append(c);
-            if (quote == 0 && (c == '\'' || c == '"')) {
-                quote = c;
-            } else if (quote != 0 && c == quote) {
-                quote = 0;
+            if (c == '\'' || c == '"') {
+                // Quoted text is kept as it is, up to the closing quote (a doubled quote closes and reopens).
+                int end = sql.indexOf(c, i + 1);
+                end = end < 0 ? sql.length() - 1 : end;
+                out.append(sql, i, end + 1);
+                i = end;
+                continue;
             }
+            out.append(c);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code sql} without the hex digits of its first bytea literal {@code '\x...'}, or null when there is none or it
+     * holds anything but hex digits. A plain loop over the digits is many times faster than a regular expression, which
+     * matters for large-object chunks of hundreds of KiB.
+     */
+    static String withoutHexDigits(String sql) {
+        int start = sql.indexOf("'\\x");
+        if (start < 0) {
+            return null;
+        }
+        int from = start + 3;
+        int end = from;
+        while (end < sql.length() && isHexDigit(sql.charAt(end))) {
+            end++;
+        }
+        if (end == sql.length() || sql.charAt(end) != '\'') {
+            return null;
+        }
+        return sql.substring(0, from) + sql.substring(end);
     }
 
     /** A statement written exactly so (white space aside). */
@@ -300,6 +472,19 @@ final class ScriptForms {
     /** A whole statement matching {@code regex}, whose spaces stand for white space. */
     private static Form form(String name, Kind kind, String regex) {
         return new Form(name, kind, Pattern.compile("(?is)" + regex.replace(" ", "\\s")));
+    }
+
+    /** The digits the engine writes in hex: ASCII only, lower case. */
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
+
+    /**
+     * Like {@link #form}, for a statement with one bytea literal {@code '\\x...'}: {@code regex} is matched with the
+     * literal's hex digits left out, and holds {@code '\\x'} in its place.
+     */
+    private static Form hexAside(String name, Kind kind, String regex) {
+        return new Form(name, kind, Pattern.compile("(?is)" + regex.replace(" ", "\\s")), true);
     }
 
     /** A statement that starts like {@code regex}; the rest is free. */

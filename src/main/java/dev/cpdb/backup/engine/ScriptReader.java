@@ -57,6 +57,7 @@ final class ScriptReader {
         boolean content = false;
         long startLine = line;
         int previous = ' ';
+        RoutineBody body = new RoutineBody();
         while (true) {
             int b = read();
             if (b < 0) {
@@ -88,7 +89,8 @@ final class ScriptReader {
                 startLine = line;
                 endMarkerLast = false;
             }
-            if (b == ';') {
+            body.accept(b);
+            if (b == ';' && !body.open()) {
                 String text = sql.toString(StandardCharsets.UTF_8).strip();
                 boolean copy = COPY_FROM_STDIN.matcher(text).matches();
                 if (copy) {
@@ -111,6 +113,48 @@ final class ScriptReader {
                         : " ".getBytes(StandardCharsets.UTF_8));
             }
             previous = b;
+        }
+    }
+
+    /**
+     * Follows the top-level words of one statement to tell whether a semicolon is inside the SQL-standard body of a
+     * function or procedure ({@code BEGIN ATOMIC ... END}), where it does not end the statement. Counted the way
+     * psql and the driver count it: in a {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}, {@code BEGIN} opens a block,
+     * {@code CASE} inside a block opens one too, {@code END} closes one. Quoted text never reaches it.
+     */
+    private static final class RoutineBody {
+        private final StringBuilder word = new StringBuilder();
+        private int words;
+        private boolean create;
+        private boolean routine;
+        private int depth;
+
+        void accept(int b) {
+            if (isIdentifierChar(b)) {
+                word.append((char) Character.toUpperCase(b));
+                return;
+            }
+            if (word.length() == 0) {
+                return;
+            }
+            String current = word.toString();
+            word.setLength(0);
+            words++;
+            if (words == 1) {
+                create = current.equals("CREATE");
+            } else if (create && words <= 4 && (current.equals("FUNCTION") || current.equals("PROCEDURE"))) {
+                routine = true;
+            } else if (routine && current.equals("BEGIN")) {
+                depth++;
+            } else if (routine && depth > 0 && current.equals("CASE")) {
+                depth++;
+            } else if (routine && depth > 0 && current.equals("END")) {
+                depth--;
+            }
+        }
+
+        boolean open() {
+            return depth > 0;
         }
     }
 
@@ -210,6 +254,9 @@ final class ScriptReader {
 
     private void copyQuoted(ByteArrayOutputStream sql, int quote, boolean backslashEscapes) throws IOException {
         while (true) {
+            if (!backslashEscapes) {
+                copyUntil(sql, quote);
+            }
             int b = read();
             if (b < 0) {
                 throw new IOException("the script ends inside a quoted " + (quote == '"' ? "identifier" : "string"));
@@ -228,6 +275,28 @@ final class ScriptReader {
                     sql.write(read());
                     continue;
                 }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Copies the buffered bytes before the next {@code stop} byte in bulk, so that long quoted text (large-object
+     * chunks are hundreds of KiB of hex) is not copied one byte at a time; leaves {@code stop} to be read.
+     */
+    private void copyUntil(ByteArrayOutputStream sql, int stop) throws IOException {
+        while (position < limit || fill(1)) {
+            int start = position;
+            int end = start;
+            while (end < limit && buffer[end] != stop) {
+                if (buffer[end] == '\n') {
+                    line++;
+                }
+                end++;
+            }
+            sql.write(buffer, start, end - start);
+            position = end;
+            if (end < limit) {
                 return;
             }
         }

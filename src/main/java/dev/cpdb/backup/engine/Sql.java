@@ -4,23 +4,23 @@ package dev.cpdb.backup.engine;
  * Quoting helpers for the SQL cpdb writes into backup scripts. Identifiers are always quoted, which is valid for
  * every name (reserved words, mixed case, spaces, unicode) and keeps the rule simple.
  */
-final class Sql {
+public final class Sql {
 
     private Sql() {
     }
 
     /** A double-quoted identifier. */
-    static String ident(String name) {
+    public static String ident(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** A schema-qualified, quoted name. */
-    static String qualified(String schema, String name) {
+    public static String qualified(String schema, String name) {
         return ident(schema) + "." + ident(name);
     }
 
     /** A standard single-quoted string literal (standard_conforming_strings is on in every script). */
-    static String literal(String value) {
+    public static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
 }

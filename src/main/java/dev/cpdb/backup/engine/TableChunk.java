@@ -20,11 +20,11 @@ record TableChunk(TableData table, long firstBlock, long endBlock) {
     }
 
     /**
-     * Splits a table of {@code blocks} heap blocks into ranges of {@code blocksPerChunk}; small tables and tables
-     * without columns stay whole.
+     * Splits a table of {@code blocks} heap blocks into ranges of {@code blocksPerChunk}; small tables, tables
+     * without columns and filtered extension configuration tables stay whole.
      */
     static List<TableChunk> split(TableData table, long blocks, long blocksPerChunk) {
-        if (table.columns().isEmpty() || blocks <= blocksPerChunk) {
+        if (table.columns().isEmpty() || table.filter() != null || blocks <= blocksPerChunk) {
             return List.of(whole(table));
         }
         List<TableChunk> chunks = new ArrayList<>();

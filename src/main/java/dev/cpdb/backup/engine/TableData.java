@@ -6,11 +6,19 @@ import java.util.stream.Collectors;
 /**
  * A table whose rows go into the backup, with the columns COPY carries (stored generated columns are left out: the
  * server computes them again on restore).
+ *
+ * @param filter for an extension's configuration table, the condition its extension registered with
+ *        {@code pg_extension_config_dump} (a {@code WHERE} clause, or empty for all rows): only those rows are the
+ *        user's, the extension creates the others; null for every other table
  */
-public record TableData(String schema, String name, List<String> columns) {
+public record TableData(String schema, String name, List<String> columns, String filter) {
 
     public TableData {
         columns = List.copyOf(columns);
+    }
+
+    public TableData(String schema, String name, List<String> columns) {
+        this(schema, name, columns, null);
     }
 
     /** {@code "schema"."name"}. */
@@ -32,6 +40,11 @@ public record TableData(String schema, String name, List<String> columns) {
 
     /** The statement that streams the rows out. */
     public String copyOutSql() {
+        if (filter != null) {
+            String columns = columns().stream().map(Sql::ident).collect(Collectors.joining(", "));
+            return "COPY (SELECT " + (columns.isEmpty() ? "" : columns) + " FROM ONLY " + qualifiedName() + " "
+                    + filter + ") TO STDOUT";
+        }
         return "COPY " + qualifiedName() + columnList() + " TO STDOUT";
     }
 

@@ -33,6 +33,14 @@ final class BackupFixtures {
         PostgresClientTools.psqlFile(url, Path.of("src/test/resources/backup/fixture.sql"));
     }
 
+    /**
+     * Loads {@code src/test/resources/backup/application.sql}, a realistic application whose object kinds lean on each
+     * other, with psql.
+     */
+    static void loadApplicationFixture(DatabaseUrl url) {
+        PostgresClientTools.psqlFile(url, Path.of("src/test/resources/backup/application.sql"));
+    }
+
     /** Heap bytes per chunk in tests: one block, so that every table of more than one block is split. */
     static final long TINY_CHUNKS = 8192;
 

@@ -36,6 +36,29 @@ class ScriptReaderTest {
     }
 
     @Test
+    void semicolonsInsideAStandardSqlFunctionBodyDoNotEndTheStatement() throws IOException {
+        // psql's rule: in CREATE FUNCTION or PROCEDURE, BEGIN opens a block (CASE inside it too) that END closes.
+        List<String> statements = statements("""
+                CREATE OR REPLACE FUNCTION s.f(x integer)
+                 RETURNS integer
+                 LANGUAGE sql
+                BEGIN ATOMIC
+                 SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END;
+                 SELECT 2;
+                END;
+                CREATE PROCEDURE s.p() LANGUAGE sql BEGIN ATOMIC INSERT INTO s.t VALUES (1); END;
+                SELECT 'begin';
+                BEGIN;
+                """);
+
+        assertEquals(4, statements.size(), statements.toString());
+        assertTrue(statements.get(0).endsWith("SELECT 2;\nEND"), statements.get(0));
+        assertEquals("CREATE PROCEDURE s.p() LANGUAGE sql BEGIN ATOMIC INSERT INTO s.t VALUES (1); END",
+                statements.get(1));
+        assertEquals(List.of("SELECT 'begin'", "BEGIN"), statements.subList(2, 4));
+    }
+
+    @Test
     void copyDataIsStreamedUpToTheEndLineAndMayContainAnything() throws IOException {
         String script = "COPY t (a) FROM stdin;\nline; with semicolon\n\\\\.\nnot the end \\.\n\\.\nSELECT 2;\n";
         ScriptReader reader = new ScriptReader(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
