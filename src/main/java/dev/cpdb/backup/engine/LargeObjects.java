@@ -212,7 +212,8 @@ final class LargeObjects {
             if (!form.name().startsWith(ScriptForms.LARGE_OBJECT)) {
                 return null;
             }
-            Matcher matcher = form.matcher(sql);
+            String text = form.hexAside() ? ScriptForms.withoutHexDigits(sql) : sql;
+            Matcher matcher = text == null ? null : form.pattern().matcher(text);
             if (matcher == null || !matcher.matches()) {
                 return "a large-object statement cpdb does not write";
             }
@@ -243,7 +244,7 @@ final class LargeObjects {
                     return "data for large object " + oid + " at offset " + matcher.group(2) + " where offset "
                             + nextOffset + " comes next";
                 }
-                int hexDigits = sql.length() - ScriptForms.withoutHexDigits(sql).length();
+                int hexDigits = sql.length() - text.length();
                 if (hexDigits % 2 != 0 || hexDigits == 0 || hexDigits / 2 > CHUNK_BYTES) {
                     return "a chunk of large object " + oid + " that is empty, odd or bigger than " + CHUNK_BYTES
                             + " bytes";
