@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 LO_MB=${BENCH_LO_MB:-400}
 LO_COUNT=${BENCH_LO_COUNT:-10000}
-PORT=${BENCH_PORT:-55435}
+PORT=${BENCH_PORT:-55437}
 RUNS=${BENCH_RUNS:-3}
 WORK=$(mktemp -d /tmp/cpdb-bench-lo.XXXXXX)
 chmod 755 "$WORK"

@@ -111,6 +111,33 @@ class EncryptedBackupTest {
         assertEquals(sourceObjects, RestoreTrustTest.fingerprint(restored));
     }
 
+    @Test
+    void largeObjectsComeBackFromAnEncryptedBackupWithCpdbAndWithStockTools() throws Exception {
+        DatabaseUrl source = database.plan().direct();
+        // Several chunks of bytes of every value.
+        String oid = RestoreTrustTest.query(source,
+                "SELECT lo_from_bytea(0, (SELECT string_agg(sha256(g::text::bytea), "
+                        + "''::bytea) FROM generate_series(1, 10000) g))");
+        try {
+            String md5 = "SELECT md5(lo_get(" + oid + "))";
+            BackupManifest manifest = service(Optional.of(recipient), Optional.empty()).backup(store, Compression.ZSTD);
+
+            DatabaseUrl byHand = TestPostgres.createDatabase("age_lo_psql");
+            restoreByHand(data(manifest), byHand);
+            assertEquals(RestoreTrustTest.query(source, md5), RestoreTrustTest.query(byHand, md5));
+
+            BackupService reader = service(Optional.empty(), Optional.of(keyFile));
+            DatabaseUrl restored = TestPostgres.createDatabase("age_lo_cpdb");
+            RestoreOutcome outcome = reader.restore(reader.locate(store, manifest.backupId()),
+                    RestoreTrustTest.direct(restored), false);
+            assertEquals(RestoreTrustTest.query(source, md5), RestoreTrustTest.query(restored, md5));
+            assertEquals(manifest.largeObjects(), outcome.largeObjects());
+            assertTrue(outcome.largeObjects().bytes() >= 10000 * 32, outcome.largeObjects().toString());
+        } finally {
+            TestPostgres.execute(source, "SELECT lo_unlink(" + oid + ")");
+        }
+    }
+
     /**
      * The same pipeline on a PostgreSQL 15 server, so that Debian's {@code pg_dump} 15 can compare the schema that
      * stock tools restored from the encrypted object with the source's.

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -71,14 +70,16 @@ final class LargeObjects {
         checkpoint.reached();
         Map<Long, List<String>> privileges = ownersAndPrivileges ? privileges(connection) : Map.of();
         String listing = "SELECT m.oid, pg_catalog.pg_get_userbyid(m.lomowner), d.description, "
-                + "pg_catalog.lo_get(m.oid, 0, " + CHUNK_BYTES + ") FROM pg_catalog.pg_largeobject_metadata m "
+                + "pg_catalog.encode(pg_catalog.lo_get(m.oid, 0, " + CHUNK_BYTES + "), 'hex') "
+                + "FROM pg_catalog.pg_largeobject_metadata m "
                 + "LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_largeobject'::pg_catalog"
                 + ".regclass AND d.objoid = m.oid AND d.objsubid = 0 ORDER BY m.oid";
         long count = 0;
         long bytes = 0;
-        HexFormat hex = HexFormat.of();
+        // The server writes the hex digits (as it would for bytea output anyway), so they pass through unchanged.
         try (Statement list = connection.createStatement();
-                PreparedStatement more = connection.prepareStatement("SELECT pg_catalog.lo_get(?, ?, ?)")) {
+                PreparedStatement more = connection.prepareStatement(
+                        "SELECT pg_catalog.encode(pg_catalog.lo_get(?, ?, ?), 'hex')")) {
             // A cursor (the connection is in a transaction), so only a few first chunks are held at a time.
             list.setFetchSize(FETCH_ROWS);
             try (ResultSet rs = list.executeQuery(listing)) {
@@ -86,14 +87,14 @@ final class LargeObjects {
                     long oid = rs.getLong(1);
                     String literal = "'" + oid + "'";
                     write(out, "SELECT pg_catalog.lo_create(" + literal + ");\n");
-                    byte[] chunk = rs.getBytes(4);
+                    String chunk = rs.getString(4);
                     long offset = 0;
-                    while (chunk.length > 0) {
+                    while (!chunk.isEmpty()) {
                         write(out, "SELECT pg_catalog.lo_put(" + literal + ", " + offset + ", '\\x");
-                        write(out, hex.formatHex(chunk));
+                        write(out, chunk);
                         write(out, "');\n");
-                        offset += chunk.length;
-                        if (chunk.length < CHUNK_BYTES) {
+                        offset += chunk.length() / 2;
+                        if (chunk.length() < 2 * CHUNK_BYTES) {
                             break;
                         }
                         chunk = read(more, oid, offset);
@@ -118,13 +119,14 @@ final class LargeObjects {
         return new LargeObjectStats(count, bytes);
     }
 
-    private static byte[] read(PreparedStatement more, long oid, long offset) throws SQLException {
+    /** The hex digits of the chunk of {@code oid} at {@code offset}; empty past the end. */
+    private static String read(PreparedStatement more, long oid, long offset) throws SQLException {
         more.setLong(1, oid);
         more.setLong(2, offset);
         more.setInt(3, CHUNK_BYTES);
         try (ResultSet rs = more.executeQuery()) {
             rs.next();
-            return rs.getBytes(1);
+            return rs.getString(1);
         }
     }
 
@@ -212,7 +214,8 @@ final class LargeObjects {
             if (!form.name().startsWith(ScriptForms.LARGE_OBJECT)) {
                 return null;
             }
-            Matcher matcher = form.matcher(sql);
+            String text = form.hexAside() ? ScriptForms.withoutHexDigits(sql) : sql;
+            Matcher matcher = text == null ? null : form.pattern().matcher(text);
             if (matcher == null || !matcher.matches()) {
                 return "a large-object statement cpdb does not write";
             }
@@ -243,7 +246,7 @@ final class LargeObjects {
                     return "data for large object " + oid + " at offset " + matcher.group(2) + " where offset "
                             + nextOffset + " comes next";
                 }
-                int hexDigits = sql.length() - ScriptForms.withoutHexDigits(sql).length();
+                int hexDigits = sql.length() - text.length();
                 if (hexDigits % 2 != 0 || hexDigits == 0 || hexDigits / 2 > CHUNK_BYTES) {
                     return "a chunk of large object " + oid + " that is empty, odd or bigger than " + CHUNK_BYTES
                             + " bytes";

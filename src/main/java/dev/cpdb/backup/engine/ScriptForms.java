@@ -434,7 +434,8 @@ final class ScriptForms {
                 // Quoted text is kept as it is, up to the closing quote (a doubled quote closes and reopens).
                 int end = sql.indexOf(c, i + 1);
                 end = end < 0 ? sql.length() - 1 : end;
-                out.append(sql, i, end + 1);
+                // substring and append(String) copy arrays; append(CharSequence, int, int) goes char by char.
+                out.append(sql.substring(i, end + 1));
                 i = end;
                 continue;
             }

@@ -395,6 +395,9 @@ class ScriptFormsTest {
                     + "cpdb does not write",
             "SELECT pg_catalog.lo_put('16385', 4, '\\x00') FROM pg_catalog.pg_largeobject_metadata;|a statement "
                     + "form cpdb does not write",
+            "GRANT SELECT ON LARGE OBJECT 99, 16385 TO \"x\";|a grant or revoke of a form cpdb does not write",
+            "GRANT SELECT ON LARGE OBJECT 16385 TO \"x\" GRANTED BY \"y\";|a grant or revoke of a form cpdb "
+                    + "does not write",
             "GRANT SELECT ON LARGE OBJECT 16385 TO \"x\", pg_execute_server_program;|a grant or revoke of a "
                     + "form cpdb does not write" })
     void largeObjectStatementsOutsideTheirOrderOrFormAreRefused(String statements, String reason) {
