@@ -19,26 +19,39 @@ public final class SettingsCommands {
     private SettingsCommands() {
     }
 
-    /** {@code settings list [--json]}. */
-    @ApplicationScoped
-    public static class ListCommand implements CliCommand {
+    /** What the three commands share: the settings, JSON output and the command's name. */
+    abstract static class SettingsCommand implements CliCommand {
 
-        private final InstanceSettings settings;
-        private final ObjectMapper json;
+        final InstanceSettings settings;
+        final ObjectMapper json;
+        private final String name;
+        private final String usage;
 
-        public ListCommand(InstanceSettings settings, ObjectMapper json) {
+        SettingsCommand(InstanceSettings settings, ObjectMapper json, String name, String usage) {
             this.settings = settings;
             this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+            this.name = name;
+            this.usage = usage;
         }
 
         @Override
         public String name() {
-            return "settings list";
+            return name;
         }
 
         @Override
         public String usage() {
-            return "[--json]  list the instance settings: effective value, source, range";
+            return usage;
+        }
+    }
+
+    /** {@code settings list [--json]}. */
+    @ApplicationScoped
+    public static class ListCommand extends SettingsCommand {
+
+        public ListCommand(InstanceSettings settings, ObjectMapper json) {
+            super(settings, json, "settings list",
+                    "[--json]  list the instance settings: effective value, source, range");
         }
 
         @Override
@@ -62,24 +75,10 @@ public final class SettingsCommands {
 
     /** {@code settings get <key>}: prints one setting as JSON. */
     @ApplicationScoped
-    public static class GetCommand implements CliCommand {
-
-        private final InstanceSettings settings;
-        private final ObjectMapper json;
+    public static class GetCommand extends SettingsCommand {
 
         public GetCommand(InstanceSettings settings, ObjectMapper json) {
-            this.settings = settings;
-            this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
-        }
-
-        @Override
-        public String name() {
-            return "settings get";
-        }
-
-        @Override
-        public String usage() {
-            return "<key>  print one instance setting as JSON";
+            super(settings, json, "settings get", "<key>  print one instance setting as JSON");
         }
 
         @Override
@@ -95,24 +94,12 @@ public final class SettingsCommands {
 
     /** {@code settings set <key> <value>} or {@code settings set <key> --default}. */
     @ApplicationScoped
-    public static class SetCommand implements CliCommand {
-
-        private final InstanceSettings settings;
-        private final ObjectMapper json;
+    public static class SetCommand extends SettingsCommand {
 
         public SetCommand(InstanceSettings settings, ObjectMapper json) {
-            this.settings = settings;
-            this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
-        }
-
-        @Override
-        public String name() {
-            return "settings set";
-        }
-
-        @Override
-        public String usage() {
-            return "<key> <value>|--default  change an instance setting; running replicas apply it within seconds";
+            super(settings, json, "settings set",
+                    "<key> <value>|--default  change an instance setting; running replicas apply it "
+                            + "within seconds");
         }
 
         @Override
