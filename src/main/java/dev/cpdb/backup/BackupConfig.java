@@ -16,6 +16,10 @@ public interface BackupConfig {
     /** Default of {@link #schedule()}, also the default of the instance setting. */
     String DEFAULT_SCHEDULE = "1h";
 
+    /** Defaults of {@link #compression()} and {@link #jobs()}, also those of the instance settings. */
+    String DEFAULT_COMPRESSION = "zstd";
+    String DEFAULT_JOBS = "1";
+
     /** Default of {@link #verifySchedule()}, also the default of the instance setting. */
     String DEFAULT_VERIFY_SCHEDULE = "7d";
 
@@ -26,7 +30,7 @@ public interface BackupConfig {
     Optional<String> target();
 
     /** Compression of the data object: zstd, gzip or none. */
-    @WithDefault("zstd")
+    @WithDefault(DEFAULT_COMPRESSION)
     String compression();
 
     /**
@@ -49,7 +53,7 @@ public interface BackupConfig {
      * Connections that copy rows at once, sharing one snapshot (1 to 16); 1 copies on a single connection. One by
      * default, like pg_dump: more only pay off when the database server has idle cores.
      */
-    @WithDefault("1")
+    @WithDefault(DEFAULT_JOBS)
     int jobs();
 
     /**

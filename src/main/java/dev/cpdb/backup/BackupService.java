@@ -48,6 +48,7 @@ import dev.cpdb.backup.store.S3BackupStores;
 import dev.cpdb.backup.store.S3Location;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DirectConnections;
+import dev.cpdb.settings.InstanceSettings;
 
 /**
  * Takes, lists and restores backups: the pipeline from the backup engine through compression and digest into a
@@ -71,6 +72,7 @@ public class BackupService {
     private final BackupSigning signing;
     private final BackupEncryption encryption;
     private final Clock clock;
+    private volatile InstanceSettings settings;
 
     @Inject
     public BackupService(Database database, BackupConfig config, InstanceDirectory instance, ObjectMapper json,
@@ -156,29 +158,51 @@ public class BackupService {
         return value;
     }
 
-    /** Default copy connections ({@code CPDB_BACKUP_JOBS}). */
+    /** Reads the live instance settings once the service has started them; before that (and in commands) the configuration. */
+    @Inject
+    void settings(InstanceSettings instanceSettings) {
+        this.settings = instanceSettings;
+    }
+
+    /** The instance setting {@code key} when the settings are running, else what {@code configured} says. */
+    private String live(String key, java.util.function.Supplier<String> configured) {
+        InstanceSettings current = settings;
+        return current != null && current.started() ? current.value(key) : configured.get();
+    }
+
+    /** Default copy connections ({@code CPDB_BACKUP_JOBS}, live as {@code backup.jobs}). */
     public int defaultJobs() {
-        return jobs(config.jobs(), "CPDB_BACKUP_JOBS (cpdb.backup.jobs)");
+        return jobs(Integer.parseInt(live(BackupSettings.JOBS, () -> Integer.toString(config.jobs()))),
+                "CPDB_BACKUP_JOBS (cpdb.backup.jobs)");
     }
 
-    /** Default compression ({@code CPDB_BACKUP_COMPRESSION}). */
+    /** Default compression ({@code CPDB_BACKUP_COMPRESSION}, live as {@code backup.compression}). */
     public Compression defaultCompression() {
-        return compression(config.compression());
+        return compression(live(BackupSettings.COMPRESSION, config::compression));
     }
 
-    /** The level to compress with: {@code CPDB_BACKUP_COMPRESSION_LEVEL}, checked, or the compression's default. */
+    /**
+     * The level to compress with: {@code CPDB_BACKUP_COMPRESSION_LEVEL} (live as {@code backup.compression-level}),
+     * checked, or the compression's default.
+     */
     public int compressionLevel(Compression compression) {
+        String level = live(BackupSettings.COMPRESSION_LEVEL,
+                () -> config.compressionLevel().map(String::valueOf).orElse(""));
         try {
-            return config.compressionLevel().map(compression::checkLevel).orElseGet(compression::defaultLevel);
+            return level.isBlank() ? compression.defaultLevel() : compression.checkLevel(Integer.parseInt(level));
         } catch (IllegalArgumentException e) {
             throw new BackupFailedException("CPDB_BACKUP_COMPRESSION_LEVEL (cpdb.backup.compression-level): "
                     + e.getMessage());
         }
     }
 
-    /** Whether backups carry owners and privileges ({@code CPDB_BACKUP_OWNERS_AND_PRIVILEGES}). */
+    /**
+     * Whether backups carry owners and privileges ({@code CPDB_BACKUP_OWNERS_AND_PRIVILEGES}, live as
+     * {@code backup.owners-and-privileges}).
+     */
     public boolean defaultOwnersAndPrivileges() {
-        return config.ownersAndPrivileges();
+        return Boolean.parseBoolean(live(BackupSettings.OWNERS_AND_PRIVILEGES,
+                () -> Boolean.toString(config.ownersAndPrivileges())));
     }
 
     /**

@@ -30,6 +30,10 @@ public class BackupSettings implements SettingsDeclaration {
     static final String WEEKS = "backup.retention.weeks";
     static final String MONTHS = "backup.retention.months";
     static final String MIN_COUNT = "backup.retention.min-count";
+    static final String COMPRESSION = "backup.compression";
+    static final String COMPRESSION_LEVEL = "backup.compression-level";
+    static final String JOBS = "backup.jobs";
+    static final String OWNERS_AND_PRIVILEGES = "backup.owners-and-privileges";
 
     private static final List<String> SCHEDULE_KEYS = List.of(ENABLED, SCHEDULE, VERIFY_SCHEDULE);
     private static final List<String> RETENTION_KEYS = List.of(RETENTION_ENABLED, DAYS, WEEKS, MONTHS, MIN_COUNT);
@@ -64,10 +68,35 @@ public class BackupSettings implements SettingsDeclaration {
                         Long.parseLong(RetentionConfig.DEFAULT_WEEKS), 0, 520),
                 SettingDefinition.integer(MONTHS, "backups", "Keep the newest backup of each calendar month (UTC) "
                         + "for this many months", Long.parseLong(RetentionConfig.DEFAULT_MONTHS), 0, 1200),
+                SettingDefinition.choice(COMPRESSION, "backups", "How backups are compressed",
+                        BackupConfig.DEFAULT_COMPRESSION, List.of("zstd", "gzip", "none")),
+                SettingDefinition.text(COMPRESSION_LEVEL, "backups", "Compression level (zstd 1-22, gzip 1-9); empty "
+                        + "for the compression's default", "", false, BackupSettings::level),
+                SettingDefinition.integer(JOBS, "backups", "Connections that copy rows at once during a backup",
+                        Long.parseLong(BackupConfig.DEFAULT_JOBS), 1, dev.cpdb.backup.engine.BackupEngine.MAX_JOBS),
+                SettingDefinition.bool(OWNERS_AND_PRIVILEGES, "backups", "Whether backups also carry owners, "
+                        + "privileges and default privileges", false),
                 SettingDefinition.integer(MIN_COUNT, "backups",
                         "Keep at least this many of the newest backups, however "
                                 + "old",
                         Long.parseLong(RetentionConfig.DEFAULT_MIN_COUNT), 0, 10_000));
+    }
+
+    private static String level(String value) {
+        String text = value.strip();
+        if (text.isEmpty()) {
+            return text;
+        }
+        try {
+            int level = Integer.parseInt(text);
+            if (level >= 1 && level <= 22) {
+                return Integer.toString(level);
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(COMPRESSION_LEVEL + " is \"" + value + "\"; use a level from 1 to 22 "
+                + "(gzip: 1 to 9), or nothing for the compression's default");
     }
 
     private static UnaryOperator<String> schedule(String key) {

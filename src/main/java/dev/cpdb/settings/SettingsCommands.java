@@ -3,8 +3,6 @@ package dev.cpdb.settings;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -46,7 +44,7 @@ public final class SettingsCommands {
     }
 
     /** {@code settings list [--json]}. */
-    @ApplicationScoped
+    @jakarta.inject.Singleton
     public static class ListCommand extends SettingsCommand {
 
         public ListCommand(InstanceSettings settings, ObjectMapper json) {
@@ -74,7 +72,7 @@ public final class SettingsCommands {
     }
 
     /** {@code settings get <key>}: prints one setting as JSON. */
-    @ApplicationScoped
+    @jakarta.inject.Singleton
     public static class GetCommand extends SettingsCommand {
 
         public GetCommand(InstanceSettings settings, ObjectMapper json) {
@@ -93,7 +91,7 @@ public final class SettingsCommands {
     }
 
     /** {@code settings set <key> <value>} or {@code settings set <key> --default}. */
-    @ApplicationScoped
+    @jakarta.inject.Singleton
     public static class SetCommand extends SettingsCommand {
 
         public SetCommand(InstanceSettings settings, ObjectMapper json) {

@@ -185,6 +185,27 @@ class SettingsApiTest {
         }
     }
 
+    @Inject
+    dev.cpdb.backup.BackupService backups;
+
+    @Test
+    void theNextBackupUsesChangedCompressionJobsAndOwnership() {
+        patch("backup.compression", "\"gzip\"", 200);
+        patch("backup.compression-level", "\"4\"", 200);
+        patch("backup.jobs", "3", 200);
+        patch("backup.owners-and-privileges", "true", 200);
+
+        assertEquals(dev.cpdb.backup.engine.Compression.GZIP, backups.defaultCompression());
+        assertEquals(4, backups.compressionLevel(backups.defaultCompression()));
+        assertEquals(3, backups.defaultJobs());
+        assertTrue(backups.defaultOwnersAndPrivileges());
+
+        patch("backup.jobs", "17", 400);
+        patch("backup.compression-level", "\"23\"", 400);
+        patch("backup.compression", "\"lz4\"", 400);
+        assertEquals(3, backups.defaultJobs());
+    }
+
     @Test
     void theBodyLimitChangesWithoutRestart() {
         String body = "{\"name\": \"" + "n".repeat(1500) + "\", \"code\": \"LIM\"}";
