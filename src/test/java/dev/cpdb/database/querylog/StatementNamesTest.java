@@ -32,6 +32,22 @@ class StatementNamesTest {
     }
 
     @Test
+    void aHugeStatementIsNamedAndRedactedWithoutDeepRecursionAndShownShortened() {
+        String chunk = "SELECT pg_catalog.lo_put('16400', 0, '\\x" + "ab".repeat(512 * 1024) + "')";
+
+        assertEquals("select", StatementNames.derive(chunk));
+        String shown = StatementNames.redactLiterals(chunk);
+        assertEquals("SELECT pg_catalog.lo_put('?', 0, '?')", shown);
+        String unterminated = "SELECT '" + "x".repeat(10_000);
+        assertEquals("SELECT '?'", StatementNames.redactLiterals(unterminated));
+        String long_ = "SELECT " + "a, ".repeat(5000) + "b";
+        assertEquals(true, StatementNames.redactLiterals(long_).endsWith("…(" + long_.length() + " characters)"));
+        Map<String, String> cache = new HashMap<>();
+        StatementNames.name(chunk, cache, 10);
+        assertEquals(true, cache.keySet().stream().allMatch(key -> key.length() <= StatementNames.NAMING_PREFIX));
+    }
+
+    @Test
     void namesBeyondTheBoundShareOther() {
         Map<String, String> cache = new HashMap<>();
 
