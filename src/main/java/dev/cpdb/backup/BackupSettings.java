@@ -22,6 +22,8 @@ import dev.cpdb.settings.SettingsDeclaration;
 @ApplicationScoped
 public class BackupSettings implements SettingsDeclaration {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BackupSettings.class);
+
     static final String ENABLED = "backup.enabled";
     static final String SCHEDULE = "backup.schedule";
     static final String VERIFY_SCHEDULE = "backup.verify-schedule";
@@ -41,11 +43,28 @@ public class BackupSettings implements SettingsDeclaration {
     private final InstanceSettings settings;
     private final BackupScheduler scheduler;
     private final BackupRetention retention;
+    private final BackupTargetGuard target;
 
-    public BackupSettings(InstanceSettings settings, BackupScheduler scheduler, BackupRetention retention) {
+    public BackupSettings(InstanceSettings settings, BackupScheduler scheduler, BackupRetention retention,
+            BackupTargetGuard target) {
         this.settings = settings;
         this.scheduler = scheduler;
         this.retention = retention;
+        this.target = target;
+    }
+
+    /** Scheduled backups may be turned on (or re-scheduled) only where the start-up rule allows them. */
+    @Override
+    public void vet(String key, String value, UnaryOperator<String> effective) {
+        if (!key.equals(ENABLED) && !key.equals(SCHEDULE)) {
+            return;
+        }
+        boolean enabled = Boolean.parseBoolean(key.equals(ENABLED) ? value : effective.apply(ENABLED));
+        try {
+            target.requireExplicitTarget(enabled, key.equals(SCHEDULE) ? value : effective.apply(SCHEDULE));
+        } catch (InvalidConfigurationException e) {
+            throw new dev.cpdb.settings.SettingRefusedException(409, e.getMessage());
+        }
     }
 
     @Override
@@ -112,7 +131,15 @@ public class BackupSettings implements SettingsDeclaration {
 
     void apply(@Observes SettingsChanged changed) {
         if (SCHEDULE_KEYS.stream().anyMatch(changed::touches)) {
-            scheduler.reschedule(Boolean.parseBoolean(settings.value(ENABLED)),
+            boolean enabled = Boolean.parseBoolean(settings.value(ENABLED));
+            try {
+                // A value stored behind the API's back (another version, an edit of the table) meets the same rule.
+                target.requireExplicitTarget(enabled, settings.value(SCHEDULE));
+            } catch (InvalidConfigurationException e) {
+                LOG.errorf("stored backup settings ignored, scheduled backups stay off: %s", e.getMessage());
+                enabled = false;
+            }
+            scheduler.reschedule(enabled,
                     BackupSchedule.parse(SCHEDULE, settings.value(SCHEDULE)),
                     BackupSchedule.parse(VERIFY_SCHEDULE, settings.value(VERIFY_SCHEDULE)));
         }

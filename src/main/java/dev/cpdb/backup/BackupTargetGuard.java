@@ -63,7 +63,16 @@ public class BackupTargetGuard {
      * @throws InvalidConfigurationException naming {@code CPDB_BACKUP_TARGET} and {@code CPDB_BACKUP_ENABLED}
      */
     public void requireExplicitTarget() {
-        boolean scheduled = config.enabled() && !"off".equalsIgnoreCase(config.schedule().strip());
+        requireExplicitTarget(config.enabled(), config.schedule());
+    }
+
+    /**
+     * The same check for scheduled backups turned on or re-scheduled while the service runs (instance settings).
+     *
+     * @throws InvalidConfigurationException as {@link #requireExplicitTarget()}
+     */
+    public void requireExplicitTarget(boolean enabled, String schedule) {
+        boolean scheduled = enabled && !"off".equalsIgnoreCase(schedule.strip());
         if (database.embedded() || !scheduled || config.target().filter(text -> !text.isBlank()).isPresent()) {
             return;
         }

@@ -330,6 +330,12 @@ public class InstanceSettings {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(new SettingRefusedException(400, e.getMessage()));
         }
+        try {
+            String proposed = normalized == null ? baseline(definition) : normalized;
+            declarations.forEach(declaration -> declaration.vet(key, proposed, this::value));
+        } catch (SettingRefusedException e) {
+            return Uni.createFrom().failure(e);
+        }
         String plain;
         byte[] sealed;
         if (definition.sensitive() && normalized != null) {

@@ -10,4 +10,14 @@ public interface SettingsDeclaration {
 
     /** The feature's settings. */
     List<SettingDefinition> settings();
+
+    /**
+     * Refuses a change that is valid on its own but unsafe with the other settings in force, before it is stored.
+     *
+     * @param value the new value in stored form, or the baseline when the setting goes back to its default
+     * @param effective the value in force of any other setting
+     * @throws SettingRefusedException (409) naming what to change first
+     */
+    default void vet(String key, String value, java.util.function.UnaryOperator<String> effective) {
+    }
 }

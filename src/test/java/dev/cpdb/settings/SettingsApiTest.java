@@ -225,6 +225,15 @@ class SettingsApiTest {
         patch("secrets.strict-mode", "false", 409);
     }
 
+    @Test
+    void scheduledBackupsCannotBeTurnedOnLiveIntoAPodFolder() {
+        // External database, no CPDB_BACKUP_TARGET: the start-up rule holds for live changes too.
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": true}")
+                .when().patch("/api/settings/backup.enabled").then().statusCode(409)
+                .body("detail", containsString("CPDB_BACKUP_TARGET"));
+        assertTrue(backupScheduler.backupSchedule().isEmpty());
+    }
+
     private void patch(String key, String json, int status) {
         given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body("{\"value\": " + json + "}")
