@@ -116,9 +116,18 @@ public class InstanceSettings {
         return java.util.Collections.unmodifiableMap(all);
     }
 
-    /** Reads the definitions that come from outside the code again. Blocking (file I/O). */
+    /**
+     * Reads the definitions that come from outside the code again. Blocking (file I/O). A declaration that cannot be
+     * read keeps its last definitions: a broken plugins folder never stops the service or hides cpdb's own settings.
+     */
     public void reread() {
-        declarations.forEach(SettingsDeclaration::reread);
+        declarations.forEach(declaration -> {
+            try {
+                declaration.reread();
+            } catch (RuntimeException e) {
+                LOG.warnf("settings: reading declared settings again failed, the last ones stay: %s", e.getMessage());
+            }
+        });
         definitions = collect();
     }
 
@@ -126,11 +135,7 @@ public class InstanceSettings {
     @Scheduled(every = REREAD_SECONDS
             + "s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotStarted.class)
     void rereadRegularly() {
-        try {
-            reread();
-        } catch (RuntimeException e) {
-            LOG.warnf("settings: reading the plugin settings again failed: %s", e.getMessage());
-        }
+        reread();
     }
 
     /**
