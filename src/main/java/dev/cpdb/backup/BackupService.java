@@ -346,7 +346,8 @@ public class BackupService {
             catalog.commit(manifest);
         } catch (IOException | RuntimeException e) {
             catalog.abandon(id, dataName);
-            throw new BackupFailedException("backup failed writing its manifest: " + e.getMessage(), e);
+            throw new BackupFailedException("backup failed writing its manifest to " + store.location() + ": "
+                    + e.getMessage(), e);
         }
         LOG.infof("backup %s committed to %s: %d bytes (%s), %d tables, %d rows, schemas %s", id, store.location(),
                 storedBytes, compression.settingValue(), dump.tables().size(), manifest.totalRows(),
