@@ -1,14 +1,9 @@
 package dev.cpdb.backup;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,13 +22,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import dev.cpdb.auth.Secured;
-import dev.cpdb.backup.store.BackupStore;
-import dev.cpdb.database.Database;
+import dev.cpdb.backup.archive.StoreUnreachableException;
 import dev.cpdb.problem.ProblemMappers;
 
 /**
- * Operator endpoints for backups in the configured store. Methods are blocking (JDBC, store I/O) and run on worker
- * threads.
+ * Operator endpoints for backups in the configured store: checks the request, asks {@link BackupJobs} or
+ * {@link BackupListing}, and answers. Methods are blocking (JDBC, store I/O) and run on worker threads.
  */
 @Path("/api/db/backups")
 @Secured
@@ -42,23 +36,15 @@ public class BackupResource {
 
     static final int MAX_LIMIT = 100;
 
+    /** When a client asks again after the store failed. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
     private final BackupJobs jobs;
-    private final BackupService backups;
-    private final Database database;
+    private final BackupListing listing;
 
-    public BackupResource(BackupJobs jobs, BackupService backups, Database database) {
+    public BackupResource(BackupJobs jobs, BackupListing listing) {
         this.jobs = jobs;
-        this.backups = backups;
-        this.database = database;
-    }
-
-    /** A backup as listed: committed (with its manifest's numbers) or still running. */
-    public record BackupSummary(String backupId, String status, String phase, String startedAt, String finishedAt,
-            Long bytes, String compression, Integer tables, Long rows, String statusUrl) {
-    }
-
-    /** One page of backups, newest first; {@code next} is the cursor of the following page. */
-    public record BackupPage(List<BackupSummary> items, String next) {
+        this.listing = listing;
     }
 
     @POST
@@ -86,7 +72,8 @@ public class BackupResource {
     }
 
     @GET
-    @Operation(summary = "Committed and running backups, newest first, paginated with limit and before")
+    @Operation(summary = "Committed and running backups, newest first, paginated with limit and before; from the run "
+            + "table alone, saying so in store, while the backup store cannot be read")
     public Response list(@QueryParam("limit") @DefaultValue("20") String limitText,
             @QueryParam("before") String before) {
         // Read as text: a parameter JAX-RS cannot convert would answer 404, as if the path did not exist.
@@ -97,108 +84,96 @@ public class BackupResource {
         if (before != null && !BackupId.isValid(before)) {
             return ProblemMappers.problem(400, "before must be a backup id such as 20261125T101500Z-3f9a1c");
         }
-        List<BackupSummary> all = new ArrayList<>();
-        List<String> running = new ArrayList<>();
-        for (BackupRun run : runs()) {
-            if (run.running()) {
-                running.add(run.id());
-                all.add(summary(run));
-            }
-        }
-        for (BackupManifest manifest : backups.list(backups.defaultStore())) {
-            if (!running.contains(manifest.backupId())) {
-                all.add(summary(manifest));
-            }
-        }
-        List<BackupSummary> page = all.stream()
-                .sorted(Comparator.comparing(BackupSummary::backupId).reversed())
-                .filter(item -> before == null || item.backupId().compareTo(before) < 0)
-                .limit(limit + 1L)
-                .toList();
-        String next = page.size() > limit ? page.get(limit - 1).backupId() : null;
-        return Response.ok(new BackupPage(page.subList(0, Math.min(limit, page.size())), next)).build();
+        return Response.ok(listing.page(before, limit)).build();
     }
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Status, phase, timings, sizes, manifest and last restore drill of one backup")
+    @Operation(summary = "Status, phase, timings, sizes, manifest and last restore drill of one backup; 503 only "
+            + "when the backup store cannot be read and no run of this database knows the backup")
     public Response get(@PathParam("id") String id) {
         if (!BackupId.isValid(id)) {
             return invalidId();
         }
-        Optional<BackupRun> run = run(id);
-        Optional<BackupManifest> manifest = backups.manifest(backups.defaultStore(), id);
-        if (run.isEmpty() && manifest.isEmpty()) {
-            return notFound(id);
+        try {
+            return listing.detail(id).map(detail -> Response.ok(detail).build()).orElseGet(() -> notFound(id));
+        } catch (StoreUnreachableException e) {
+            return storeUnreachable(e);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("backupId", id);
-        body.put("status", manifest.isPresent() ? "committed" : run.get().status());
-        run.ifPresent(r -> body.put("run", r));
-        manifest.ifPresent(m -> body.put("manifest", m));
-        lastVerify(id).ifPresent(v -> body.put("lastVerify", v));
-        return Response.ok(body).build();
     }
 
     @GET
     @Path("{id}/content")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "Stream the backup's data object (the compressed SQL script)")
-    public Response content(@PathParam("id") String id) throws IOException {
+    @Operation(summary = "Stream the backup's data object (the compressed SQL script); 503 while the backup store "
+            + "cannot be read")
+    public Response content(@PathParam("id") String id) {
         if (!BackupId.isValid(id)) {
             return invalidId();
         }
-        BackupStore store = backups.defaultStore();
-        Optional<BackupManifest> manifest = backups.manifest(store, id);
-        if (manifest.isEmpty()) {
-            return notFound(id);
+        try {
+            Optional<BackupManifest> manifest = listing.manifest(id);
+            if (manifest.isEmpty()) {
+                return notFound(id);
+            }
+            Optional<InputStream> data = listing.content(id, manifest.get());
+            if (data.isEmpty()) {
+                return ProblemMappers.problem(404, "the data object of backup " + id + " is missing from the store");
+            }
+            return Response.ok(data.get(), MediaType.APPLICATION_OCTET_STREAM)
+                    .header("Content-Length", manifest.get().data().bytes())
+                    .header("Content-Disposition", "attachment; filename=\"" + id + "-" + manifest.get().data().key()
+                            + "\"")
+                    .build();
+        } catch (StoreUnreachableException e) {
+            return storeUnreachable(e);
         }
-        Optional<InputStream> data = store.read(id + "/" + manifest.get().data().key());
-        if (data.isEmpty()) {
-            return ProblemMappers.problem(404, "the data object of backup " + id + " is missing from the store");
-        }
-        return Response.ok(data.get(), MediaType.APPLICATION_OCTET_STREAM)
-                .header("Content-Length", manifest.get().data().bytes())
-                .header("Content-Disposition", "attachment; filename=\"" + id + "-" + manifest.get().data().key()
-                        + "\"")
-                .build();
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a committed backup (manifest first); 409 while it runs")
-    public Response delete(@PathParam("id") String id) throws IOException {
+    @Operation(summary = "Delete a committed backup (manifest first); 409 while it runs, 503 while the backup store "
+            + "cannot be read")
+    public Response delete(@PathParam("id") String id) {
         if (!BackupId.isValid(id)) {
             return invalidId();
         }
-        if (run(id).map(BackupRun::running).orElse(false)) {
+        if (listing.run(id).map(BackupRun::running).orElse(false)) {
             return ProblemMappers.problem(409, "backup " + id + " is still running; it can be deleted once it ends");
         }
-        BackupStore store = backups.defaultStore();
-        Optional<BackupManifest> manifest = backups.manifest(store, id);
-        if (manifest.isEmpty()) {
-            return notFound(id);
+        try {
+            Optional<BackupManifest> manifest = listing.manifest(id);
+            if (manifest.isEmpty()) {
+                return notFound(id);
+            }
+            listing.delete(id, manifest.get());
+            return Response.noContent().build();
+        } catch (StoreUnreachableException e) {
+            return storeUnreachable(e);
         }
-        store.delete(id + "/" + BackupManifest.FILE_NAME);
-        store.delete(id + "/" + manifest.get().data().key());
-        return Response.noContent().build();
     }
 
     @POST
     @Path("{id}/verify")
-    @Operation(summary = "Start a restore drill of the backup into a scratch database; 202 with the drill's id")
+    @Operation(summary = "Start a restore drill of the backup into a scratch database; 202 with the drill's id, 503 "
+            + "while the backup store cannot be read")
     public Response verify(@PathParam("id") String id,
             @Parameter(description = "drill a backup without signature, or signed with a key that is not configured") @QueryParam("allowUnsigned") boolean allowUnsigned) {
         if (!BackupId.isValid(id)) {
             return invalidId();
         }
-        BackupStore store = backups.defaultStore();
-        if (backups.manifest(store, id).isEmpty()) {
+        Optional<BackupManifest> manifest;
+        try {
+            manifest = listing.manifest(id);
+        } catch (StoreUnreachableException e) {
+            return storeUnreachable(e);
+        }
+        if (manifest.isEmpty()) {
             return notFound(id);
         }
+        BackupService.Located backup = new BackupService.Located(listing.catalog().store(), id, manifest.get());
         // Without a slot the only outcome is a start: drill ids are fresh and nothing else can claim them.
-        BackupJobs.Started start = (BackupJobs.Started) jobs.startVerify(backups.locate(store, id), "api", null,
-                allowUnsigned);
+        BackupJobs.Started start = (BackupJobs.Started) jobs.startVerify(backup, "api", null, allowUnsigned);
         String runId = start.runId();
         String url = "/api/db/backups/" + id;
         return Response.accepted(Map.of("verifyRunId", runId, "backupId", id, "statusUrl", url))
@@ -213,39 +188,9 @@ public class BackupResource {
         return ProblemMappers.problem(404, "no backup " + id + " in the configured store");
     }
 
-    private static BackupSummary summary(BackupRun run) {
-        return new BackupSummary(run.id(), run.status(), run.phase(), String.valueOf(run.startedAt()),
-                run.finishedAt() == null ? null : run.finishedAt().toString(), run.bytes(), null, null, run.rows(),
-                "/api/db/backups/" + run.id());
-    }
-
-    private static BackupSummary summary(BackupManifest manifest) {
-        return new BackupSummary(manifest.backupId(), "committed", null, manifest.startedAt().toString(),
-                manifest.finishedAt().toString(), manifest.data().bytes(), manifest.compression(),
-                manifest.tables().size(), manifest.totalRows(), "/api/db/backups/" + manifest.backupId());
-    }
-
-    private List<BackupRun> runs() {
-        try (Connection connection = database.direct().open()) {
-            return BackupRunRepository.recent(connection, "backup", 1000);
-        } catch (SQLException e) {
-            throw new BackupFailedException("cannot read the backup catalog: " + e.getMessage(), e);
-        }
-    }
-
-    private Optional<BackupRun> run(String id) {
-        try (Connection connection = database.direct().open()) {
-            return BackupRunRepository.find(connection, id);
-        } catch (SQLException e) {
-            throw new BackupFailedException("cannot read the backup catalog: " + e.getMessage(), e);
-        }
-    }
-
-    private Optional<BackupRun> lastVerify(String id) {
-        try (Connection connection = database.direct().open()) {
-            return BackupRunRepository.latestVerify(connection, id);
-        } catch (SQLException e) {
-            return Optional.empty();
-        }
+    private static Response storeUnreachable(StoreUnreachableException e) {
+        return Response.fromResponse(ProblemMappers.problem(503, e.getMessage()))
+                .header("Retry-After", Long.toString(RETRY_AFTER.toSeconds()))
+                .build();
     }
 }

@@ -192,6 +192,20 @@ final class BackupRunRepository {
         return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
     }
 
+    /**
+     * Backup runs with one of {@code statuses} whose id sorts before {@code before} (every id when null), newest
+     * first: ids sort by start time.
+     */
+    static List<BackupRun> backupsBefore(Connection connection, List<String> statuses, String before, int limit)
+            throws SQLException {
+        java.sql.Array wanted = connection.createArrayOf("text", statuses.toArray());
+        return before == null
+                ? query(connection, "WHERE kind = 'backup' AND status = ANY (?) ORDER BY id DESC LIMIT ?", wanted,
+                        limit)
+                : query(connection, "WHERE kind = 'backup' AND status = ANY (?) AND id < ? ORDER BY id DESC LIMIT ?",
+                        wanted, before, limit);
+    }
+
     private static List<BackupRun> query(Connection connection, String where, Object... parameters)
             throws SQLException {
         List<BackupRun> runs = new ArrayList<>();

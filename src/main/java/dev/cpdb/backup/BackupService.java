@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.cpdb.InstanceDirectory;
+import dev.cpdb.backup.archive.BackupCatalog;
+import dev.cpdb.backup.archive.BackupLayout;
 import dev.cpdb.backup.crypto.AgeException;
 import dev.cpdb.backup.crypto.AgeIdentity;
 import dev.cpdb.backup.crypto.AgeRecipient;
@@ -43,9 +44,8 @@ import dev.cpdb.backup.engine.RestoreEngine;
 import dev.cpdb.backup.engine.RestoreResult;
 import dev.cpdb.backup.engine.SchemaSelection;
 import dev.cpdb.backup.store.BackupStore;
-import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.backup.store.BackupStores;
 import dev.cpdb.backup.store.S3BackupStores;
-import dev.cpdb.backup.store.S3Location;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DirectConnections;
 import dev.cpdb.settings.InstanceSettings;
@@ -68,7 +68,7 @@ public class BackupService {
     private final BackupConfig config;
     private final InstanceDirectory instance;
     private final ObjectMapper json;
-    private final S3BackupStores s3;
+    private final BackupStores stores;
     private final BackupSigning signing;
     private final BackupEncryption encryption;
     private final Clock clock;
@@ -81,7 +81,7 @@ public class BackupService {
         this.config = config;
         this.instance = instance;
         this.json = BackupManifest.reader(json).enable(SerializationFeature.INDENT_OUTPUT);
-        this.s3 = s3;
+        this.stores = new BackupStores(s3);
         this.signing = signing;
         this.encryption = new BackupEncryption(config);
         this.clock = Clock.systemUTC();
@@ -96,27 +96,21 @@ public class BackupService {
     /** The configured store: {@code CPDB_BACKUP_TARGET}, or the instance's {@code backups} folder. */
     public BackupStore defaultStore() {
         return config.target().filter(text -> !text.isBlank()).map(this::store)
-                .orElseGet(() -> new FilesystemBackupStore(instance.path().resolve("backups")));
+                .orElseGet(() -> stores.folder(instance.path().resolve("backups")));
     }
 
     /** A store for a target given by an operator: a folder path, {@code file://} URL or {@code s3://bucket/prefix}. */
     public BackupStore store(String target) {
-        String text = target.strip();
-        if (S3Location.isS3(text)) {
-            try {
-                return s3.open(S3Location.parse(text));
-            } catch (IllegalArgumentException e) {
-                throw new BackupFailedException(e.getMessage());
-            }
+        try {
+            return stores.open(target);
+        } catch (IllegalArgumentException e) {
+            throw new BackupFailedException(e.getMessage(), e);
         }
-        if (text.startsWith("file://")) {
-            text = text.substring("file://".length());
-        }
-        if (text.isEmpty() || text.contains("://")) {
-            throw new BackupFailedException("backup target '" + target + "' is neither a folder path, a "
-                    + "file:// URL nor an s3://bucket/prefix URL");
-        }
-        return new FilesystemBackupStore(Path.of(text));
+    }
+
+    /** The backups in {@code store}, reading and writing manifests as this service does. */
+    public BackupCatalog catalog(BackupStore store) {
+        return new BackupCatalog(store, json);
     }
 
     /** Where the signing keys come from ({@code none} without); on the embedded default, generates the key file. */
@@ -308,12 +302,12 @@ public class BackupService {
         Instant started = clock.instant();
         int level = compressionLevel(compression);
         Optional<List<AgeRecipient>> recipients = encryption.recipients();
-        String dataKey = id + "/data" + compression.extension()
-                + (recipients.isPresent() ? BackupEncryption.EXTENSION : "");
+        BackupCatalog catalog = catalog(store);
+        String dataName = BackupLayout.dataName(compression, recipients.isPresent());
         DumpResult dump;
         long storedBytes;
         String sha256;
-        try (BackupStore.Upload upload = store.create(dataKey)) {
+        try (BackupStore.Upload upload = catalog.createData(id, dataName)) {
             CountingOutputStream stored = new CountingOutputStream(upload.stream());
             MessageDigest digest = sha256();
             OutputStream script = scriptSink(new DigestOutputStream(stored, digest), compression, level,
@@ -341,7 +335,7 @@ public class BackupService {
                 clock.instant(),
                 new BackupManifest.Source(dump.serverVersion(), dump.serverVersionNumber(), dump.database()),
                 compression.settingValue(), ownersAndPrivileges,
-                new BackupManifest.DataObject(dataKey.substring(id.length() + 1), storedBytes, sha256,
+                new BackupManifest.DataObject(dataName, storedBytes, sha256,
                         dump.scriptBytes()),
                 dump.schemas(), dump.tables(),
                 new BackupManifest.Migrations(dump.coreMigrations(), dump.pluginMigrations()), null,
@@ -349,10 +343,11 @@ public class BackupService {
                 dump.largeObjects());
         try {
             manifest = signing.sign(manifest, json);
-            store.write(id + "/" + BackupManifest.FILE_NAME, json.writeValueAsBytes(manifest));
+            catalog.commit(manifest);
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(store, dataKey);
-            throw new BackupFailedException("backup failed writing its manifest: " + e.getMessage(), e);
+            catalog.abandon(id, dataName);
+            throw new BackupFailedException("backup failed writing its manifest to " + store.location() + ": "
+                    + e.getMessage(), e);
         }
         LOG.infof("backup %s committed to %s: %d bytes (%s), %d tables, %d rows, schemas %s", id, store.location(),
                 storedBytes, compression.settingValue(), dump.tables().size(), manifest.totalRows(),
@@ -395,19 +390,11 @@ public class BackupService {
 
     /** Committed backups in a store, newest first. */
     public List<BackupManifest> list(BackupStore store) {
-        List<BackupManifest> manifests = new ArrayList<>();
         try {
-            for (String key : store.list("")) {
-                String[] parts = key.split("/");
-                if (parts.length == 2 && parts[1].equals(BackupManifest.FILE_NAME) && BackupId.isValid(parts[0])) {
-                    manifest(store, parts[0]).ifPresent(manifests::add);
-                }
-            }
+            return catalog(store).manifests();
         } catch (IOException e) {
             throw new BackupFailedException("cannot list backups in " + store.location() + ": " + e.getMessage(), e);
         }
-        manifests.sort((a, b) -> b.backupId().compareTo(a.backupId()));
-        return manifests;
     }
 
     /**
@@ -447,17 +434,8 @@ public class BackupService {
 
     /** The manifest of a committed backup, empty when there is none. */
     public Optional<BackupManifest> manifest(BackupStore store, String id) {
-        if (!BackupId.isValid(id)) {
-            return Optional.empty();
-        }
         try {
-            Optional<InputStream> in = store.read(id + "/" + BackupManifest.FILE_NAME);
-            if (in.isEmpty()) {
-                return Optional.empty();
-            }
-            try (InputStream stream = in.get()) {
-                return Optional.of(json.readValue(stream, BackupManifest.class));
-            }
+            return catalog(store).manifest(id);
         } catch (IOException e) {
             throw new BackupFailedException("the manifest of backup " + id + " in " + store.location()
                     + " is unreadable: " + e.getMessage(), e);
@@ -482,7 +460,7 @@ public class BackupService {
         if (!BackupId.isValid(reference) && Files.exists(path)) {
             Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
             String id = folder.getFileName().toString();
-            FilesystemBackupStore local = new FilesystemBackupStore(folder.toAbsolutePath().getParent());
+            BackupStore local = stores.folder(folder.toAbsolutePath().getParent());
             return new Located(local, id, manifest(local, id).orElseThrow(() -> missingManifest(folder.toString())));
         }
         if (!BackupId.isValid(reference)) {
@@ -548,10 +526,11 @@ public class BackupService {
         // Without the right identity, say so before reading anything.
         List<AgeIdentity> identities = manifest.encryption() == null ? null
                 : encryption.identitiesFor(backup.id(), manifest.encryption());
-        String dataKey = backup.id() + "/" + manifest.data().key();
+        String dataKey = BackupCatalog.dataKey(backup.id(), manifest);
         Instant started = clock.instant();
-        try (BackupStore.Pinned pinned = backup.store().pin(dataKey).orElseThrow(() -> new BackupFailedException(
-                "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
+        try (BackupStore.Pinned pinned = catalog(backup.store()).pinData(backup.id(), manifest)
+                .orElseThrow(() -> new BackupFailedException(
+                        "the data object " + dataKey + " of backup " + backup.id() + " is missing"))) {
             RestoreEngine.Holdings holdings = checkBeforeRunning(backup.id(), manifest, compression, identities,
                     pinned);
             return run(backup, manifest, compression, identities, pinned, target, holdings, clean, applyOwnership,
@@ -616,7 +595,6 @@ public class BackupService {
     private RestoreOutcome run(Located backup, BackupManifest manifest, Compression compression,
             List<AgeIdentity> identities, BackupStore.Pinned pinned, DirectConnections target,
             RestoreEngine.Holdings holdings, boolean clean, boolean applyOwnership, Instant started) {
-        String dataKey = backup.id() + "/" + manifest.data().key();
         try (InputStream raw = pinned.open(); Connection connection = target.open()) {
             CountingInputStream counted = new CountingInputStream(raw);
             MessageDigest digest = sha256();
@@ -707,14 +685,6 @@ public class BackupService {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteQuietly(BackupStore store, String key) {
-        try {
-            store.delete(key);
-        } catch (IOException e) {
-            LOG.warnf("could not delete %s after a failed backup: %s", key, e.getMessage());
         }
     }
 

@@ -19,8 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.cpdb.InvalidConfigurationException;
-import dev.cpdb.backup.store.BackupStore;
-import dev.cpdb.backup.store.FilesystemBackupStore;
 import dev.cpdb.database.Database;
 
 /**
@@ -35,7 +33,8 @@ import dev.cpdb.database.Database;
  * random marker into {@value #MARKER_FILE} and records it in {@code public.backup_target_markers}; a folder holding
  * another marker, or none, is not that folder.</li>
  * </ul>
- * A network file system shared by every replica passes both; S3 targets are not checked.
+ * A network file system shared by every replica passes both; stores that are not local folders (S3) are not
+ * checked.
  */
 @ApplicationScoped
 public class BackupTargetGuard {
@@ -99,11 +98,11 @@ public class BackupTargetGuard {
      * @param connection a direct connection; left open
      */
     public Optional<String> problem(Connection connection) throws SQLException {
-        BackupStore store = backups.defaultStore();
-        if (!(store instanceof FilesystemBackupStore folder)) {
+        Optional<Path> folder = backups.defaultStore().localFolder();
+        if (folder.isEmpty()) {
             return Optional.empty();
         }
-        Path root = folder.root().toAbsolutePath().normalize();
+        Path root = folder.get().toAbsolutePath().normalize();
         Optional<String> volatileMount = volatileMount(root);
         if (volatileMount.isPresent()) {
             return volatileMount;

@@ -385,7 +385,7 @@ class BackupServiceTest {
         assertEquals(List.of("shop"), backups.backup(store, Compression.ZSTD, 1, false,
                 BackupService.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
                 "a pattern qualified with this database's name");
-        assertEquals(List.of(), store.partialFiles());
+        assertEquals(List.of(), store.pendingUploads(""));
     }
 
     @Test
@@ -424,7 +424,7 @@ class BackupServiceTest {
             blocker.rollback();
         }
         assertEquals(List.of(), store.list(""));
-        assertEquals(List.of(), store.partialFiles());
+        assertEquals(List.of(), store.pendingUploads(""));
     }
 
     @Test
@@ -466,7 +466,7 @@ class BackupServiceTest {
             sql.execute("ALTER TABLE shop.orders DROP COLUMN extra");
         }
         assertEquals(List.of(), store.list(""));
-        assertEquals(List.of(), store.partialFiles());
+        assertEquals(List.of(), store.pendingUploads(""));
     }
 
     @Test
@@ -513,7 +513,7 @@ class BackupServiceTest {
             assertTrue(connection.isClosed());
         }
         assertEquals(List.of(), store.list(""));
-        assertEquals(List.of(), store.partialFiles());
+        assertEquals(List.of(), store.pendingUploads(""));
     }
 
     @Test

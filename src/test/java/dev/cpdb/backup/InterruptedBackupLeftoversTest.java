@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.store.BackupStore;
+import dev.cpdb.backup.store.StoredKeys;
 import dev.cpdb.database.Database;
 import dev.cpdb.testing.ExternalPostgresResource;
 import dev.cpdb.testing.S3ProxyResource;
@@ -103,7 +104,7 @@ class InterruptedBackupLeftoversTest {
 
         assertEquals(Stream.of(runningElsewhere, unknown).map(id -> "prod/" + id + "/data.sql.zst").sorted().toList(),
                 pendingUploadKeys(s3, bucket), "only the crashed backup's upload was aborted");
-        assertEquals(committedObjects.keySet().stream().toList(), store.list(""),
+        assertEquals(committedObjects.keySet().stream().toList(), StoredKeys.of(store, ""),
                 "the data object without manifest is gone, committed backups are whole");
         Map<String, byte[]> after = contents(store);
         committedObjects.forEach((key, bytes) -> assertArrayEquals(bytes, after.get(key), key + " is unchanged"));
@@ -140,7 +141,7 @@ class InterruptedBackupLeftoversTest {
             assertEquals(runningElsewhere, root.relativize(left.get(0)).getName(0).toString());
             assertFalse(Files.exists(root.resolve(crashed)), "the crashed backup's folder is removed");
         }
-        assertEquals(committedObjects.keySet().stream().toList(), store.list(""));
+        assertEquals(committedObjects.keySet().stream().toList(), StoredKeys.of(store, ""));
         Map<String, byte[]> after = contents(store);
         committedObjects.forEach((key, bytes) -> assertArrayEquals(bytes, after.get(key), key + " is unchanged"));
         assertEquals(List.of(committed.backupId()), backups.list(store).stream().map(BackupManifest::backupId)
@@ -242,7 +243,7 @@ class InterruptedBackupLeftoversTest {
 
     private static Map<String, byte[]> contents(BackupStore store) throws IOException {
         Map<String, byte[]> contents = new TreeMap<>();
-        for (String key : store.list("")) {
+        for (String key : StoredKeys.of(store, "")) {
             try (InputStream in = store.read(key).orElseThrow()) {
                 contents.put(key, in.readAllBytes());
             }

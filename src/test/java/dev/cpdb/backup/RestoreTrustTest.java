@@ -39,6 +39,7 @@ import dev.cpdb.backup.engine.BackupFixturesAccess;
 import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.backup.store.ForwardingStore;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.database.DirectConnections;
@@ -330,13 +331,12 @@ class RestoreTrustTest {
     }
 
     /** A store in front of a real one that tampers right before the second read of a pinned object. */
-    static final class SecondReadStore implements BackupStore {
+    static final class SecondReadStore extends ForwardingStore {
 
-        private final BackupStore delegate;
         private final Tampering tampering;
 
         SecondReadStore(BackupStore delegate, Tampering tampering) {
-            this.delegate = delegate;
+            super(delegate);
             this.tampering = tampering;
         }
 
@@ -361,46 +361,6 @@ class RestoreTrustTest {
                     pinned.get().close();
                 }
             });
-        }
-
-        @Override
-        public String location() {
-            return delegate.location();
-        }
-
-        @Override
-        public Upload create(String key) throws IOException {
-            return delegate.create(key);
-        }
-
-        @Override
-        public void write(String key, byte[] content) throws IOException {
-            delegate.write(key, content);
-        }
-
-        @Override
-        public Optional<InputStream> read(String key) throws IOException {
-            return delegate.read(key);
-        }
-
-        @Override
-        public boolean exists(String key) throws IOException {
-            return delegate.exists(key);
-        }
-
-        @Override
-        public Optional<Long> size(String key) throws IOException {
-            return delegate.size(key);
-        }
-
-        @Override
-        public List<String> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            delegate.delete(key);
         }
     }
 }

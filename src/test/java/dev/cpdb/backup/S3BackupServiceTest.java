@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cpdb.backup.engine.BackupFixturesAccess;
 import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.store.BackupStore;
-import dev.cpdb.backup.store.S3BackupStore;
 import dev.cpdb.backup.store.S3BackupStores;
+import dev.cpdb.backup.store.StoredKeys;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.database.DirectConnections;
@@ -90,9 +90,9 @@ class S3BackupServiceTest {
         assertEquals(List.of(manifest.backupId()), backups.list(store).stream().map(BackupManifest::backupId)
                 .toList());
         assertEquals(List.of(manifest.backupId() + "/data.sql.zst", manifest.backupId() + "/manifest.json"),
-                store.list(""));
+                StoredKeys.of(store, ""));
         assertEquals(Optional.of(manifest.data().bytes()), store.size(manifest.backupId() + "/data.sql.zst"));
-        assertEquals(List.of(), ((S3BackupStore) store).pendingUploads());
+        assertEquals(List.of(), store.pendingUploads(""));
 
         DatabaseUrl target = TestPostgres.createDatabase("s3_restore");
         RestoreOutcome outcome = backups.restore(backups.locate(store, manifest.backupId()), direct(target), false);
@@ -115,7 +115,7 @@ class S3BackupServiceTest {
         }
 
         assertEquals(List.of(), store.list(""));
-        assertEquals(List.of(), ((S3BackupStore) store).pendingUploads());
+        assertEquals(List.of(), store.pendingUploads(""));
     }
 
     @Test

@@ -48,6 +48,18 @@ public final class S3ProxyServer {
     }
 
     private static void start() {
+        S3Proxy started = startOwn();
+        proxy = started;
+        endpoint = URI.create("http://127.0.0.1:" + started.getPort());
+        admin = client().build();
+        Runtime.getRuntime().addShutdownHook(new Thread(S3ProxyServer::stop, "s3proxy-stop"));
+    }
+
+    /**
+     * A server of its own, with the same credentials, for a test that stops it (a store outage); the caller stops
+     * it. Its endpoint is {@code http://127.0.0.1:} and its port.
+     */
+    public static S3Proxy startOwn() {
         // jclouds' in-memory store. S3Proxy's own "transient-nio2" store answered 400 to ListMultipartUploads and
         // AbortMultipartUpload once parts of a key with several slashes had been uploaded.
         BlobStore blobs = ContextBuilder.newBuilder("transient")
@@ -71,10 +83,7 @@ public final class S3ProxyServer {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start S3Proxy", e);
         }
-        proxy = started;
-        endpoint = URI.create("http://127.0.0.1:" + started.getPort());
-        admin = client().build();
-        Runtime.getRuntime().addShutdownHook(new Thread(S3ProxyServer::stop, "s3proxy-stop"));
+        return started;
     }
 
     private static synchronized void stop() {
@@ -91,8 +100,13 @@ public final class S3ProxyServer {
      * tests that inspect the server directly or add interceptors.
      */
     public static S3ClientBuilder client() {
+        return client(endpoint());
+    }
+
+    /** The same for a server of its own ({@link #startOwn()}). */
+    public static S3ClientBuilder client(URI endpoint) {
         return S3Client.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(

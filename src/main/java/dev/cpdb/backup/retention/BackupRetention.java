@@ -1,13 +1,10 @@
 package dev.cpdb.backup.retention;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,19 +21,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.cpdb.InvalidConfigurationException;
 import dev.cpdb.backup.BackupConfig;
-import dev.cpdb.backup.BackupEncryption;
 import dev.cpdb.backup.BackupFailedException;
 import dev.cpdb.backup.BackupId;
 import dev.cpdb.backup.BackupManifest;
-import dev.cpdb.backup.engine.BackupEngine;
-import dev.cpdb.backup.engine.Compression;
+import dev.cpdb.backup.archive.BackupCatalog;
+import dev.cpdb.backup.archive.BackupLayout;
 import dev.cpdb.backup.retention.PruneReport.Action;
 import dev.cpdb.backup.retention.PruneReport.BackupOutcome;
 import dev.cpdb.backup.retention.PruneReport.LeftAlone;
 import dev.cpdb.backup.retention.PruneReport.Leftover;
 import dev.cpdb.backup.store.BackupStore;
-import dev.cpdb.backup.store.FilesystemBackupStore;
-import dev.cpdb.backup.store.S3BackupStore;
+import dev.cpdb.backup.store.PendingUpload;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -46,12 +41,13 @@ import io.quarkus.runtime.StartupEvent;
  * <p>
  * What prune treats as its own: a folder whose name is a {@linkplain BackupId#isValid valid backup id} holding a
  * manifest that parses, names that folder's id, has a finish time and a format this version knows; the backup's
- * objects are that manifest and the data object it names. A leftover is a data object ({@code data.sql},
- * {@code data.sql.gz}, {@code data.sql.zst}) in a backup folder without a manifest, or for the folder store a
- * temporary file of an upload inside a backup folder. A leftover is removed only once it is older than the leftover
- * age, which is never shorter than the backup deadline, so an upload of a running backup is never touched; its age
- * counts from the start time in its backup id (and for a temporary file from its last write when that is later).
- * Everything else is reported and left alone.
+ * objects are that manifest and the data object it names (see {@link BackupCatalog}). A leftover is a data object
+ * ({@code data.sql}, {@code data.sql.gz}, {@code data.sql.zst}, each also with {@code .age}) in a backup folder
+ * without a manifest, or an unfinished upload ({@link BackupStore#pendingUploads}: a folder's temporary file, an
+ * S3 multipart upload) inside a backup folder. A leftover is removed only once it is older than the leftover age,
+ * which is never shorter than the backup deadline, so an upload of a running backup is never touched; its age counts
+ * from the start time in its backup id (and for an upload from its last activity when that is later). Everything
+ * else is reported and left alone.
  *
  * <p>
  * A backup is deleted manifest first, then its data object: a prune that stops half-way leaves at worst a data object
@@ -66,8 +62,7 @@ public class BackupRetention {
     private static final Logger LOG = Logger.getLogger(BackupRetention.class);
 
     static final String DATA_WITHOUT_MANIFEST = "data object without manifest";
-    static final String TEMPORARY_FILE = "temporary file";
-    static final String ABANDONED_UPLOAD = "abandoned multipart upload";
+    static final String UNFINISHED_UPLOAD = "unfinished upload";
 
     private volatile RetentionPolicy policy;
     private final Duration leftoverAge;
@@ -189,28 +184,18 @@ public class BackupRetention {
      */
     public PruneReport prune(BackupStore store, boolean dryRun) {
         Instant now = clock.instant();
-        Instant leftoverCutoff = now.minus(leftoverAge);
-        List<String> keys;
+        BackupCatalog catalog = new BackupCatalog(store, json);
+        BackupCatalog.Contents contents;
         try {
-            keys = store.list("");
+            contents = catalog.contents();
         } catch (IOException e) {
             throw new BackupFailedException("cannot list backups in " + store.location() + ": " + e.getMessage(), e);
         }
-        Map<String, List<String>> folders = new TreeMap<>();
-        int foreign = 0;
-        for (String key : keys) {
-            int slash = key.indexOf('/');
-            if (slash < 0 || !BackupId.isValid(key.substring(0, slash))) {
-                foreign++;
-                continue;
-            }
-            folders.computeIfAbsent(key.substring(0, slash), id -> new ArrayList<>()).add(key.substring(slash + 1));
-        }
 
-        Run run = new Run(store, dryRun, leftoverCutoff);
-        Map<String, String> dataKeys = new TreeMap<>();
+        Run run = new Run(catalog, dryRun, now.minus(leftoverAge));
+        Map<String, BackupManifest> manifests = new TreeMap<>();
         List<RetentionPolicy.Backup> committed = new ArrayList<>();
-        for (Map.Entry<String, List<String>> folder : folders.entrySet()) {
+        for (Map.Entry<String, List<String>> folder : contents.folders().entrySet()) {
             String id = folder.getKey();
             List<String> names = folder.getValue();
             if (names.contains(BackupManifest.FILE_NAME)) {
@@ -219,10 +204,10 @@ public class BackupRetention {
                     continue;
                 }
                 committed.add(new RetentionPolicy.Backup(id, manifest.get().finishedAt()));
-                dataKeys.put(id, id + "/" + manifest.get().data().key());
+                manifests.put(id, manifest.get());
                 for (String name : names) {
                     if (!name.equals(BackupManifest.FILE_NAME) && !name.equals(manifest.get().data().key())) {
-                        run.leaveAlone(id + "/" + name, "not named by backup " + id + "'s manifest");
+                        run.leaveAlone(BackupLayout.folder(id) + name, "not named by backup " + id + "'s manifest");
                     }
                 }
             } else {
@@ -238,18 +223,13 @@ public class BackupRetention {
         for (int i = decisions.size() - 1; i >= 0; i--) {
             RetentionPolicy.Decision decision = decisions.get(i);
             String id = decision.backup().id();
-            Action action = decision.keep() ? Action.KEPT : run.deleteBackup(id, dataKeys.get(id), decision);
+            Action action = decision.keep() ? Action.KEPT : run.deleteBackup(id, manifests.get(id), decision);
             outcomes[i] = new BackupOutcome(id, decision.backup().finishedAt(), action, decision.reasons());
         }
-        if (store instanceof FilesystemBackupStore folder) {
-            run.temporaryFiles(folder);
-        }
-        if (store instanceof S3BackupStore bucket) {
-            run.abandonedUploads(bucket);
-        }
+        run.unfinishedUploads();
         PruneReport report = new PruneReport(store.location(), now, dryRun, policy, leftoverAge,
-                List.of(outcomes), List.copyOf(run.leftovers), List.copyOf(run.leftAlone), foreign,
-                List.copyOf(run.errors));
+                List.of(outcomes), List.copyOf(run.leftovers), List.copyOf(run.leftAlone),
+                contents.foreignObjects(), List.copyOf(run.errors));
         LOG.infof("retention %sof %s: %d backups kept, %d %s, %d leftovers %s, %d errors", dryRun ? "(dry run) " : "",
                 store.location(), report.kept().size(), report.deleted().size(),
                 dryRun ? "would be deleted" : "deleted", report.leftoversRemoved().size(),
@@ -260,15 +240,15 @@ public class BackupRetention {
     /** The state of one prune. */
     private final class Run {
 
-        final BackupStore store;
+        final BackupCatalog catalog;
         final boolean dryRun;
         final Instant leftoverCutoff;
         final List<Leftover> leftovers = new ArrayList<>();
         final List<LeftAlone> leftAlone = new ArrayList<>();
         final List<String> errors = new ArrayList<>();
 
-        Run(BackupStore store, boolean dryRun, Instant leftoverCutoff) {
-            this.store = store;
+        Run(BackupCatalog catalog, boolean dryRun, Instant leftoverCutoff) {
+            this.catalog = catalog;
             this.dryRun = dryRun;
             this.leftoverCutoff = leftoverCutoff;
         }
@@ -279,47 +259,31 @@ public class BackupRetention {
 
         /** The manifest of backup {@code id} when it proves the backup is one prune may delete. */
         Optional<BackupManifest> ownManifest(String id) {
-            String key = id + "/" + BackupManifest.FILE_NAME;
-            BackupManifest manifest;
+            String key = BackupLayout.manifestKey(id);
+            Optional<BackupManifest> manifest;
             try {
-                Optional<InputStream> in = store.read(key);
-                if (in.isEmpty()) {
-                    // Deleted since the listing: not a committed backup any more.
-                    return Optional.empty();
-                }
-                try (InputStream stream = in.get()) {
-                    manifest = json.readValue(stream, BackupManifest.class);
-                }
+                // Empty when deleted since the listing: not a committed backup any more.
+                manifest = catalog.manifest(id);
             } catch (IOException | RuntimeException e) {
                 leaveAlone(key, "the manifest cannot be read: " + oneLine(e.getMessage()));
                 return Optional.empty();
             }
-            String problem = null;
-            if (manifest == null || !id.equals(manifest.backupId())) {
-                problem = "the manifest names backup " + (manifest == null ? null : manifest.backupId())
-                        + ", not its folder's";
-            } else if (manifest.formatVersion() > BackupEngine.FORMAT_VERSION) {
-                problem = "format version " + manifest.formatVersion() + " is newer than this cpdb's ("
-                        + BackupEngine.FORMAT_VERSION + "); prune with the cpdb that wrote it";
-            } else if (manifest.finishedAt() == null) {
-                problem = "the manifest has no finish time";
-            } else if (manifest.data() == null || !isSingleName(manifest.data().key())) {
-                problem = "the manifest names no data object in its folder";
-            }
-            if (problem != null) {
-                leaveAlone(key, problem);
+            Optional<String> problem = manifest.flatMap(read -> BackupCatalog.ownershipProblem(id, read));
+            if (problem.isPresent()) {
+                leaveAlone(key, problem.get());
                 return Optional.empty();
             }
-            return Optional.of(manifest);
+            return manifest;
         }
 
         /** Deletes a backup the policy does not keep: manifest first, then the data object. */
-        Action deleteBackup(String id, String dataKey, RetentionPolicy.Decision decision) {
+        Action deleteBackup(String id, BackupManifest manifest, RetentionPolicy.Decision decision) {
             if (dryRun) {
                 return Action.WOULD_DELETE;
             }
+            Optional<String> dataLeft;
             try {
-                store.delete(id + "/" + BackupManifest.FILE_NAME);
+                dataLeft = catalog.delete(id, manifest);
             } catch (IOException | RuntimeException e) {
                 errors.add("backup " + id + " was not deleted: its manifest could not be deleted: "
                         + oneLine(e.getMessage()));
@@ -327,90 +291,49 @@ public class BackupRetention {
             }
             LOG.infof("backup %s deleted by retention (finished %s, %s)", id, decision.backup().finishedAt(),
                     decision.explanation());
-            try {
-                store.delete(dataKey);
-            } catch (IOException | RuntimeException e) {
-                errors.add("backup " + id + " is deleted but its data object " + dataKey + " could not be: "
-                        + oneLine(e.getMessage()) + "; a later prune removes it as a leftover");
-            }
+            dataLeft.ifPresent(problem -> errors.add("backup " + id + " is deleted but its data object "
+                    + BackupCatalog.dataKey(id, manifest) + " could not be: " + oneLine(problem)
+                    + "; a later prune removes it as a leftover"));
             return Action.DELETED;
         }
 
         /** An object in a backup folder without manifest: a leftover when it is a data object, else not ours. */
         void uncommittedObject(String id, String name) {
-            String key = id + "/" + name;
+            String key = BackupLayout.folder(id) + name;
             Optional<Instant> started = BackupId.startedAt(id);
-            if (!isDataObjectName(name)) {
+            if (!BackupLayout.isDataObjectName(name)) {
                 leaveAlone(key, "not a data object, in a backup folder without manifest");
             } else if (started.isEmpty()) {
                 leaveAlone(key, "its folder's name is not a real time");
             } else {
                 leftovers.add(new Leftover(key, DATA_WITHOUT_MANIFEST, started.get(),
-                        removeIfOld(started.get(), () -> store.delete(key), key)));
+                        removeIfOld(started.get(), () -> catalog.store().delete(key), key)));
             }
         }
 
-        /** Multipart uploads of the S3 store that never completed (a crashed backup's parts cost storage). */
-        void abandonedUploads(S3BackupStore bucket) {
-            List<S3BackupStore.PendingUpload> pending;
+        /**
+         * Uploads that were started and never committed nor aborted (a crashed backup's temporary file or multipart
+         * parts, which cost storage). Their age counts from the backup's start, or from the upload's last activity
+         * when that is later; an upload whose store tells no activity cannot be proven abandoned.
+         */
+        void unfinishedUploads() {
+            List<PendingUpload> pending;
             try {
-                pending = bucket.pendingUploads();
-            } catch (IOException e) {
-                errors.add("cannot list multipart uploads in " + bucket.location() + ": " + oneLine(e.getMessage()));
+                pending = catalog.store().pendingUploads("");
+            } catch (IOException | RuntimeException e) {
+                errors.add("cannot list unfinished uploads in " + catalog.location() + ": " + oneLine(e.getMessage()));
                 return;
             }
-            boolean anyOld = false;
-            for (S3BackupStore.PendingUpload upload : pending) {
-                if (upload.initiated().isEmpty()) {
-                    continue; // no start time: it cannot be proven abandoned
-                }
-                boolean old = !upload.initiated().get().isAfter(leftoverCutoff);
-                anyOld |= old;
-                leftovers.add(new Leftover(upload.key(), ABANDONED_UPLOAD, upload.initiated().get(),
-                        !old ? Action.KEPT : dryRun ? Action.WOULD_DELETE : Action.DELETED));
-            }
-            if (anyOld && !dryRun) {
-                try {
-                    bucket.abortUploadsStartedBefore(leftoverCutoff);
-                } catch (IOException e) {
-                    errors.add("cannot abort abandoned multipart uploads: " + oneLine(e.getMessage()));
-                }
-            }
-        }
-
-        /** Temporary files of the folder store inside backup folders. */
-        void temporaryFiles(FilesystemBackupStore folder) {
-            List<Path> files;
-            try {
-                files = folder.partialFiles();
-            } catch (IOException e) {
-                errors.add("cannot look for temporary files in " + folder.location() + ": " + oneLine(e.getMessage()));
-                return;
-            }
-            for (Path file : files) {
-                Path relative = folder.root().relativize(file.toAbsolutePath().normalize());
-                if (relative.getNameCount() != 2 || !relative.getFileName().toString().startsWith(".")) {
-                    continue;
-                }
-                String key = relative.toString().replace('\\', '/');
-                Optional<Instant> started = BackupId.startedAt(relative.getName(0).toString());
+            for (PendingUpload upload : pending) {
+                Optional<Instant> started = BackupLayout.backupId(upload.key()).flatMap(BackupId::startedAt);
                 if (started.isEmpty()) {
-                    continue;
+                    leaveAlone(upload.key(), "an unfinished upload outside any backup folder");
+                } else if (upload.lastActivity().isPresent()) {
+                    Instant since = upload.lastActivity().get().isAfter(started.get()) ? upload.lastActivity().get()
+                            : started.get();
+                    leftovers.add(new Leftover(upload.key(), UNFINISHED_UPLOAD, since,
+                            removeIfOld(since, () -> catalog.store().discard(upload), upload.key())));
                 }
-                Optional<Instant> written;
-                try {
-                    written = folder.lastModified(file);
-                } catch (IOException e) {
-                    errors.add("cannot read the age of " + key + ": " + oneLine(e.getMessage()));
-                    continue;
-                }
-                if (written.isEmpty()) {
-                    // Its upload committed or aborted since the listing.
-                    continue;
-                }
-                Instant since = written.get().isAfter(started.get()) ? written.get() : started.get();
-                leftovers.add(new Leftover(key, TEMPORARY_FILE, since,
-                        removeIfOld(since, () -> folder.deletePartialFile(file), key)));
             }
         }
 
@@ -435,25 +358,6 @@ public class BackupRetention {
     @FunctionalInterface
     private interface Deletion {
         void run() throws IOException;
-    }
-
-    /** Whether {@code name} (inside a backup folder) is the name backups give their data object. */
-    static boolean isDataObjectName(String name) {
-        return Arrays.stream(Compression.values())
-                .anyMatch(compression -> name.equals("data" + compression.extension())
-                        || name.equals("data" + compression.extension() + BackupEncryption.EXTENSION));
-    }
-
-    private static boolean isSingleName(String name) {
-        if (name == null || name.contains("/") || name.equals(BackupManifest.FILE_NAME)) {
-            return false;
-        }
-        try {
-            BackupStore.requireValidKey(name);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String oneLine(String message) {

@@ -1,20 +1,19 @@
 package dev.cpdb.backup.retention;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.cpdb.backup.BackupId;
-import dev.cpdb.backup.BackupManifest;
+import dev.cpdb.backup.archive.BackupLayout;
 import dev.cpdb.backup.store.BackupStore;
-import dev.cpdb.backup.store.FilesystemBackupStore;
-import dev.cpdb.backup.store.S3BackupStore;
+import dev.cpdb.backup.store.PendingUpload;
+import dev.cpdb.backup.store.StoredObject;
 
 /**
  * Removes what one backup left in its store when the replica running it stopped before the backup finished: its
- * multipart uploads (S3), its temporary files (folder store) and a data object that was completed but never got its
- * manifest. A backup whose manifest exists is committed and is left whole.
+ * unfinished uploads (an S3 multipart upload, a folder's temporary file) and a data object that was completed but
+ * never got its manifest. A backup whose manifest exists is committed and is left whole.
  *
  * <p>
  * Unlike a prune, which proves a leftover abandoned by its age, this trusts its caller to know that the backup is no
@@ -32,7 +31,7 @@ public final class InterruptedBackupCleanup {
     /**
      * Removes the leftovers of backup {@code backupId} in {@code store}.
      *
-     * @return what was removed, one description each (e.g. {@code multipart upload of <id>/data.sql.zst}); empty
+     * @return what was removed, one description each (e.g. {@code unfinished upload of <id>/data.sql.zst}); empty
      *         when the backup left nothing
      * @throws IOException when the store cannot be listed or a leftover cannot be removed; what was removed before
      *         stays removed, and a later prune removes the rest once it is older than the leftover age
@@ -42,30 +41,19 @@ public final class InterruptedBackupCleanup {
         if (!BackupId.isValid(backupId)) {
             throw new IllegalArgumentException("'" + backupId + "' is not a backup id");
         }
-        String folder = backupId + "/";
+        String folder = BackupLayout.folder(backupId);
         List<String> removed = new ArrayList<>();
-        if (store instanceof S3BackupStore bucket) {
-            for (S3BackupStore.PendingUpload upload : bucket.pendingUploads(folder)) {
-                bucket.abort(upload);
-                removed.add("multipart upload of " + upload.key());
-            }
+        for (PendingUpload upload : store.pendingUploads(folder)) {
+            store.discard(upload);
+            removed.add("unfinished upload of " + upload.key());
         }
-        if (store instanceof FilesystemBackupStore local) {
-            for (Path file : local.partialFiles()) {
-                Path relative = local.root().relativize(file.toAbsolutePath().normalize());
-                if (relative.getNameCount() == 2 && relative.getName(0).toString().equals(backupId)) {
-                    local.deletePartialFile(file);
-                    removed.add("temporary file " + relative.toString().replace('\\', '/'));
-                }
-            }
-        }
-        List<String> keys = store.list(folder);
-        if (keys.contains(folder + BackupManifest.FILE_NAME)) {
+        List<String> keys = store.list(folder).stream().map(StoredObject::key).toList();
+        if (keys.contains(BackupLayout.manifestKey(backupId))) {
             // Committed before its replica stopped: a backup, not a leftover.
             return removed;
         }
         for (String key : keys) {
-            if (BackupRetention.isDataObjectName(key.substring(folder.length()))) {
+            if (BackupLayout.isDataObjectName(BackupLayout.nameInFolder(key))) {
                 store.delete(key);
                 removed.add("data object without manifest " + key);
             }

@@ -53,9 +53,10 @@ public record PruneReport(String location, Instant now, boolean dryRun, Retentio
     /**
      * An uncommitted object left by a backup that did not finish.
      *
-     * @param key the object key, or for a temporary file its path inside the store's folder
-     * @param kind {@code data object without manifest} or {@code temporary file}
-     * @param since the time its age counts from: the backup's start, or the later of that and the file's last write
+     * @param key the object key, or for an unfinished upload the key it would have committed to
+     * @param kind {@code data object without manifest} or {@code unfinished upload}
+     * @param since the time its age counts from: the backup's start, or the later of that and the upload's last
+     *        activity
      */
     public record Leftover(String key, String kind, Instant since, Action action) {
     }

@@ -41,7 +41,7 @@ public interface RetentionConfig {
     int minCount();
 
     /**
-     * Uncommitted objects (a data object without manifest, a temporary file) older than this are removed; unset
+     * Uncommitted objects (a data object without manifest, an unfinished upload) older than this are removed; unset
      * means {@code cpdb.backup.deadline}. Shorter than the deadline is refused: a running backup could be hit.
      */
     @WithName("leftover-age")

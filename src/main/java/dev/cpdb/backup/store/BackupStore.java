@@ -3,6 +3,7 @@ package dev.cpdb.backup.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +19,12 @@ import java.util.Optional;
  * until {@link Upload#commit()} returns; {@link Upload#abort()} or a crash leaves no visible object.</li>
  * <li>Committing or writing an existing key replaces it whole; readers see the old or the new object, never a mix.</li>
  * <li>{@link #read} of a missing key is empty, not an error; {@link #delete} of a missing key does nothing.</li>
- * <li>{@link #list} returns every committed key below a prefix, sorted, however many there are.</li>
+ * <li>{@link #list} returns every committed object below a prefix (key, size, time of commit), sorted by key, however
+ * many there are; the store's own bookkeeping (temporary files, parts) is never listed.</li>
+ * <li>{@link #pendingUploads} returns the uploads below a prefix that were started and neither committed nor aborted,
+ * from the moment the store holds any of their bytes (a folder at once, S3 from the first part; a smaller S3 object
+ * is sent whole at commit and never pending). {@link #discard} drops one: afterwards it is neither listed nor can
+ * it be committed any more. Discarding what is gone already does nothing.</li>
  * <li>{@link #pin} reads one object several times as the same bytes: a stream opened from the pin yields the object
  * as it was when pinned, or fails, even if the key was replaced or deleted since.</li>
  * </ul>
@@ -52,11 +58,31 @@ public interface BackupStore {
     /** Size in bytes of a committed object, empty when missing. */
     Optional<Long> size(String key) throws IOException;
 
-    /** Every committed key starting with {@code prefix} ("" for all), sorted. */
-    List<String> list(String prefix) throws IOException;
+    /** Every committed object whose key starts with {@code prefix} ("" for all), sorted by key. */
+    List<StoredObject> list(String prefix) throws IOException;
 
     /** Deletes a committed object; missing keys are ignored. */
     void delete(String key) throws IOException;
+
+    /**
+     * Every upload whose key starts with {@code prefix} ("" for all) that was started and neither committed nor
+     * aborted: uploads in progress, here or in another process, and those of processes that died.
+     */
+    List<PendingUpload> pendingUploads(String prefix) throws IOException;
+
+    /**
+     * Drops an upload found by {@link #pendingUploads} and what it holds. The caller decides that it is abandoned: an
+     * upload still being written fails when it commits. An upload that is gone already is ignored.
+     */
+    void discard(PendingUpload upload) throws IOException;
+
+    /**
+     * The folder on this machine that holds the objects, for stores kept on a local file system (whose volume an
+     * operator must keep and share); empty for remote stores.
+     */
+    default Optional<Path> localFolder() {
+        return Optional.empty();
+    }
 
     /** One version of an object, which can be read from the start again and again. */
     interface Pinned extends AutoCloseable {
@@ -85,6 +111,16 @@ public interface BackupStore {
         @Override
         default void close() {
             abort();
+        }
+    }
+
+    /** Whether a key meets the contract (see {@link #requireValidKey}). */
+    static boolean isValidKey(String key) {
+        try {
+            requireValidKey(key);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

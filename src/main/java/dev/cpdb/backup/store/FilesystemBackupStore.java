@@ -12,11 +12,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
 /**
  * {@link BackupStore} in a local folder. New objects are written to a hidden temporary file next to their final
  * name, flushed to disk and renamed into place, and the folder entry is flushed too, so a crash leaves either the
- * whole object or none (plus, at worst, a temporary file that listing ignores).
+ * whole object or none (plus, at worst, a temporary file that listing ignores and {@link #pendingUploads} finds).
  */
 public final class FilesystemBackupStore implements BackupStore {
 
@@ -70,7 +71,7 @@ public final class FilesystemBackupStore implements BackupStore {
     public Upload create(String key) throws IOException {
         Path target = path(key);
         createPrivateFolders(target.getParent());
-        Path temporary = target.resolveSibling("." + target.getFileName() + PARTIAL + UUID.randomUUID());
+        Path temporary = temporaryFile(target, UUID.randomUUID().toString());
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(Files.newByteChannel(temporary,
                 Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), privateAttribute(PRIVATE_FILE))),
                 1 << 16);
@@ -132,20 +133,21 @@ public final class FilesystemBackupStore implements BackupStore {
     }
 
     @Override
-    public List<String> list(String prefix) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of();
+    public List<StoredObject> list(String prefix) throws IOException {
+        List<StoredObject> objects = new ArrayList<>();
+        for (Path path : files()) {
+            String key = key(path);
+            if (!isTemporary(path) && key.startsWith(prefix)) {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                    objects.add(new StoredObject(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+                } catch (NoSuchFileException e) {
+                    // deleted since the walk
+                }
+            }
         }
-        List<String> keys = new ArrayList<>();
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.filter(Files::isRegularFile)
-                    .filter(path -> !path.getFileName().toString().contains(PARTIAL))
-                    .map(path -> root.relativize(path).toString().replace('\\', '/'))
-                    .filter(key -> key.startsWith(prefix))
-                    .forEach(keys::add);
-        }
-        keys.sort(null);
-        return keys;
+        objects.sort(Comparator.comparing(StoredObject::key));
+        return objects;
     }
 
     @Override
@@ -157,43 +159,74 @@ public final class FilesystemBackupStore implements BackupStore {
     }
 
     /**
-     * Every temporary file: those of uploads in progress and those left by crashed processes, which only their age
-     * ({@link #lastModified}) tells apart.
+     * {@inheritDoc} Here: the temporary files next to their final names, those of uploads in progress and those left
+     * by crashed processes; the upload id is the temporary file's random part, its activity the file's last write.
      */
-    public List<Path> partialFiles() throws IOException {
+    @Override
+    public List<PendingUpload> pendingUploads(String prefix) throws IOException {
+        List<PendingUpload> uploads = new ArrayList<>();
+        for (Path path : files()) {
+            String name = path.getFileName().toString();
+            if (!isTemporary(path)) {
+                continue;
+            }
+            int marker = name.lastIndexOf(PARTIAL);
+            Path parent = root.relativize(path).getParent();
+            String target = name.substring(1, marker);
+            String key = (parent == null ? "" : parent.toString().replace('\\', '/') + "/") + target;
+            if (!BackupStore.isValidKey(key) || !key.startsWith(prefix)) {
+                continue;
+            }
+            try {
+                uploads.add(new PendingUpload(key, name.substring(marker + PARTIAL.length()),
+                        Optional.of(Files.getLastModifiedTime(path).toInstant())));
+            } catch (NoSuchFileException e) {
+                // committed or aborted since the walk
+            }
+        }
+        uploads.sort(Comparator.comparing(PendingUpload::key));
+        return uploads;
+    }
+
+    /** {@inheritDoc} Here: deletes the temporary file, and its folder once empty. */
+    @Override
+    public void discard(PendingUpload upload) throws IOException {
+        Path target = path(upload.key());
+        if (upload.uploadId().isEmpty() || upload.uploadId().contains("/") || upload.uploadId().contains("\\")) {
+            throw new IllegalArgumentException("'" + upload.uploadId() + "' is not an upload of the store in " + root);
+        }
+        Path temporary = temporaryFile(target, upload.uploadId());
+        Files.deleteIfExists(temporary);
+        removeIfEmpty(temporary.getParent());
+    }
+
+    @Override
+    public Optional<Path> localFolder() {
+        return Optional.of(root);
+    }
+
+    /** Every regular file below the root; none when the root does not exist yet. */
+    private List<Path> files() throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(path -> path.getFileName().toString().contains(PARTIAL)).toList();
+            return paths.filter(Files::isRegularFile).toList();
         }
     }
 
-    /** When a temporary file was last written to; empty when it is gone (its upload committed or aborted). */
-    public Optional<Instant> lastModified(Path partialFile) throws IOException {
-        try {
-            return Optional.of(Files.getLastModifiedTime(requirePartial(partialFile)).toInstant());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+    private String key(Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
     }
 
-    /**
-     * Deletes one temporary file found by {@link #partialFiles()}, and its folder once empty. Callers decide that its
-     * upload is abandoned; anything that is not a temporary file of this store is refused.
-     */
-    public void deletePartialFile(Path partialFile) throws IOException {
-        Path path = requirePartial(partialFile);
-        Files.deleteIfExists(path);
-        removeIfEmpty(path.getParent());
+    /** Whether a file is the temporary file of an upload ({@code .<name>.partial-<id>}). */
+    private static boolean isTemporary(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") && name.lastIndexOf(PARTIAL) > 1;
     }
 
-    private Path requirePartial(Path file) {
-        Path path = file.toAbsolutePath().normalize();
-        if (!path.startsWith(root) || path.equals(root) || !path.getFileName().toString().contains(PARTIAL)) {
-            throw new IllegalArgumentException(file + " is not a temporary file of the store in " + root);
-        }
-        return path;
+    private static Path temporaryFile(Path target, String uploadId) {
+        return target.resolveSibling("." + target.getFileName() + PARTIAL + uploadId);
     }
 
     private void removeIfEmpty(Path folder) throws IOException {

@@ -2,13 +2,10 @@ package dev.cpdb.backup.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-
-import org.jboss.logging.Logger;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -17,6 +14,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -28,8 +26,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Blocking: every method makes S3 requests on the calling thread. The store does not own its client.
  */
 public final class S3BackupStore implements BackupStore {
-
-    private static final Logger LOG = Logger.getLogger(S3BackupStore.class);
 
     private final S3Client s3;
     private final S3Location location;
@@ -57,11 +53,6 @@ public final class S3BackupStore implements BackupStore {
     @Override
     public String location() {
         return location.toString();
-    }
-
-    /** The bucket and prefix. */
-    public S3Location s3Location() {
-        return location;
     }
 
     @Override
@@ -170,22 +161,22 @@ public final class S3BackupStore implements BackupStore {
 
     /** {@inheritDoc} Follows ListObjectsV2 continuation tokens, so more than 1,000 keys are all returned. */
     @Override
-    public List<String> list(String prefix) throws IOException {
+    public List<StoredObject> list(String prefix) throws IOException {
         String keyPrefix = location.keyPrefix();
-        List<String> keys = new ArrayList<>();
+        List<StoredObject> objects = new ArrayList<>();
         try {
             for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(location.bucket())
                     .prefix(keyPrefix + prefix)).contents()) {
                 String key = object.key().substring(keyPrefix.length());
-                if (isValidKey(key)) {
-                    keys.add(key);
+                if (BackupStore.isValidKey(key)) {
+                    objects.add(new StoredObject(key, object.size(), object.lastModified()));
                 }
             }
         } catch (SdkException e) {
             throw failure("listing", prefix.isEmpty() ? "" : prefix + "*", e);
         }
-        keys.sort(null);
-        return keys;
+        objects.sort(Comparator.comparing(StoredObject::key));
+        return objects;
     }
 
     @Override
@@ -200,19 +191,11 @@ public final class S3BackupStore implements BackupStore {
         }
     }
 
-    /** A multipart upload below this store's prefix that was neither completed nor aborted. */
-    public record PendingUpload(String key, String uploadId, Optional<Instant> initiated) {
-    }
-
-    /** Every multipart upload in progress (or abandoned) below the prefix, following ListMultipartUploads pages. */
-    public List<PendingUpload> pendingUploads() throws IOException {
-        return pendingUploads("");
-    }
-
     /**
-     * The multipart uploads in progress (or abandoned) whose key starts with {@code prefix} below the store's prefix,
-     * e.g. {@code 20261125T101500Z-3f9a1c/} for those of one backup; follows ListMultipartUploads pages.
+     * {@inheritDoc} Here: the multipart uploads below the store's prefix, following ListMultipartUploads pages; their
+     * activity is their start, the only time S3 reports.
      */
+    @Override
     public List<PendingUpload> pendingUploads(String prefix) throws IOException {
         String keyPrefix = location.keyPrefix();
         String listed = keyPrefix + prefix;
@@ -221,70 +204,34 @@ public final class S3BackupStore implements BackupStore {
             for (MultipartUpload upload : s3.listMultipartUploadsPaginator(request -> request
                     .bucket(location.bucket()).prefix(listed.isEmpty() ? null : listed)).uploads()) {
                 // Some S3-compatible stores ignore the prefix parameter: filter again.
-                if (upload.key().startsWith(listed)) {
-                    uploads.add(new PendingUpload(upload.key().substring(keyPrefix.length()), upload.uploadId(),
-                            Optional.ofNullable(upload.initiated())));
+                String key = upload.key().startsWith(listed) ? upload.key().substring(keyPrefix.length()) : "";
+                if (BackupStore.isValidKey(key)) {
+                    uploads.add(new PendingUpload(key, upload.uploadId(), Optional.ofNullable(upload.initiated())));
                 }
             }
         } catch (SdkException e) {
             throw failure("listing multipart uploads", prefix.isEmpty() ? "" : prefix + "*", e);
         }
+        uploads.sort(Comparator.comparing(PendingUpload::key));
         return uploads;
     }
 
-    /** Aborts one multipart upload found by {@link #pendingUploads}; its parts are dropped. */
-    public void abort(PendingUpload upload) throws IOException {
-        String objectKey = location.objectKey(upload.key());
+    /** {@inheritDoc} Here: aborts the multipart upload, which drops its parts. */
+    @Override
+    public void discard(PendingUpload upload) throws IOException {
+        String objectKey = objectKey(upload.key());
         try {
             s3.abortMultipartUpload(request -> request.bucket(location.bucket()).key(objectKey)
                     .uploadId(upload.uploadId()));
+        } catch (NoSuchUploadException e) {
+            // completed or aborted already
         } catch (SdkException e) {
             throw failure("aborting the multipart upload " + upload.uploadId() + " of", upload.key(), e);
         }
     }
 
-    /**
-     * Aborts the multipart uploads below the prefix that were started more than {@code age} ago: uploads of crashed
-     * processes, which S3 keeps (and bills) until they are aborted.
-     *
-     * @return the uploads aborted
-     */
-    public List<PendingUpload> abortUploadsOlderThan(Duration age) throws IOException {
-        return abortUploadsStartedBefore(Instant.now().minus(age));
-    }
-
-    /**
-     * Aborts the multipart uploads below the prefix that the store reports as started before {@code cutoff}.
-     * Uploads without a start time are kept, since nothing proves they are abandoned.
-     *
-     * @return the uploads aborted
-     */
-    public List<PendingUpload> abortUploadsStartedBefore(Instant cutoff) throws IOException {
-        List<PendingUpload> aborted = new ArrayList<>();
-        for (PendingUpload upload : pendingUploads()) {
-            if (upload.initiated().isEmpty() || !upload.initiated().get().isBefore(cutoff)) {
-                continue;
-            }
-            abort(upload);
-            aborted.add(upload);
-        }
-        if (!aborted.isEmpty()) {
-            LOG.infof("aborted %d abandoned multipart upload(s) below %s", aborted.size(), location);
-        }
-        return aborted;
-    }
-
     private String objectKey(String key) {
         return location.objectKey(BackupStore.requireValidKey(key));
-    }
-
-    private static boolean isValidKey(String key) {
-        try {
-            BackupStore.requireValidKey(key);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private IOException failure(String action, String key, SdkException e) {

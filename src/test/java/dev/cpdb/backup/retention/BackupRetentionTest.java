@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +34,10 @@ import dev.cpdb.backup.retention.PruneReport.Action;
 import dev.cpdb.backup.retention.PruneReport.Leftover;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.backup.store.ForwardingStore;
+import dev.cpdb.backup.store.PendingUpload;
+import dev.cpdb.backup.store.StoredKeys;
+import dev.cpdb.backup.store.StoredObject;
 import dev.cpdb.testing.TestFolders;
 
 /**
@@ -74,7 +77,7 @@ class BackupRetentionTest {
             expectedDeletes.add(id + "/" + FakeBackups.DATA);
         }
         assertEquals(expectedDeletes, recording.deletes, "oldest first, each manifest before its data object");
-        assertEquals(keysOf(ids.subList(0, 3)), new TreeSet<>(store.list("")));
+        assertEquals(keysOf(ids.subList(0, 3)), new TreeSet<>(StoredKeys.of(store, "")));
         for (String id : ids.subList(3, 10)) {
             assertTrue(Files.notExists(store.root().resolve(id)), "a deleted backup leaves no folder behind");
         }
@@ -92,7 +95,7 @@ class BackupRetentionTest {
         assertEquals(1, report.errors().size());
         assertTrue(report.errors().get(0).contains("a later prune removes it"), report.errors().get(0));
         assertEquals(Set.of(keyOf(newest, BackupManifest.FILE_NAME), keyOf(newest, FakeBackups.DATA),
-                keyOf(old, FakeBackups.DATA)), new HashSet<>(store.list("")),
+                keyOf(old, FakeBackups.DATA)), new HashSet<>(StoredKeys.of(store, "")),
                 "the manifest went first, so what is left is not a committed backup");
 
         PruneReport next = retention(new RetentionPolicy(1, 0, 0, 0)).prune(store, false);
@@ -100,7 +103,7 @@ class BackupRetentionTest {
         assertEquals(List.of(newest), next.kept());
         assertEquals(List.of(new Leftover(keyOf(old, FakeBackups.DATA), BackupRetention.DATA_WITHOUT_MANIFEST,
                 BackupId.startedAt(old).orElseThrow(), Action.DELETED)), next.leftovers());
-        assertEquals(keysOf(List.of(newest)), new TreeSet<>(store.list("")));
+        assertEquals(keysOf(List.of(newest)), new TreeSet<>(StoredKeys.of(store, "")));
     }
 
     @Test
@@ -132,7 +135,7 @@ class BackupRetentionTest {
                 .replaceFirst("\"formatVersion\":\\d+", "\"formatVersion\":99")));
         store.write("20200104T000000Z-eeeeee/notes.txt", bytes("no manifest, not a data object"));
         store.write("20201399T000000Z-ffffff/" + FakeBackups.DATA, bytes("an id shape with no real time"));
-        Set<String> before = new TreeSet<>(store.list(""));
+        Set<String> before = new TreeSet<>(StoredKeys.of(store, ""));
 
         PruneReport report = retention(new RetentionPolicy(0, 0, 0, 0)).prune(store, false);
 
@@ -141,7 +144,7 @@ class BackupRetentionTest {
         Set<String> expected = new TreeSet<>(before);
         expected.remove(keyOf(old, BackupManifest.FILE_NAME));
         expected.remove(keyOf(old, FakeBackups.DATA));
-        assertEquals(expected, new TreeSet<>(store.list("")));
+        assertEquals(expected, new TreeSet<>(StoredKeys.of(store, "")));
         assertEquals(2, report.foreignObjects(), "README.txt and archive/manifest.json");
         Map<String, String> leftAlone = report.leftAlone().stream()
                 .collect(Collectors.toMap(PruneReport.LeftAlone::key, PruneReport.LeftAlone::reason));
@@ -161,22 +164,23 @@ class BackupRetentionTest {
         String secondTooYoung = dataWithoutManifest(NOW.minus(LEFTOVER_AGE).plusSeconds(1));
         String daysOld = dataWithoutManifest(NOW.minus(Duration.ofDays(3)));
         String crashed = BackupId.next(NOW.minus(Duration.ofDays(2)));
-        Path abandoned = temporaryFile(crashed + "/data.sql.zst", NOW.minus(Duration.ofDays(2)));
-        Path stillWritten = temporaryFile(crashed + "/manifest.json", NOW.minusSeconds(60));
-        Path youngBackup = temporaryFile(BackupId.next(NOW.minus(Duration.ofHours(1))) + "/data.sql.zst",
+        String abandoned = temporaryFile(crashed + "/data.sql.zst", NOW.minus(Duration.ofDays(2)));
+        String stillWritten = temporaryFile(crashed + "/manifest.json", NOW.minusSeconds(60));
+        String youngBackup = temporaryFile(BackupId.next(NOW.minus(Duration.ofHours(1))) + "/data.sql.zst",
                 NOW.minus(Duration.ofDays(2)));
-        Path notInABackupFolder = temporaryFile("scratch/file", NOW.minus(Duration.ofDays(30)));
+        String notInABackupFolder = temporaryFile("scratch/file", NOW.minus(Duration.ofDays(30)));
 
         PruneReport report = retention(new RetentionPolicy(0, 0, 0, 0)).prune(store, false);
 
         Map<String, Action> leftovers = new TreeMap<>();
         report.leftovers().forEach(leftover -> leftovers.put(leftover.key(), leftover.action()));
         assertEquals(Map.of(exactlyOld, Action.DELETED, secondTooYoung, Action.KEPT, daysOld, Action.DELETED,
-                relative(abandoned), Action.DELETED, relative(stillWritten), Action.KEPT,
-                relative(youngBackup), Action.KEPT), leftovers);
-        assertEquals(Set.of(stillWritten, youngBackup, notInABackupFolder), new HashSet<>(store.partialFiles()));
+                abandoned, Action.DELETED, stillWritten, Action.KEPT, youngBackup, Action.KEPT), leftovers);
+        assertEquals(Set.of(stillWritten, youngBackup, notInABackupFolder), pendingKeys());
+        assertTrue(report.leftAlone().contains(new PruneReport.LeftAlone(notInABackupFolder,
+                "an unfinished upload outside any backup folder")), report.leftAlone().toString());
         assertEquals(new TreeSet<>(List.of(secondTooYoung, keyOf(newest, BackupManifest.FILE_NAME),
-                keyOf(newest, FakeBackups.DATA))), new TreeSet<>(store.list("")));
+                keyOf(newest, FakeBackups.DATA))), new TreeSet<>(StoredKeys.of(store, "")));
     }
 
     @Test
@@ -202,7 +206,7 @@ class BackupRetentionTest {
         assertEquals(dry.kept(), real.kept());
         assertEquals(dry.deleted(), real.deleted());
         assertEquals(dry.leftoversRemoved(), real.leftoversRemoved());
-        assertEquals(List.of(), store.partialFiles());
+        assertEquals(Set.of(), pendingKeys());
     }
 
     @Test
@@ -217,7 +221,7 @@ class BackupRetentionTest {
         assertEquals(1_050, report.backups().size(), "2,100 keys, every one listed");
         assertEquals(ids.subList(0, 7 * 24 + 1), report.kept(), "at most 7 days old, both ends included");
         assertEquals(1_050 - 169, report.deleted().size());
-        assertEquals(keysOf(ids.subList(0, 169)), new TreeSet<>(store.list("")));
+        assertEquals(keysOf(ids.subList(0, 169)), new TreeSet<>(StoredKeys.of(store, "")));
     }
 
     @Test
@@ -252,7 +256,7 @@ class BackupRetentionTest {
         assertEquals(List.of(old), enabled.afterBackup(store).orElseThrow().deleted());
         assertEquals(Optional.empty(), enabled.afterBackup(new RecordingStore(store) {
             @Override
-            public List<String> list(String prefix) throws IOException {
+            public List<StoredObject> list(String prefix) throws IOException {
                 throw new IOException("bucket unreachable");
             }
         }));
@@ -291,20 +295,29 @@ class BackupRetentionTest {
         return key;
     }
 
-    /** The temporary file of an upload whose process died, last written at {@code written}. */
-    private Path temporaryFile(String key, Instant written) throws IOException {
-        Set<Path> before = new HashSet<>(store.partialFiles());
+    /** The temporary file of an upload to {@code key} whose process died, last written at {@code written}. */
+    private String temporaryFile(String key, Instant written) throws IOException {
+        Set<Path> before = hiddenFiles();
         BackupStore.Upload upload = store.create(key);
         upload.stream().write(bytes("half an object"));
         // Closing the stream without commit or abort is what a crash leaves behind.
         upload.stream().close();
-        Path file = store.partialFiles().stream().filter(path -> !before.contains(path)).findFirst().orElseThrow();
-        Files.setLastModifiedTime(file, FileTime.from(written));
-        return file;
+        Set<Path> after = hiddenFiles();
+        after.removeAll(before);
+        Files.setLastModifiedTime(after.iterator().next(), FileTime.from(written));
+        return key;
     }
 
-    private String relative(Path file) {
-        return store.root().relativize(file).toString().replace('\\', '/');
+    /** The files the folder store writes uploads to (hidden, next to their final names). */
+    private Set<Path> hiddenFiles() throws IOException {
+        try (Stream<Path> paths = Files.walk(store.root())) {
+            return paths.filter(path -> path.getFileName().toString().startsWith(".") && Files.isRegularFile(path))
+                    .collect(Collectors.toCollection(HashSet::new));
+        }
+    }
+
+    private Set<String> pendingKeys() throws IOException {
+        return store.pendingUploads("").stream().map(PendingUpload::key).collect(Collectors.toSet());
     }
 
     private static Set<String> keysOf(List<String> ids) {
@@ -353,55 +366,14 @@ class BackupRetentionTest {
     }
 
     /** A store that records deletions and fails them for chosen keys, in front of a real one. */
-    private static class RecordingStore implements BackupStore {
+    private static class RecordingStore extends ForwardingStore {
 
-        final BackupStore delegate;
         final Set<String> failing;
         final List<String> deletes = new ArrayList<>();
 
         RecordingStore(BackupStore delegate, String... failing) {
-            this.delegate = delegate;
+            super(delegate);
             this.failing = Set.of(failing);
-        }
-
-        @Override
-        public String location() {
-            return delegate.location();
-        }
-
-        @Override
-        public Upload create(String key) throws IOException {
-            return delegate.create(key);
-        }
-
-        @Override
-        public void write(String key, byte[] content) throws IOException {
-            delegate.write(key, content);
-        }
-
-        @Override
-        public Optional<InputStream> read(String key) throws IOException {
-            return delegate.read(key);
-        }
-
-        @Override
-        public Optional<Pinned> pin(String key) throws IOException {
-            return delegate.pin(key);
-        }
-
-        @Override
-        public boolean exists(String key) throws IOException {
-            return delegate.exists(key);
-        }
-
-        @Override
-        public Optional<Long> size(String key) throws IOException {
-            return delegate.size(key);
-        }
-
-        @Override
-        public List<String> list(String prefix) throws IOException {
-            return delegate.list(prefix);
         }
 
         @Override

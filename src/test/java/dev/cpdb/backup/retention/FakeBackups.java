@@ -23,33 +23,33 @@ import dev.cpdb.backup.store.BackupStore;
  * Committed backups without a database: a small data object and a manifest describing it, written through the store
  * API in the same order and shape as {@code BackupService} writes them, with whatever times a test needs.
  */
-final class FakeBackups {
+public final class FakeBackups {
 
     /** Reads and writes manifests like the service's mapper: ISO-8601 times, unknown fields ignored. */
-    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+    public static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    static final String DATA = "data.sql";
+    public static final String DATA = "data.sql";
 
     private FakeBackups() {
     }
 
     /** Writes a committed backup that started a minute before {@code finished}; returns its id. */
-    static String commit(BackupStore store, Instant finished) throws IOException {
+    public static String commit(BackupStore store, Instant finished) throws IOException {
         String id = BackupId.next(finished.minusSeconds(60));
         commit(store, id, finished);
         return id;
     }
 
     /** Writes a committed backup with the given id: data object first, manifest last. */
-    static void commit(BackupStore store, String id, Instant finished) throws IOException {
+    public static void commit(BackupStore store, String id, Instant finished) throws IOException {
         byte[] data = ("-- fake backup " + id + "\n-- cpdb backup complete\n").getBytes(StandardCharsets.UTF_8);
         store.write(id + "/" + DATA, data);
         store.write(id + "/" + BackupManifest.FILE_NAME, JSON.writeValueAsBytes(manifest(id, finished, data)));
     }
 
-    static BackupManifest manifest(String id, Instant finished, byte[] data) {
+    public static BackupManifest manifest(String id, Instant finished, byte[] data) {
         return new BackupManifest(BackupEngine.FORMAT_VERSION, id, "cpdb test",
                 BackupId.startedAt(id).orElse(finished), finished,
                 new BackupManifest.Source("17.0", 170000, "cpdb"), "none", false,

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.cpdb.backup.BackupManifest;
 import dev.cpdb.backup.store.FilesystemBackupStore;
+import dev.cpdb.backup.store.StoredKeys;
 import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.TestFolders;
@@ -79,9 +80,9 @@ class PruneCommandIT {
         assertEquals("PT6H", report.get("leftoverAge").asText());
         Set<String> expected = new TreeSet<>(Set.of("notes.txt"));
         for (String id : List.of(real, old.get(4), old.get(3))) {
-            store.list(id + "/").forEach(expected::add);
+            StoredKeys.of(store, id + "/").forEach(expected::add);
         }
-        assertEquals(expected, new TreeSet<>(store.list("")));
+        assertEquals(expected, new TreeSet<>(StoredKeys.of(store, "")));
 
         CpdbProcess again = CpdbProcess.run(Map.of(), "backups", "prune", "--target", folder.toString());
 
@@ -102,7 +103,7 @@ class PruneCommandIT {
         assertEquals(0, prune.exitCode(), prune.stderr());
         assertTrue(Pattern.compile("(?m)^deleted +" + older + " ").matcher(prune.stdout()).find(), prune.stdout());
         assertEquals(List.of(newer + "/" + FakeBackups.DATA, newer + "/" + BackupManifest.FILE_NAME),
-                store.list(""));
+                StoredKeys.of(store, ""));
     }
 
     @Test

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +21,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@link BackupStore} contract, run against every implementation: the expectations are the interface's own
- * Javadoc, so a store that passes here can hold backups.
+ * Javadoc, so a store that passes here can hold backups. A new store needs only a subclass that opens an empty one.
  */
 public abstract class BackupStoreContract {
+
+    /**
+     * More than one part of the S3 stores the tests build (5 MiB), so that an unfinished upload holds bytes in the
+     * store whatever the store.
+     */
+    protected static final int BYTES_THAT_REACH_EVERY_STORE = 6 * 1024 * 1024;
+
+    /** Store and test may read different clocks (S3 times have whole seconds). */
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(5);
 
     protected BackupStore store;
 
@@ -46,7 +57,7 @@ public abstract class BackupStoreContract {
 
         assertTrue(store.exists("b1/data.sql.zst"));
         assertEquals("partial", read("b1/data.sql.zst"));
-        assertEquals(List.of("b1/data.sql.zst"), store.list(""));
+        assertEquals(List.of("b1/data.sql.zst"), StoredKeys.of(store, ""));
     }
 
     @Test
@@ -137,9 +148,9 @@ public abstract class BackupStoreContract {
         }
         store.write("other/x", new byte[] { 1 });
 
-        List<String> listed = store.list("b");
+        List<String> listed = StoredKeys.of(store, "b");
         assertEquals(keys, listed, "more than 1,000 keys are all listed, in order");
-        assertEquals(List.of("b0042/manifest.json"), store.list("b0042/"));
+        assertEquals(List.of("b0042/manifest.json"), StoredKeys.of(store, "b0042/"));
     }
 
     @Test
@@ -149,7 +160,74 @@ public abstract class BackupStoreContract {
 
         store.delete("b1/manifest.json");
 
-        assertEquals(List.of("b1/data.sql"), store.list(""));
+        assertEquals(List.of("b1/data.sql"), StoredKeys.of(store, ""));
+    }
+
+    @Test
+    void aListingTellsEachObjectsSizeAndWhenItWasCommitted() throws IOException {
+        Instant before = Instant.now().minus(CLOCK_SLACK);
+        store.write("b1/manifest.json", "{\"id\": 1}".getBytes(StandardCharsets.UTF_8));
+        try (BackupStore.Upload upload = store.create("b1/data.sql.zst")) {
+            upload.stream().write(new byte[70_000]);
+            upload.commit();
+        }
+        Instant after = Instant.now().plus(CLOCK_SLACK);
+
+        List<StoredObject> listed = store.list("b1/");
+
+        assertEquals(List.of("b1/data.sql.zst", "b1/manifest.json"), listed.stream().map(StoredObject::key).toList());
+        assertEquals(List.of(70_000L, 9L), listed.stream().map(StoredObject::size).toList());
+        for (StoredObject object : listed) {
+            assertTrue(!object.lastModified().isBefore(before) && !object.lastModified().isAfter(after),
+                    object + " was committed between " + before + " and " + after);
+        }
+    }
+
+    /**
+     * What a writer that died leaves: an upload holding bytes in the store, neither committed nor aborted. It is
+     * listed as pending (not as an object) under the key it was meant for, and discarding it leaves nothing.
+     */
+    @Test
+    void anUnfinishedUploadIsPendingUntilDiscarded() throws IOException {
+        Instant before = Instant.now().minus(CLOCK_SLACK);
+        store.write("b1/manifest.json", new byte[] { 1 });
+        BackupStore.Upload crashed = store.create("b2/data.sql.zst");
+        crashed.stream().write(new byte[BYTES_THAT_REACH_EVERY_STORE]);
+        crashed.stream().flush();
+
+        List<PendingUpload> pending = store.pendingUploads("");
+
+        assertEquals(List.of("b2/data.sql.zst"), pending.stream().map(PendingUpload::key).toList());
+        Instant active = pending.get(0).lastActivity().orElseThrow();
+        assertTrue(!active.isBefore(before) && !active.isAfter(Instant.now().plus(CLOCK_SLACK)), active.toString());
+        assertEquals(List.of(pending.get(0).uploadId()), store.pendingUploads("b2/").stream()
+                .map(PendingUpload::uploadId).toList(), "filtered by prefix");
+        assertEquals(List.of(), store.pendingUploads("b1/"));
+        assertEquals(List.of("b1/manifest.json"), StoredKeys.of(store, ""), "a pending upload is no object");
+
+        store.discard(pending.get(0));
+        store.discard(pending.get(0));
+
+        assertEquals(List.of(), store.pendingUploads(""));
+        assertFalse(store.exists("b2/data.sql.zst"));
+        assertEquals(List.of("b1/manifest.json"), StoredKeys.of(store, ""));
+        crashed.abort();
+        assertEquals(List.of(), store.pendingUploads(""));
+    }
+
+    @Test
+    void committedAndAbortedUploadsAreNotPending() throws IOException {
+        try (BackupStore.Upload committed = store.create("b1/data.sql")) {
+            committed.stream().write(new byte[BYTES_THAT_REACH_EVERY_STORE]);
+            committed.commit();
+        }
+        try (BackupStore.Upload aborted = store.create("b2/data.sql")) {
+            aborted.stream().write(new byte[BYTES_THAT_REACH_EVERY_STORE]);
+            aborted.abort();
+        }
+
+        assertEquals(List.of(), store.pendingUploads(""));
+        assertEquals(List.of("b1/data.sql"), StoredKeys.of(store, ""));
     }
 
     @Test

@@ -9,12 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import dev.cpdb.testing.TestFolders;
 
-/** The contract on a local folder, plus what only a folder can show: no temporary files after abort. */
+/** The contract on a local folder, plus what only a folder can show: its temporary files and folders on disk. */
 class FilesystemBackupStoreTest extends BackupStoreContract {
 
     @Override
@@ -48,10 +49,10 @@ class FilesystemBackupStoreTest extends BackupStoreContract {
         FilesystemBackupStore folder = (FilesystemBackupStore) store;
         try (BackupStore.Upload upload = folder.create("b1/data.sql")) {
             upload.stream().write(new byte[10]);
-            assertEquals(1, folder.partialFiles().size(), "the object is written to a temporary file first");
+            assertEquals(1, hiddenFiles(folder.root()).size(), "the object is written to a temporary file first");
         }
 
-        assertEquals(List.of(), folder.partialFiles());
+        assertEquals(List.of(), hiddenFiles(folder.root()));
     }
 
     @Test
@@ -65,26 +66,41 @@ class FilesystemBackupStoreTest extends BackupStoreContract {
     }
 
     @Test
-    void temporaryFilesHaveAnAgeAndCanBeDeletedButNothingElseCan() throws IOException {
+    void discardingATemporaryFileRemovesItsEmptiedFolderAndNothingElse() throws IOException {
         FilesystemBackupStore folder = (FilesystemBackupStore) store;
         folder.write("b1/manifest.json", new byte[] { 1 });
         BackupStore.Upload upload = folder.create("b2/data.sql");
         upload.stream().close();
-        Path partial = folder.partialFiles().get(0);
+        PendingUpload pending = folder.pendingUploads("").get(0);
 
-        assertTrue(folder.lastModified(partial).isPresent());
-        assertThrows(IllegalArgumentException.class,
-                () -> folder.lastModified(folder.root().resolve("b1/manifest.json")));
-        assertThrows(IllegalArgumentException.class,
-                () -> folder.deletePartialFile(folder.root().resolve("b1/manifest.json")));
-        assertThrows(IllegalArgumentException.class,
-                () -> folder.deletePartialFile(folder.root().getParent().resolve(partial.getFileName())));
+        assertThrows(IllegalArgumentException.class, () -> folder.discard(new PendingUpload("b1/manifest.json",
+                "../b1/manifest.json", Optional.empty())));
+        assertThrows(IllegalArgumentException.class, () -> folder.discard(new PendingUpload("../b2/data.sql",
+                pending.uploadId(), Optional.empty())));
+        folder.discard(pending);
 
-        folder.deletePartialFile(partial);
-
-        assertEquals(List.of(), folder.partialFiles());
+        assertEquals(List.of(), hiddenFiles(folder.root()));
         assertTrue(Files.notExists(folder.root().resolve("b2")), "the emptied folder goes too");
-        assertEquals(Optional.empty(), folder.lastModified(partial));
-        assertEquals(List.of("b1/manifest.json"), folder.list(""));
+        assertEquals(List.of("b1/manifest.json"), StoredKeys.of(folder, ""));
+    }
+
+    @Test
+    void aFileThatIsNoTemporaryFileOfAnUploadIsAnObjectNotAPendingUpload() throws IOException {
+        FilesystemBackupStore folder = (FilesystemBackupStore) store;
+        folder.write("b1/notes.partial-x", new byte[] { 1 });
+
+        assertEquals(List.of("b1/notes.partial-x"), StoredKeys.of(folder, ""));
+        assertEquals(List.of(), folder.pendingUploads(""));
+    }
+
+    /** The hidden files below {@code root}, where this store keeps its temporary files. */
+    static List<Path> hiddenFiles(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(Files::isRegularFile).filter(path -> path.getFileName().toString().startsWith("."))
+                    .toList();
+        }
     }
 }

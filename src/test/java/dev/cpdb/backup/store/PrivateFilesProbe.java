@@ -18,8 +18,8 @@ public final class PrivateFilesProbe {
         try (BackupStore.Upload upload = store.create("20260101T000000Z-abcdef/data.sql")) {
             upload.stream().write("rows".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             upload.stream().flush();
-            System.out.println(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.partialFiles()
-                    .get(0))));
+            System.out.println(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    FilesystemBackupStoreTest.hiddenFiles(store.root()).get(0))));
             upload.commit();
         }
     }
