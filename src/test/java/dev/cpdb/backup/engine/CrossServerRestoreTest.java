@@ -52,7 +52,7 @@ class CrossServerRestoreTest {
 
             assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(target));
             // PostgreSQL 18 adds a not-null constraint per NOT NULL column; the other constraints match one to one.
-            String constraints = "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY "
+            String constraints = "SELECT string_agg(conname || ' ' || pg_get_constraintdef(c.oid), ', ' ORDER BY "
                     + "conname) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
                     + "WHERE n.nspname = 'app' AND c.contype <> 'n'";
             assertEquals(BackupFixtures.query(source, constraints), BackupFixtures.query(target, constraints));
