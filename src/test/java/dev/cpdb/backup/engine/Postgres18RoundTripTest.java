@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -164,7 +161,7 @@ class Postgres18RoundTripTest {
                         + "('newer.items'::regclass, 'newer.orphans'::regclass) AND NOT convalidated"));
         assertEquals("2", BackupFixtures.query(restored, "SELECT count(*) FROM newer.orphans"));
         // The temporal key still refuses an overlapping period.
-        assertEquals("23P01", sqlState(restored,
+        assertEquals("23P01", BackupFixtures.sqlState(restored,
                 "INSERT INTO newer.rooms VALUES (1, '[2025-06-01,2025-07-01)', 'red')"));
         assertEquals("s", BackupFixtures.query(restored,
                 "SELECT pubgencols FROM pg_publication WHERE pubname = 'newer_with_generated'"));
@@ -263,14 +260,5 @@ class Postgres18RoundTripTest {
         DATABASES.add(url);
         TestPostgres.execute(url, sql);
         return url;
-    }
-
-    private static String sqlState(DatabaseUrl url, String sql) {
-        try (Connection connection = TestPostgres.connect(url); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-            return "no error";
-        } catch (SQLException e) {
-            return e.getSQLState();
-        }
     }
 }
