@@ -56,6 +56,12 @@ class Postgres18RoundTripTest {
             CREATE TABLE newer.parent (a integer CONSTRAINT parent_a_present NOT NULL, b integer);
             CREATE TABLE newer.child (a integer CONSTRAINT child_a_present NOT NULL, b integer NOT NULL);
             ALTER TABLE newer.child INHERIT newer.parent;
+            CREATE TABLE newer.grandchild () INHERITS (newer.child);
+            ALTER TABLE newer.grandchild ALTER COLUMN b SET NOT NULL;
+            CREATE TABLE newer.loose_parent (a integer, b integer NOT NULL);
+            CREATE TABLE newer.strict_child () INHERITS (newer.loose_parent);
+            ALTER TABLE newer.strict_child ADD CONSTRAINT strict_a NOT NULL a;
+            ALTER TABLE newer.strict_child ALTER COLUMN b SET NOT NULL;
             CREATE TABLE newer.orphans (
                 item_id integer CONSTRAINT orphans_item REFERENCES newer.items NOT ENFORCED
             );
