@@ -1,5 +1,6 @@
 package dev.cpdb.testing;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.database.embedded.EmbeddedPostgres;
+import dev.cpdb.database.embedded.PostgresDistribution;
 
 /**
  * One real PostgreSQL server for the whole test JVM, started with the product's own embedded-server code on a free
@@ -19,6 +21,7 @@ public final class TestPostgres {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
     private static EmbeddedPostgres server15;
+    private static EmbeddedPostgres server18;
 
     private TestPostgres() {
     }
@@ -42,16 +45,30 @@ public final class TestPostgres {
      */
     public static synchronized EmbeddedPostgres server15() {
         if (server15 == null) {
-            java.nio.file.Path jar = java.nio.file.Path.of("target/test-postgres/postgres-15.jar");
-            EmbeddedPostgres.Settings settings = new EmbeddedPostgres.Settings(
-                    TestFolders.create("cpdb-test-pg15").resolve("instance"), TestFolders.distributions(),
-                    FreePorts.next(), "cpdb", Duration.ofSeconds(60),
-                    dev.cpdb.database.embedded.PostgresDistribution.Source.jar("15.18.0", jar));
-            server15 = EmbeddedPostgres.start(settings);
-            EmbeddedPostgres started = server15;
-            TestFolders.beforeRemoval(started::close);
+            server15 = startCopied("15.18.0", "postgres-15.jar", "cpdb-test-pg15");
         }
         return server15;
+    }
+
+    /**
+     * A PostgreSQL 18 server (binaries copied to {@code target/test-postgres} by the build), the newest major whose
+     * catalogs a backup must carry.
+     */
+    public static synchronized EmbeddedPostgres server18() {
+        if (server18 == null) {
+            server18 = startCopied("18.7.0", "postgres-18.jar", "cpdb-test-pg18");
+        }
+        return server18;
+    }
+
+    /** Starts a server from binaries the build copied to {@code target/test-postgres}, stopped when the JVM exits. */
+    private static EmbeddedPostgres startCopied(String version, String jar, String folder) {
+        EmbeddedPostgres.Settings settings = new EmbeddedPostgres.Settings(
+                TestFolders.create(folder).resolve("instance"), TestFolders.distributions(), FreePorts.next(), "cpdb",
+                Duration.ofSeconds(60), PostgresDistribution.Source.jar(version, Path.of("target/test-postgres", jar)));
+        EmbeddedPostgres started = EmbeddedPostgres.start(settings);
+        TestFolders.beforeRemoval(started::close);
+        return started;
     }
 
     /** Creates a new, empty database on {@code on} and returns its URL. */

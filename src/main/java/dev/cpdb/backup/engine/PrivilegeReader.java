@@ -291,7 +291,7 @@ public final class PrivilegeReader {
                 + "ELSE pg_catalog.acldefault('c', d.defaclrole) END) WITH ORDINALITY b) x "
                 + "WHERE ((d.defaclnamespace = 0 AND pg_catalog.pg_has_role(d.defaclrole, 'MEMBER')) "
                 + "OR n.nspname = ANY (?)) "
-                + "AND d.defaclobjtype IN ('r', 'S', 'f', 'T', 'n') "
+                + "AND d.defaclobjtype IN ('r', 'S', 'f', 'T', 'n', 'L') "
                 + "ORDER BY 2, n.nspname NULLS FIRST, d.defaclobjtype, d.oid, x.baseline, x.ordinality";
         Map<Long, String> prefixes = new LinkedHashMap<>();
         Map<Long, String> objectTypes = new LinkedHashMap<>();
@@ -342,6 +342,7 @@ public final class PrivilegeReader {
             case "f" -> "FUNCTIONS";
             case "T" -> "TYPES";
             case "n" -> "SCHEMAS";
+            case "L" -> "LARGE OBJECTS";
             default -> throw new IllegalArgumentException("unexpected default privilege object type " + code);
         };
     }

@@ -212,7 +212,8 @@ final class ScriptForms {
 
             // Publications (PublicationReader)
             form("publication", Kind.DEFINITION, "CREATE PUBLICATION " + IDENT + "(?: FOR ALL TABLES)? WITH "
-                    + "\\(publish = " + LITERAL + "(?:, publish_via_partition_root = true)?\\)"),
+                    + "\\(publish = " + LITERAL + "(?:, publish_via_partition_root = true)?"
+                    + "(?:, publish_generated_columns = stored)?\\)"),
             head("publication table", Kind.DEFINITION, "ALTER PUBLICATION " + IDENT + " ADD TABLE ONLY " + QUALIFIED
                     + "(?: \\(" + IDENT + "(?:, " + IDENT + ")*\\))?(?:$| WHERE \\()"),
             form("publication schema", Kind.DEFINITION, "ALTER PUBLICATION " + IDENT + " ADD TABLES IN SCHEMA "

@@ -176,4 +176,14 @@ final class BackupFixtures {
             return rs.getString(1);
         }
     }
+
+    /** The SQLSTATE a data-changing statement fails with, or {@code no error}. */
+    static String sqlState(DatabaseUrl url, String dml) {
+        try {
+            query(url, "WITH changed AS (" + dml + " RETURNING 1) SELECT count(*) FROM changed");
+            return "no error";
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
 }

@@ -185,6 +185,7 @@ class CarriedKindsRoundTripTest {
     void theRowsUsersAddToAnExtensionsConfigurationTablesRoundTrip() throws Exception {
         installConfigurationExtension(TestPostgres.server15());
         installConfigurationExtension(TestPostgres.server());
+        installConfigurationExtension(TestPostgres.server18());
 
         DatabaseUrl restored = FixtureRoundTrip.assertRoundTrip("kind_extconfig", """
                 CREATE SCHEMA app;

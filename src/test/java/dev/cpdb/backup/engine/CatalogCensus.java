@@ -282,7 +282,9 @@ public final class CatalogCensus {
                     + "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
                     + "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
                     + "pg_catalog.pg_describe_object('pg_catalog.pg_collation'::pg_catalog.regclass, a.attcollation, 0), "
-                    + "a.attislocal, a.attinhcount, a.attstattarget, a.attstorage, a.attcompression, a.attoptions, "
+                    + "a.attislocal, a.attinhcount, a.attstattarget, a.attstorage, a.attcompression, "
+                    // The PostgreSQL 18.7 binaries keep an attribute version of their own among the options.
+                    + "(SELECT pg_catalog.array_agg(o) FROM pg_catalog.unnest(a.attoptions) o WHERE o !~ '^pg_attver='), "
                     + "a.attfdwoptions)" + (ownersAndPrivileges ? " || ' acl=' || coalesce(a.attacl::text, '-')" : "")
                     + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                     + "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -292,12 +294,13 @@ public final class CatalogCensus {
                     + "i.inhrelid::pg_catalog.regclass, i.inhparent::pg_catalog.regclass, i.inhseqno, "
                     + "i.inhdetachpending) FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c "
                     + "ON c.oid = i.inhrelid WHERE c.relnamespace IN (SELECT oid FROM selected)");
-            // NO INHERIT means something for check constraints only; on keys it depends on how they were created
-            // (a partition's key attached to its parent's differs from one cloned from it, also after pg_dump).
+            // NO INHERIT means something for check and (PostgreSQL 18) not-null constraints only; on keys it depends
+            // on how they were created (a partition's key attached to its parent's differs from one cloned from it,
+            // also after pg_dump). The definition shows NOT ENFORCED and PERIOD too.
             section("pg_constraint", "SELECT pg_catalog.format('%s: %s local=%s inherited=%s validated=%s "
                     + "noinherit=%s', pg_catalog.pg_describe_object('pg_catalog.pg_constraint'::pg_catalog.regclass, "
                     + "o.oid, 0), pg_catalog.pg_get_constraintdef(o.oid), o.conislocal, o.coninhcount, "
-                    + "o.convalidated, CASE WHEN o.contype = 'c' THEN o.connoinherit END) "
+                    + "o.convalidated, CASE WHEN o.contype IN ('c', 'n') THEN o.connoinherit END) "
                     + "FROM pg_catalog.pg_constraint o "
                     + "WHERE o.connamespace IN (SELECT oid FROM selected)");
             section("pg_index", "SELECT pg_catalog.format('%s clustered=%s replident=%s valid=%s', "
@@ -470,9 +473,9 @@ public final class CatalogCensus {
                     + "f.ftrelid::pg_catalog.regclass, s.srvname, f.ftoptions) FROM pg_catalog.pg_foreign_table f "
                     + "JOIN pg_catalog.pg_foreign_server s ON s.oid = f.ftserver JOIN pg_catalog.pg_class c "
                     + "ON c.oid = f.ftrelid WHERE c.relnamespace IN (SELECT oid FROM selected)");
-            section("pg_publication", "SELECT pg_catalog.format('%s all=%s insert=%s update=%s delete=%s truncate=%s "
-                    + "viaroot=%s', p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, "
-                    + "p.pubviaroot)" + owned("p.pubowner", "NULL") + " FROM pg_catalog.pg_publication p");
+            // Every column but the oids, so that an option a later PostgreSQL adds is counted too.
+            section("pg_publication", "SELECT p.pubname || ' ' || (pg_catalog.to_jsonb(p) - 'oid' - 'pubname' - "
+                    + "'pubowner')::text" + owned("p.pubowner", "NULL") + " FROM pg_catalog.pg_publication p");
             section("pg_publication_rel", "SELECT pg_catalog.format('%s: %s columns=%s where=%s', p.pubname, "
                     + "r.prrelid::pg_catalog.regclass, (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), "
                     + "',' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = r.prrelid AND "

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 
 import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.database.embedded.EmbeddedPostgres;
@@ -16,12 +17,16 @@ import dev.cpdb.testing.TestPostgres;
 /**
  * The oracle of a per-kind round trip: on PostgreSQL 15, {@code pg_dump --schema-only} 15 of the source and of the
  * restored database identical, every table's rows hashing the same and the catalog census equal, for a restore by
- * cpdb and for stock {@code psql} running the same script; on the default major, the census equal after a restore by
- * cpdb.
+ * cpdb and for stock {@code psql} running the same script; on the default major and on PostgreSQL 18, the census
+ * equal after a restore by cpdb.
  */
 final class FixtureRoundTrip {
 
     private FixtureRoundTrip() {
+    }
+
+    /** A source database and the one cpdb restored its backup into. */
+    record Databases(DatabaseUrl source, DatabaseUrl restored) {
     }
 
     /**
@@ -47,13 +52,24 @@ final class FixtureRoundTrip {
         assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(byPsql));
         CatalogCensus.assertSame(census, CatalogCensus.take(byPsql));
 
-        EmbeddedPostgres defaultMajor = TestPostgres.server();
-        DatabaseUrl sourceOnDefault = load(defaultMajor, name + "_major", fixture);
-        DatabaseUrl targetOnDefault = TestPostgres.createDatabase(defaultMajor, name + "_major_cpdb");
-        BackupFixtures.restore(targetOnDefault, BackupFixtures.dump(sourceOnDefault), false);
-        CatalogCensus.assertSame(CatalogCensus.take(sourceOnDefault), CatalogCensus.take(targetOnDefault));
-        assertEquals(BackupFixtures.rowHashes(sourceOnDefault), BackupFixtures.rowHashes(targetOnDefault));
+        assertCensusRoundTrip(TestPostgres.server(), name + "_major", fixture, false);
+        assertCensusRoundTrip(TestPostgres.server18(), name + "_pg18", fixture, false);
         return byCpdb;
+    }
+
+    /**
+     * Loads {@code fixture} into a new database on {@code server}, backs it up and restores it with cpdb into another,
+     * and asserts that both have the same catalog census (with owners and privileges when asked) and rows.
+     */
+    static Databases assertCensusRoundTrip(EmbeddedPostgres server, String name, String fixture,
+            boolean ownersAndPrivileges) throws SQLException {
+        DatabaseUrl source = load(server, name, fixture);
+        DatabaseUrl restored = TestPostgres.createDatabase(server, name + "_cpdb");
+        BackupFixtures.restore(restored, BackupFixtures.dump(source, 2, ownersAndPrivileges), false);
+        CatalogCensus.assertSame(CatalogCensus.take(source, ownersAndPrivileges),
+                CatalogCensus.take(restored, ownersAndPrivileges));
+        assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(restored));
+        return new Databases(source, restored);
     }
 
     /** A new database on {@code server} made by {@code fixture}. */

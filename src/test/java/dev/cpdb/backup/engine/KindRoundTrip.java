@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.database.embedded.EmbeddedPostgres;
@@ -21,8 +23,8 @@ import dev.cpdb.testing.TestPostgres;
  * an owner of its own) is loaded with psql, backed up with owners and privileges, restored by cpdb and by stock
  * psql; {@code pg_dump --schema-only} 15 with owners and privileges of the source and of each restored database
  * must be identical, and so must the catalog census ({@link CatalogCensus}, with owners and privileges) and every
- * table's rows. The same fixture is then round-tripped by cpdb on the default major, where the census and the rows
- * must be equal.
+ * table's rows. The same fixture is then round-tripped by cpdb on the default major and on PostgreSQL 18, where the
+ * census and the rows must be equal.
  *
  * <p>
  * In a fixture, {@code :owner} stands for a role created for the run (roles belong to the whole server, which other
@@ -31,17 +33,21 @@ import dev.cpdb.testing.TestPostgres;
 final class KindRoundTrip implements AutoCloseable {
 
     private final EmbeddedPostgres server = TestPostgres.server15();
-    private final EmbeddedPostgres defaultMajor = TestPostgres.server();
+    /** The newer servers, where the census is the oracle, with the databases made on each. */
+    private final Map<EmbeddedPostgres, List<DatabaseUrl>> newerMajors = new LinkedHashMap<>();
     private final String owner;
     private final List<DatabaseUrl> databases = new ArrayList<>();
-    private final List<DatabaseUrl> defaultMajorDatabases = new ArrayList<>();
     private String fixture;
 
     KindRoundTrip() {
         owner = "kind owner " + ProcessHandle.current().pid() + "_"
                 + Long.toString(System.nanoTime() % 1_000_000_000, 36);
         TestPostgres.execute(server.url(), "CREATE ROLE " + Sql.ident(owner));
-        TestPostgres.execute(defaultMajor.url(), "CREATE ROLE " + Sql.ident(owner));
+        newerMajors.put(TestPostgres.server(), new ArrayList<>());
+        newerMajors.put(TestPostgres.server18(), new ArrayList<>());
+        for (EmbeddedPostgres newer : newerMajors.keySet()) {
+            TestPostgres.execute(newer.url(), "CREATE ROLE " + Sql.ident(owner));
+        }
     }
 
     /** The role {@code :owner} stands for, quoted. */
@@ -93,14 +99,12 @@ final class KindRoundTrip implements AutoCloseable {
         CatalogCensus.assertSame(census, CatalogCensus.take(byPsql, true));
         assertEquals(BackupFixtures.rowHashes(source), BackupFixtures.rowHashes(byPsql));
 
-        DatabaseUrl sourceOnDefault = TestPostgres.createDatabase(defaultMajor, "kind_major");
-        defaultMajorDatabases.add(sourceOnDefault);
-        load(sourceOnDefault, fixture);
-        DatabaseUrl targetOnDefault = TestPostgres.createDatabase(defaultMajor, "kind_major_cpdb");
-        defaultMajorDatabases.add(targetOnDefault);
-        BackupFixtures.restore(targetOnDefault, BackupFixtures.dump(sourceOnDefault, 2, true), false);
-        CatalogCensus.assertSame(CatalogCensus.take(sourceOnDefault, true), CatalogCensus.take(targetOnDefault, true));
-        assertEquals(BackupFixtures.rowHashes(sourceOnDefault), BackupFixtures.rowHashes(targetOnDefault));
+        for (Map.Entry<EmbeddedPostgres, List<DatabaseUrl>> newer : newerMajors.entrySet()) {
+            FixtureRoundTrip.Databases made = FixtureRoundTrip.assertCensusRoundTrip(newer.getKey(), "kind_newer",
+                    fixture.replace(":owner", owner()), true);
+            newer.getValue().add(made.source());
+            newer.getValue().add(made.restored());
+        }
         return new String(script, StandardCharsets.UTF_8);
     }
 
@@ -111,10 +115,12 @@ final class KindRoundTrip implements AutoCloseable {
                     + " WITH (FORCE)");
         }
         TestPostgres.execute(server.url(), "DROP ROLE IF EXISTS " + Sql.ident(owner));
-        for (DatabaseUrl url : defaultMajorDatabases) {
-            TestPostgres.execute(defaultMajor.url(), "DROP DATABASE IF EXISTS " + Sql.ident(url.database())
-                    + " WITH (FORCE)");
+        for (Map.Entry<EmbeddedPostgres, List<DatabaseUrl>> newer : newerMajors.entrySet()) {
+            for (DatabaseUrl url : newer.getValue()) {
+                TestPostgres.execute(newer.getKey().url(), "DROP DATABASE IF EXISTS " + Sql.ident(url.database())
+                        + " WITH (FORCE)");
+            }
+            TestPostgres.execute(newer.getKey().url(), "DROP ROLE IF EXISTS " + Sql.ident(owner));
         }
-        TestPostgres.execute(defaultMajor.url(), "DROP ROLE IF EXISTS " + Sql.ident(owner));
     }
 }

@@ -247,6 +247,8 @@ class ScriptFormsTest {
             "publication|CREATE PUBLICATION \"p\" WITH (publish = 'insert, update');",
             "publication|CREATE PUBLICATION \"p\" FOR ALL TABLES WITH (publish = '', "
                     + "publish_via_partition_root = true);",
+            "publication|CREATE PUBLICATION \"p\" WITH (publish = 'insert', publish_via_partition_root = true, "
+                    + "publish_generated_columns = stored);",
             "publication table|ALTER PUBLICATION \"p\" ADD TABLE ONLY \"shop\".\"t\" (\"id\") WHERE ((id > 10));",
             "publication table|ALTER PUBLICATION \"p\" ADD TABLE ONLY \"shop\".\"t\";",
             "publication schema|ALTER PUBLICATION \"p\" ADD TABLES IN SCHEMA \"shop\";",

@@ -126,8 +126,9 @@ public final class CatalogDump {
         context.graph.readDependencies(connection);
         List<String> preData = new ArrayList<>(context.graph.order());
         preData.addAll(context.endOfPreData);
+        // After the data, which may break a NOT VALID constraint, and before the comments on constraints.
         for (Relation relation : context.sortedRelations()) {
-            preData.addAll(relation.lateChecks);
+            context.postData.addAll(relation.lateChecks);
         }
         for (ObjectReader reader : AFTER_DATA) {
             reader.read(context);

@@ -8,7 +8,7 @@ import java.util.List;
 
 import dev.cpdb.backup.engine.Sql;
 
-/** Collations, libc and ICU, deterministic or not, with their comments and owners. */
+/** Collations, libc, ICU and built-in, deterministic or not, with their comments and owners. */
 final class CollationReader implements ObjectReader {
 
     /** Where the ICU locale is kept: its own column from PostgreSQL 15 on (renamed in 17), before in collcollate. */
@@ -51,6 +51,11 @@ final class CollationReader implements ObjectReader {
                             options.add("lc_collate = " + Sql.literal(rs.getString(6)));
                             options.add("lc_ctype = " + Sql.literal(rs.getString(7)));
                         }
+                    }
+                    case "b" -> {
+                        // PostgreSQL 17's built-in provider; its locale is in colllocale.
+                        options.add("provider = builtin");
+                        options.add("locale = " + Sql.literal(rs.getString(8)));
                     }
                     default -> options.add("provider = default");
                 }

@@ -15,15 +15,22 @@ import dev.cpdb.backup.engine.Sql;
  */
 final class ColumnOptionsReader implements ObjectReader {
 
+    /**
+     * A column's attribute options but the server's own: the PostgreSQL 18.7 binaries keep an attribute version among
+     * them ({@code pg_attver}) on every column, which {@code SET} neither needs nor changes.
+     */
+    private static final String USER_OPTIONS = "(SELECT pg_catalog.string_agg(o, ', ') FROM "
+            + "pg_catalog.unnest(a.attoptions) o WHERE o !~ '^pg_attver=')";
+
     @Override
     public void read(CatalogContext context) throws SQLException {
         // Up to PostgreSQL 16 an unset statistics target is -1, from 17 on it is null; both fail ">= 0".
         String sql = "SELECT a.attrelid, a.attname, a.attstattarget, CASE WHEN a.attstorage <> t.typstorage THEN "
-                + "a.attstorage END, a.attcompression::text, pg_catalog.array_to_string(a.attoptions, ', ') "
+                + "a.attstorage END, a.attcompression::text, " + USER_OPTIONS + " "
                 + "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
                 + "WHERE a.attrelid = ANY (?) AND a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 "
-                + "OR a.attstorage <> t.typstorage OR a.attcompression::text <> '' OR a.attoptions IS NOT NULL) "
-                + "ORDER BY a.attrelid, a.attnum";
+                + "OR a.attstorage <> t.typstorage OR a.attcompression::text <> '' OR " + USER_OPTIONS
+                + " IS NOT NULL) ORDER BY a.attrelid, a.attnum";
         try (PreparedStatement statement = context.prepareForRelations(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 Relation relation = context.relations.get(rs.getLong(1));

@@ -7,10 +7,10 @@ import java.sql.SQLException;
 import dev.cpdb.backup.engine.Sql;
 
 /**
- * Publications after the data, as pg_dump writes them: {@code CREATE PUBLICATION} with what it publishes, then its
- * tables of the selected schemas ({@code ADD TABLE ONLY} with column list and row filter) and its schemas
- * ({@code ADD TABLES IN SCHEMA}). A publication is database-wide; every one is carried, with the members the backup
- * holds.
+ * Publications after the data, as pg_dump writes them: {@code CREATE PUBLICATION} with what it publishes (operations,
+ * through the partition root or not, stored generated columns or not), then its tables of the selected schemas
+ * ({@code ADD TABLE ONLY} with column list and row filter) and its schemas ({@code ADD TABLES IN SCHEMA}). A
+ * publication is database-wide; every one is carried, with the members the backup holds.
  */
 final class PublicationReader implements ObjectReader {
 
@@ -19,7 +19,9 @@ final class PublicationReader implements ObjectReader {
         String sql = "SELECT p.pubname, p.puballtables, pg_catalog.concat_ws(', ', CASE WHEN p.pubinsert THEN "
                 + "'insert' END, CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END, "
                 + "CASE WHEN p.pubtruncate THEN 'truncate' END), p.pubviaroot, "
-                + "pg_catalog.obj_description(p.oid, 'pg_publication'), pg_catalog.pg_get_userbyid(p.pubowner) "
+                + "pg_catalog.obj_description(p.oid, 'pg_publication'), pg_catalog.pg_get_userbyid(p.pubowner), "
+                // PostgreSQL 18 can publish stored generated columns ('s'), or none ('n').
+                + (context.serverVersion() >= 180000 ? "p.pubgencols = 's' " : "false ")
                 + "FROM pg_catalog.pg_publication p ORDER BY p.pubname";
         try (PreparedStatement statement = context.prepare(sql); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
@@ -31,6 +33,9 @@ final class PublicationReader implements ObjectReader {
                 ddl.append(" WITH (publish = ").append(Sql.literal(rs.getString(3)));
                 if (rs.getBoolean(4)) {
                     ddl.append(", publish_via_partition_root = true");
+                }
+                if (rs.getBoolean(7)) {
+                    ddl.append(", publish_generated_columns = stored");
                 }
                 context.postData.add(ddl.append(");").toString());
                 if (rs.getString(5) != null) {

@@ -23,6 +23,11 @@ final class Relation {
     char replicaIdentity;
     String viewDefinition;
     String owner;
+    /**
+     * The table access method a table is created {@code USING}: a partitioned table's when one is set (PostgreSQL
+     * 17 on), another table's when it is not heap; null otherwise.
+     */
+    String accessMethod;
     /** The composite type a typed table is created {@code OF}, quoted and qualified; null otherwise. */
     String ofType;
     /** A view's {@code _RETURN} rule, whose dependencies are those of the view's query. */
@@ -45,7 +50,17 @@ final class Relation {
         int number;
         String name;
         String type;
+        /** {@code attnotnull}: the column refuses nulls, by a constraint of its own or an inherited one. */
         boolean notNull;
+        /**
+         * Whether the table's definition writes the column's NOT NULL: before PostgreSQL 18 whenever it refuses nulls;
+         * from 18 on, when the table declares a valid not-null constraint itself, whose name and NO INHERIT are then
+         * kept ({@link #notNullName}, {@link #notNullNoInherit}). An inherited one comes with the parent, a NOT VALID
+         * one is added after the data.
+         */
+        boolean notNullDeclared;
+        String notNullName;
+        boolean notNullNoInherit;
         String identity;
         String generated;
         boolean local;
@@ -59,6 +74,12 @@ final class Relation {
 
         boolean isGenerated() {
             return generated != null && !generated.isEmpty();
+        }
+
+        /** What a column definition writes for its NOT NULL, e.g. {@code CONSTRAINT x NOT NULL NO INHERIT}. */
+        String notNullClause() {
+            return (notNullName == null ? "" : "CONSTRAINT " + Sql.ident(notNullName) + " ") + "NOT NULL"
+                    + (notNullNoInherit ? " NO INHERIT" : "");
         }
     }
 

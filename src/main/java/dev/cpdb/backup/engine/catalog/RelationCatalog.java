@@ -20,6 +20,9 @@ final class RelationCatalog implements ObjectReader {
         readRelations(context);
         readColumns(context);
         readCheckConstraints(context);
+        if (context.serverVersion() >= 180000) {
+            readNotNullConstraints(context);
+        }
         readInheritance(context);
         readSequences(context);
     }
@@ -33,8 +36,10 @@ final class RelationCatalog implements ObjectReader {
                 + "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, "
                 + "pg_catalog.pg_get_userbyid(c.relowner), "
                 + "CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END, "
-                + "(SELECT r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = '_RETURN') "
-                + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "(SELECT r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = '_RETURN'), "
+                + "CASE WHEN c.relkind = 'p' OR (c.relkind = 'r' AND am.amname <> 'heap') THEN am.amname END "
+                + "FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND "
                 + CatalogContext.notMember("pg_class", "c.oid")
                 // Identity sequences are created by their column's GENERATED ... AS IDENTITY.
@@ -62,6 +67,7 @@ final class RelationCatalog implements ObjectReader {
                 relation.owner = rs.getString(16);
                 relation.ofType = rs.getString(17);
                 relation.viewRule = rs.getLong(18);
+                relation.accessMethod = rs.getString(19);
                 context.relations.put(relation.oid, relation);
             }
         }
@@ -85,6 +91,7 @@ final class RelationCatalog implements ObjectReader {
                 column.name = rs.getString(3);
                 column.type = rs.getString(4);
                 column.notNull = rs.getBoolean(5);
+                column.notNullDeclared = column.notNull && context.serverVersion() < 180000;
                 column.identity = rs.getString(6);
                 column.generated = rs.getString(7);
                 column.local = rs.getBoolean(8);
@@ -119,6 +126,42 @@ final class RelationCatalog implements ObjectReader {
                     relation.checks.add(new Relation.Check(rs.getLong(7), constraint));
                 } else {
                     relation.lateChecks.add("ALTER TABLE " + relation.qualified() + " ADD " + constraint + ";");
+                }
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL 18's not-null constraints: a valid one the table declares itself is written with its column, named
+     * and with its NO INHERIT; a NOT VALID one is added after the data, as rows may break it; an inherited one is
+     * created by its parent. Their comments are written with the other constraints'.
+     */
+    private static void readNotNullConstraints(CatalogContext context) throws SQLException {
+        String sql = "SELECT c.conrelid, c.conkey[1], c.conname, c.connoinherit, c.conislocal, c.convalidated, "
+                + "pg_catalog.pg_get_constraintdef(c.oid), pg_catalog.obj_description(c.oid, 'pg_constraint') "
+                + "FROM pg_catalog.pg_constraint c WHERE c.conrelid = ANY (?) AND c.contype = 'n' "
+                + "ORDER BY c.conrelid, c.conname";
+        try (PreparedStatement statement = context.prepareForRelations(sql); ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                Relation relation = context.relations.get(rs.getLong(1));
+                int number = rs.getInt(2);
+                Relation.Column column = relation.columns.stream().filter(c -> c.number == number).findFirst()
+                        .orElseThrow();
+                String name = rs.getString(3);
+                if (rs.getString(8) != null) {
+                    relation.constraintComments.add("COMMENT ON CONSTRAINT " + Sql.ident(name) + " ON "
+                            + relation.qualified() + " IS " + Sql.literal(rs.getString(8)) + ";");
+                }
+                if (!rs.getBoolean(5)) {
+                    continue;
+                }
+                if (rs.getBoolean(6)) {
+                    column.notNullDeclared = true;
+                    column.notNullName = name;
+                    column.notNullNoInherit = rs.getBoolean(4);
+                } else {
+                    relation.lateChecks.add("ALTER TABLE " + relation.qualified() + " ADD CONSTRAINT "
+                            + Sql.ident(name) + " " + rs.getString(7) + ";");
                 }
             }
         }

@@ -83,10 +83,10 @@ final class TableReader implements ObjectReader {
             for (Relation.Column column : table.columns) {
                 boolean withDefault = column.defaultExpression != null
                         && !deferred.contains(ObjectId.of("pg_attrdef", column.defaultOid));
-                if (withDefault || column.notNull) {
+                if (withDefault || column.notNullDeclared) {
                     lines.add(Sql.ident(column.name) + " WITH OPTIONS"
                             + (withDefault ? " DEFAULT " + column.defaultExpression : "")
-                            + (column.notNull ? " NOT NULL" : ""));
+                            + (column.notNullDeclared ? " " + column.notNullClause() : ""));
                 }
             }
             lines.addAll(checks);
@@ -121,6 +121,9 @@ final class TableReader implements ObjectReader {
         if (table.partitionKey != null) {
             ddl.append(" PARTITION BY ").append(table.partitionKey);
         }
+        if (table.accessMethod != null) {
+            ddl.append(" USING ").append(Sql.ident(table.accessMethod));
+        }
         if (table.options != null && !table.options.isEmpty()) {
             ddl.append(" WITH (").append(table.options).append(")");
         }
@@ -148,8 +151,8 @@ final class TableReader implements ObjectReader {
                 line.append(" (").append(column.identityOptions).append(")");
             }
         }
-        if (column.notNull) {
-            line.append(" NOT NULL");
+        if (column.notNullDeclared) {
+            line.append(" ").append(column.notNullClause());
         }
         return line.toString();
     }
@@ -162,7 +165,11 @@ final class TableReader implements ObjectReader {
                 && (inherited == null || !Objects.equals(inherited.defaultExpression, column.defaultExpression))) {
             alterations.add(alter + " SET DEFAULT " + column.defaultExpression + ";");
         }
-        if (column.notNull && (inherited == null || !inherited.notNull)) {
+        if (column.notNullName != null) {
+            // PostgreSQL 18: the table's own constraint, beside an inherited one or not, keeps its name.
+            alterations.add("ALTER TABLE ONLY " + table.qualified() + " ADD CONSTRAINT " + Sql.ident(column.notNullName)
+                    + " NOT NULL " + Sql.ident(column.name) + (column.notNullNoInherit ? " NO INHERIT" : "") + ";");
+        } else if (column.notNullDeclared && (inherited == null || !inherited.notNull)) {
             alterations.add(alter + " SET NOT NULL;");
         }
     }

@@ -72,8 +72,9 @@ final class TypeReader implements ObjectReader {
     }
 
     /**
-     * A domain with its valid CHECK constraints inline; one that closes a dependency cycle (it calls a function that
-     * needs the domain) is added after the domain instead, as pg_dump does. NOT VALID ones are always added after.
+     * A domain with its valid CHECK and NOT NULL constraints inline; a CHECK that closes a dependency cycle (it calls
+     * a function that needs the domain) is added after the domain instead, as pg_dump does. NOT VALID ones are added
+     * after the data.
      */
     private static void domain(CatalogContext context, DumpObject object, String qualified, String baseType,
             boolean notNull, String defaultExpression, String collation) throws SQLException {
@@ -84,15 +85,16 @@ final class TypeReader implements ObjectReader {
         if (defaultExpression != null) {
             head.append(" DEFAULT ").append(defaultExpression);
         }
-        if (notNull) {
-            head.append(" NOT NULL");
-        }
         Map<ObjectId, String> checks = new LinkedHashMap<>();
         Map<ObjectId, List<String>> checkComments = new LinkedHashMap<>();
         List<String> late = new ArrayList<>();
+        List<String> notNullComments = new ArrayList<>();
+        boolean notNullConstraint = false;
+        // From PostgreSQL 17 on, a domain's NOT NULL is a constraint with a name of its own (contype 'n').
         try (PreparedStatement statement = context.connection.prepareStatement("SELECT conname, "
                 + "pg_catalog.pg_get_constraintdef(oid), convalidated, pg_catalog.obj_description(oid, 'pg_constraint'), "
-                + "oid FROM pg_catalog.pg_constraint WHERE contypid = ? AND contype = 'c' ORDER BY conname")) {
+                + "oid, contype FROM pg_catalog.pg_constraint WHERE contypid = ? AND contype IN ('c', 'n') "
+                + "ORDER BY contype DESC, conname")) {
             statement.setLong(1, object.id.oid());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -100,7 +102,11 @@ final class TypeReader implements ObjectReader {
                     List<String> comment = rs.getString(4) == null ? List.of()
                             : List.of("COMMENT ON CONSTRAINT " + Sql.ident(rs.getString(1)) + " ON DOMAIN "
                                     + qualified + " IS " + Sql.literal(rs.getString(4)) + ";");
-                    if (rs.getBoolean(3)) {
+                    notNullConstraint |= rs.getString(6).equals("n");
+                    if (rs.getString(6).equals("n") && rs.getBoolean(3)) {
+                        head.append(" ").append(constraint);
+                        notNullComments.addAll(comment);
+                    } else if (rs.getBoolean(3)) {
                         ObjectId id = ObjectId.of("pg_constraint", rs.getLong(5));
                         checks.put(id, constraint);
                         checkComments.put(id, comment);
@@ -115,6 +121,11 @@ final class TypeReader implements ObjectReader {
                 }
             }
         }
+        if (notNull && !notNullConstraint) {
+            head.append(" NOT NULL");
+        }
+        // After the data, which may break a NOT VALID constraint.
+        context.postData.addAll(late);
         object.definition(deferred -> {
             StringBuilder ddl = new StringBuilder(head);
             checks.forEach((id, constraint) -> {
@@ -123,12 +134,12 @@ final class TypeReader implements ObjectReader {
                 }
             });
             ddl.append(";");
+            notNullComments.forEach(statement -> ddl.append("\n").append(statement));
             checkComments.forEach((id, comment) -> {
                 if (!deferred.contains(id)) {
                     comment.forEach(statement -> ddl.append("\n").append(statement));
                 }
             });
-            late.forEach(statement -> ddl.append("\n").append(statement));
             return List.of(ddl.toString());
         });
     }
