@@ -122,6 +122,11 @@ public class InstanceSettings {
         return started;
     }
 
+    /** Whether the stored values were read, by {@link #start()} or, in a one-off command, {@link #load()}. */
+    public boolean loaded() {
+        return version >= 0;
+    }
+
     /** Looks for changes made on other replicas; runs on the scheduler's thread. */
     @Scheduled(every = POLL_SECONDS
             + "s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotStarted.class)
