@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.cpdb.problem.InvalidInputException;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.Json;
 
 /**
  * Limits of the free-form JSON objects the API stores as sent (an agent's {@code adapterConfig}): whatever is stored
  * must be servable again, in a list next to other records, by every JSON writer on the way. A deeply nested value
  * would otherwise be accepted (the request parser allows far more nesting than a response writer does) and then break
- * every list that contains it.
+ * every list that contains it. Request fields of any JSON type bound as they came ({@code Object}) pass the same
+ * limits.
  */
 public final class FreeFormJson {
 
@@ -28,14 +29,15 @@ public final class FreeFormJson {
     }
 
     /**
-     * Checks a free-form object as bound from a request body: nesting, entry count, size, and text that PostgreSQL can
-     * hold (no NUL character, no lone UTF-16 surrogate) in keys and string values, and finite numbers.
+     * Checks a free-form value (an object, an array or a scalar) as bound from a request body: nesting, entry count,
+     * size, and text that PostgreSQL can hold (no NUL character, no lone UTF-16 surrogate) in keys and string values,
+     * and finite numbers.
      *
      * @param field the field's name in the request, used in messages
      * @return {@code value}
      * @throws InvalidInputException naming the field, the limit and where it was exceeded
      */
-    public static Map<String, Object> check(String field, Map<String, Object> value) {
+    public static <T> T check(String field, T value) {
         if (value == null) {
             return null;
         }
@@ -44,7 +46,7 @@ public final class FreeFormJson {
             throw new InvalidInputException("Field '" + field + "' has more than " + MAX_ENTRIES + " members and "
                     + "elements in all; store less");
         }
-        int bytes = new JsonObject(value).encode().getBytes(StandardCharsets.UTF_8).length;
+        int bytes = Json.encode(value).getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
             throw new InvalidInputException("Field '" + field + "' is " + bytes + " bytes as JSON; at most "
                     + MAX_BYTES + " are allowed");

@@ -21,10 +21,11 @@ import dev.cpdb.plugin.namespace.PluginMigrator;
 import dev.cpdb.plugin.namespace.PluginMigrator.PluginInspection;
 import dev.cpdb.plugin.namespace.PluginRun;
 import dev.cpdb.plugin.namespace.PluginState;
+import dev.cpdb.settings.InstanceSettings;
 
 /**
  * Plugin namespaces for the rest of the service: migrates them at start-up and on demand, and reports their state
- * to the status report, the plugin API and readiness.
+ * (with the settings each plugin declares) to the status report, the plugin API and readiness.
  *
  * <p>
  * Every method reads the plugins folder again, so a changed ConfigMap is seen without a restart (migrations are only
@@ -45,10 +46,12 @@ public class PluginService {
     private final InstanceDirectory instance;
     private final Database database;
     private final MigrationConfig migrationConfig;
+    private final InstanceSettings settings;
 
     public PluginService(PluginsConfig config, InstanceDirectory instance, Database database,
-            MigrationConfig migrationConfig) {
+            MigrationConfig migrationConfig, InstanceSettings settings) {
         this.config = config;
+        this.settings = settings;
         this.migrationConfig = migrationConfig;
         this.instance = instance;
         this.database = database;
@@ -142,7 +145,7 @@ public class PluginService {
             return new PluginsOverview(directory.toString(), required(),
                     inspection.isolationForNewPlugins() == null ? null : inspection.isolationForNewPlugins().value(),
                     schemaOnly ? SCHEMA_ONLY_WARNING : null, errors.isEmpty() ? null : String.join("; ", errors),
-                    inspection.plugins());
+                    inspection.plugins().stream().map(state -> withSettings(state, catalog)).toList());
         } catch (RuntimeException e) {
             LOG.warn("reading the plugin state failed", e);
             return new PluginsOverview(directory.toString(), required(), null, null,
@@ -152,9 +155,25 @@ public class PluginService {
 
     /** One plugin with its migrations, or empty when neither a folder nor the registry knows the key. */
     public Optional<PluginState> state(String key) {
-        return migrator().inspect(catalog(), true).plugins().stream()
+        PluginCatalog catalog = catalog();
+        return migrator().inspect(catalog, true).plugins().stream()
                 .filter(state -> key.equals(state.key()))
-                .findFirst();
+                .findFirst()
+                .map(state -> withSettings(state, catalog));
+    }
+
+    /**
+     * A usable plugin's state with the settings its manifest declares, as the settings API shows them. Only once the
+     * stored values are loaded: before, every value would show as its default.
+     */
+    private PluginState withSettings(PluginState state, PluginCatalog catalog) {
+        if (!settings.loaded() || state.key() == null || state.folder() == null) {
+            return state;
+        }
+        return catalog.plugin(state.key())
+                .filter(plugin -> plugin.folderName().equals(state.folder()))
+                .map(plugin -> state.withSettings(plugin.manifest().settings().stream().map(settings::view).toList()))
+                .orElse(state);
     }
 
     /**

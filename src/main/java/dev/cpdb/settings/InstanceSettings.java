@@ -37,6 +37,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Every replica checks a version number every {@link #POLL_SECONDS} seconds over the runtime pool (one short statement,
  * safe behind a transaction pooler; no {@code LISTEN}) and reloads the values when it moved, then fires
  * {@link SettingsChanged} so the features apply them. A change made here is applied here at once.
+ *
+ * <p>
+ * Definitions that come from outside the code (the settings plugins declare in their folders) are read again every
+ * {@link #REREAD_SECONDS} seconds. A stored value is checked against its definition whenever it is used: one that no
+ * longer fits (a plugin changed the type or range, or a sensitive setting stopped or started being sensitive) is
+ * ignored, the default applies and the listing says why; nothing stored is ever deleted or changed by that.
  */
 @ApplicationScoped
 public class InstanceSettings {
@@ -45,6 +51,9 @@ public class InstanceSettings {
 
     /** How often each replica looks for changes made elsewhere. */
     public static final int POLL_SECONDS = 2;
+
+    /** How often definitions that come from outside the code (plugin folders) are read again. */
+    public static final int REREAD_SECONDS = 10;
 
     /** Configuration sources above application.properties (250): environment variables, system properties. */
     private static final int ENVIRONMENT_ORDINAL = 250;
@@ -60,8 +69,19 @@ public class InstanceSettings {
     private volatile long version = -1;
     private volatile boolean started;
 
-    /** A stored row: the value (opened, for sensitive settings), null for the default. */
-    private record Stored(String value, OffsetDateTime updatedAt) {
+    /**
+     * A stored row, whatever the definition in force says: its plain value and its sealed value opened (null when it
+     * has none or it cannot be opened). Which of the two counts is decided when it is used.
+     */
+    private record Stored(String plain, String opened, boolean sealed, OffsetDateTime updatedAt) {
+    }
+
+    /**
+     * The value in force and where it comes from.
+     *
+     * @param problem why a value set in the environment or stored is not the one in force, or null
+     */
+    private record Resolved(String value, String source, String problem) {
     }
 
     public InstanceSettings(Database database, Instance<SettingsDeclaration> declarations,
@@ -78,18 +98,44 @@ public class InstanceSettings {
     public Map<String, SettingDefinition> definitions() {
         Map<String, SettingDefinition> current = definitions;
         if (current == null) {
-            Map<String, SettingDefinition> all = new LinkedHashMap<>();
-            declarations.stream().flatMap(declaration -> declaration.settings().stream())
-                    .sorted(Comparator.comparing(SettingDefinition::key))
-                    .forEach(definition -> {
-                        if (all.putIfAbsent(definition.key(), definition) != null) {
-                            throw new IllegalStateException("the setting " + definition.key() + " is defined twice");
-                        }
-                    });
-            current = java.util.Collections.unmodifiableMap(all);
+            current = collect();
             definitions = current;
         }
         return current;
+    }
+
+    private Map<String, SettingDefinition> collect() {
+        Map<String, SettingDefinition> all = new LinkedHashMap<>();
+        declarations.stream().flatMap(declaration -> declaration.settings().stream())
+                .sorted(Comparator.comparing(SettingDefinition::key))
+                .forEach(definition -> {
+                    if (all.putIfAbsent(definition.key(), definition) != null) {
+                        throw new IllegalStateException("the setting " + definition.key() + " is defined twice");
+                    }
+                });
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * Reads the definitions that come from outside the code again. Blocking (file I/O). A declaration that cannot be
+     * read keeps its last definitions: a broken plugins folder never stops the service or hides cpdb's own settings.
+     */
+    public void reread() {
+        declarations.forEach(declaration -> {
+            try {
+                declaration.reread();
+            } catch (RuntimeException e) {
+                LOG.warnf("settings: reading declared settings again failed, the last ones stay: %s", e.getMessage());
+            }
+        });
+        definitions = collect();
+    }
+
+    /** Keeps plugin settings in step with the plugin folders; runs on a worker thread. */
+    @Scheduled(every = REREAD_SECONDS
+            + "s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotStarted.class)
+    void rereadRegularly() {
+        reread();
     }
 
     /**
@@ -99,7 +145,9 @@ public class InstanceSettings {
      * @throws InvalidConfigurationException when an environment variable holds a value out of its setting's range
      */
     public void start() {
-        for (SettingDefinition definition : definitions().values()) {
+        reread();
+        // A plugin's setting set badly by the environment is shown as such; it never stops the service.
+        for (SettingDefinition definition : definitions().values().stream().filter(d -> !d.plugin()).toList()) {
             environment(definition).ifPresent(value -> {
                 try {
                     definition.normalize(value);
@@ -111,7 +159,8 @@ public class InstanceSettings {
         }
         database.pool().preparedQuery("INSERT INTO public.instance_settings (key) "
                 + "SELECT unnest($1::text[]) ON CONFLICT (key) DO NOTHING")
-                .execute(Tuple.of(definitions().keySet().toArray(String[]::new)))
+                .execute(Tuple.of(definitions().values().stream().filter(d -> !d.plugin())
+                        .map(SettingDefinition::key).toArray(String[]::new)))
                 .await().indefinitely();
         reload().await().indefinitely();
         started = true;
@@ -120,11 +169,6 @@ public class InstanceSettings {
     /** Whether {@link #start()} has completed. */
     public boolean started() {
         return started;
-    }
-
-    /** Whether the stored values were read, by {@link #start()} or, in a one-off command, {@link #load()}. */
-    public boolean loaded() {
-        return version >= 0;
     }
 
     /** Looks for changes made on other replicas; runs on the scheduler's thread. */
@@ -165,6 +209,7 @@ public class InstanceSettings {
      */
     public void load() {
         try {
+            reread();
             reload().await().indefinitely();
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("instance_settings")) {
@@ -188,23 +233,18 @@ public class InstanceSettings {
     }
 
     private synchronized void apply(long newVersion, RowSet<Row> rows) {
+        // Rows without a definition are kept too: a setting of another cpdb version, or of a plugin that is gone or
+        // not read yet, comes back as it was when its definition does.
         Map<String, Stored> loaded = new HashMap<>();
         for (Row row : rows) {
             String key = row.getString("key");
-            SettingDefinition definition = definitions().get(key);
-            if (definition == null) {
-                continue; // a setting of a newer or older cpdb version, or of a plugin no longer present
-            }
-            String value = row.getString("value");
             io.vertx.mutiny.core.buffer.Buffer sealed = row.getBuffer("secret_value");
-            if (definition.sensitive() && sealed != null) {
-                value = openSealed(key, sealed.getBytes());
-            }
-            loaded.put(key, new Stored(value, row.getOffsetDateTime("updated_at")));
+            loaded.put(key, new Stored(row.getString("value"), sealed == null ? null : openSealed(key,
+                    sealed.getBytes()), sealed != null, row.getOffsetDateTime("updated_at")));
         }
         Set<String> keys = new HashSet<>();
         for (String key : definitions().keySet()) {
-            if (version < 0 || !Objects.equals(value(stored.get(key)), value(loaded.get(key)))) {
+            if (version < 0 || !sameValue(stored.get(key), loaded.get(key))) {
                 keys.add(key);
             }
         }
@@ -215,6 +255,14 @@ public class InstanceSettings {
         }
     }
 
+    private static boolean sameValue(Stored one, Stored other) {
+        if (one == null || other == null) {
+            return one == other;
+        }
+        return Objects.equals(one.plain(), other.plain()) && Objects.equals(one.opened(), other.opened())
+                && one.sealed() == other.sealed();
+    }
+
     private String openSealed(String key, byte[] sealed) {
         if (!cipher.isResolvable() || !cipher.get().available()) {
             return null;
@@ -222,14 +270,12 @@ public class InstanceSettings {
         try {
             return cipher.get().open(key, sealed);
         } catch (IllegalStateException e) {
-            LOG.errorf("the stored value of the sensitive setting %s cannot be read (%s); its default applies until "
-                    + "it is set again", key, e.getMessage());
+            if (definitions().containsKey(key)) {
+                LOG.errorf("the stored value of the sensitive setting %s cannot be read (%s); its default applies "
+                        + "until it is set again", key, e.getMessage());
+            }
             return null;
         }
-    }
-
-    private static String value(Stored stored) {
-        return stored == null ? null : stored.value();
     }
 
     /** The value the environment (or another configuration source above application.properties) sets, if any. */
@@ -263,13 +309,46 @@ public class InstanceSettings {
      * @throws IllegalArgumentException for an unknown key
      */
     public String value(String key) {
-        SettingDefinition definition = require(key);
+        return resolve(require(key)).value();
+    }
+
+    /**
+     * The effective value of a setting. A value that does not fit the definition (set badly in the environment for a
+     * plugin's setting, or stored under an older definition) is passed over for the baseline, with the reason; the
+     * reason never quotes the value of a sensitive setting.
+     */
+    private Resolved resolve(SettingDefinition definition) {
         Optional<String> environment = environment(definition);
         if (environment.isPresent()) {
-            return definition.normalize(environment.get());
+            try {
+                return new Resolved(definition.normalize(environment.get()), "environment", null);
+            } catch (IllegalArgumentException e) {
+                return new Resolved(baseline(definition), "environment", definition.environmentVariable()
+                        + " does not fit: " + (definition.sensitive() ? definition.range() : e.getMessage())
+                        + "; the default applies until it is corrected");
+            }
         }
-        String current = value(stored.get(key));
-        return current != null ? current : baseline(definition);
+        Stored row = stored.get(definition.key());
+        if (row == null || (row.plain() == null && !row.sealed())) {
+            return new Resolved(baseline(definition), "default", null);
+        }
+        if (definition.sensitive() != row.sealed()) {
+            return new Resolved(baseline(definition), "default", "the stored value was written while the setting "
+                    + (definition.sensitive() ? "was not sensitive (so it is not encrypted)" : "was sensitive")
+                    + " and is not used; set the setting again");
+        }
+        String raw = definition.sensitive() ? row.opened() : row.plain();
+        if (raw == null) {
+            return new Resolved(baseline(definition), "default", "the stored value cannot be decrypted with this "
+                    + "secrets master key; set the setting again");
+        }
+        try {
+            return new Resolved(definition.normalize(raw), "database", null);
+        } catch (IllegalArgumentException e) {
+            return new Resolved(baseline(definition), "default", "the stored value no longer fits ("
+                    + (definition.sensitive() ? definition.range() : e.getMessage())
+                    + ") and is not used; set the setting again");
+        }
     }
 
     /** The definition of {@code key}, or empty. */
@@ -296,19 +375,22 @@ public class InstanceSettings {
 
     /** One setting as operators see it. */
     public SettingView view(SettingDefinition definition) {
-        Optional<String> environment = environment(definition);
+        Resolved resolved = resolve(definition);
         Stored row = stored.get(definition.key());
-        String source = environment.isPresent() ? "environment"
-                : row != null && row.value() != null ? "database" : "default";
-        String effective = value(definition.key());
+        String effective = resolved.value();
         return new SettingView(definition.key(), definition.group(), definition.kind().label(),
                 definition.description(), definition.range(),
                 definition.choices().isEmpty() ? null : definition.choices(),
                 definition.sensitive() ? null : baseline(definition),
                 definition.sensitive() ? null : effective,
                 definition.sensitive() ? effective != null && !effective.isEmpty() : null,
-                definition.sensitive(), source, environment.isEmpty(), definition.environmentVariable(),
-                row == null ? null : row.updatedAt());
+                definition.sensitive(), resolved.source(), !"environment".equals(resolved.source()),
+                definition.environmentVariable(), row == null ? null : row.updatedAt(), resolved.problem());
+    }
+
+    /** Whether stored values have been read (by {@link #start()} or {@link #load()}). */
+    public boolean loaded() {
+        return version >= 0;
     }
 
     /**

@@ -15,6 +15,11 @@ import io.quarkus.runtime.configuration.DurationConverter;
  * as underscores, the environment variable that overrides it (for example {@code query-log.level},
  * {@code cpdb.query-log.level}, {@code CPDB_QUERY_LOG_LEVEL}).
  *
+ * <p>
+ * Plugins declare settings of their own in their manifest; those live in the plugin's namespace,
+ * {@code plugin.<plugin key>.<name>} (the plugin key as the manifest spells it, the name lower-case letters, digits and
+ * {@code _}), so no plugin can declare or shadow a core setting: core keys never start with {@code plugin}.
+ *
  * @param check for {@link Kind#TEXT}: returns the value to store or throws {@link IllegalArgumentException} with
  *        what to fix; null for none
  */
@@ -22,6 +27,15 @@ public record SettingDefinition(String key, Kind kind, String group, String desc
         boolean sensitive, long min, long max, List<String> choices, UnaryOperator<String> check) {
 
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)+");
+
+    /** Where plugin settings live: {@code plugin.<plugin key>.<name>}. */
+    public static final String PLUGIN_NAMESPACE = "plugin.";
+
+    /** Names of plugin settings within their plugin's namespace. */
+    public static final Pattern PLUGIN_SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+    private static final Pattern PLUGIN_KEY = Pattern.compile("plugin\\.[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\."
+            + PLUGIN_SETTING_NAME.pattern());
 
     /** The types of values. */
     public enum Kind {
@@ -39,8 +53,9 @@ public record SettingDefinition(String key, Kind kind, String group, String desc
 
     public SettingDefinition {
         Objects.requireNonNull(kind);
-        if (!KEY.matcher(key).matches() || key.length() > 100) {
-            throw new IllegalArgumentException("a setting key is lower-case words joined by dots: " + key);
+        if (!validKey(key)) {
+            throw new IllegalArgumentException("a setting key is lower-case words joined by dots, not starting with "
+                    + "'plugin' (or plugin.<plugin key>.<name> for a plugin's own): " + key);
         }
         choices = choices == null ? List.of() : List.copyOf(choices);
         if (defaultValue != null) {
@@ -81,14 +96,46 @@ public record SettingDefinition(String key, Kind kind, String group, String desc
         return new SettingDefinition(key, Kind.TEXT, group, description, defaultValue, sensitive, 0, 0, null, check);
     }
 
-    /** The configuration property that overrides the stored value. */
-    public String property() {
-        return "cpdb." + key;
+    /** The key of the setting {@code name} of the plugin {@code pluginKey}. */
+    public static String pluginKey(String pluginKey, String name) {
+        return PLUGIN_NAMESPACE + pluginKey + "." + name;
     }
 
-    /** The environment variable that overrides the stored value. */
+    /** Whether the setting belongs to a plugin rather than to cpdb itself. */
+    public boolean plugin() {
+        return key.startsWith(PLUGIN_NAMESPACE);
+    }
+
+    private static boolean validKey(String key) {
+        if (key == null) {
+            return false;
+        }
+        if (key.startsWith(PLUGIN_NAMESPACE)) {
+            return PLUGIN_KEY.matcher(key).matches();
+        }
+        return !key.startsWith("plugin") && key.length() <= 100 && KEY.matcher(key).matches();
+    }
+
+    /**
+     * The configuration property that overrides the stored value: {@code cpdb.<key>}, or for a plugin's setting
+     * {@code cpdb-plugin.<plugin key>.<name>}, outside {@code cpdb.}, whose names the configuration checks against
+     * cpdb's own and refuses when unknown. Both match the {@link #environmentVariable()}.
+     */
+    public String property() {
+        return plugin() ? "cpdb-plugin." + key.substring(PLUGIN_NAMESPACE.length()) : "cpdb." + key;
+    }
+
+    /**
+     * The environment variable that overrides the stored value: the property upper-cased, every character other than a
+     * letter or digit as {@code _} (the rule the configuration's environment source matches names by).
+     */
     public String environmentVariable() {
-        return "CPDB_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return environmentVariable(key);
+    }
+
+    /** The environment variable of the setting {@code key}. */
+    public static String environmentVariable(String key) {
+        return "CPDB_" + key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
     /** What values are accepted, in words, for errors and listings. */

@@ -83,8 +83,8 @@ public final class SettingsCommands {
         public int run(List<String> args) throws Exception {
             CommandArguments options = CommandArguments.parse(args, Set.of(), Set.of());
             String key = options.positional(1, "one setting key").get(0);
-            SettingDefinition definition = known(settings, key);
             load(settings);
+            SettingDefinition definition = known(settings, key);
             System.out.println(json.writeValueAsString(settings.view(definition)));
             return 0;
         }
@@ -106,8 +106,8 @@ public final class SettingsCommands {
             boolean reset = options.flag("default");
             List<String> words = options.positional(reset ? 1 : 2,
                     reset ? "one setting key with --default" : "a setting key and its value");
-            SettingDefinition definition = known(settings, words.get(0));
             load(settings);
+            SettingDefinition definition = known(settings, words.get(0));
             try {
                 InstanceSettings.Change change = settings.set(definition.key(), reset ? null : words.get(1),
                         dev.cpdb.activity.Actor.system()).await().indefinitely();

@@ -8,8 +8,15 @@ import java.util.List;
  */
 public interface SettingsDeclaration {
 
-    /** The feature's settings. */
+    /** The feature's settings; cheap, never blocking. */
     List<SettingDefinition> settings();
+
+    /**
+     * Reads definitions that come from outside the code again (the plugins folder), for {@link #settings()} to return
+     * from now on. Blocking; called at start-up, by commands and every few seconds on a worker thread.
+     */
+    default void reread() {
+    }
 
     /**
      * Refuses a change that is valid on its own but unsafe with the other settings in force, before it is stored.

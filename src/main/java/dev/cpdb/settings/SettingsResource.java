@@ -13,8 +13,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
+import dev.cpdb.api.FreeFormJson;
 import dev.cpdb.auth.Secured;
 import dev.cpdb.problem.ProblemMappers;
 import io.smallrye.mutiny.Uni;
@@ -56,17 +55,17 @@ public class SettingsResource {
     @Path("{key}")
     @Operation(summary = "Change one instance setting: {\"value\": ...}, or {\"value\": null} for the default; "
             + "every replica applies it within a few seconds")
-    public Uni<Response> patch(@PathParam("key") String key, JsonNode body) {
-        if (body == null || !body.isObject() || !body.has("value") || body.size() != 1) {
+    public Uni<Response> patch(@PathParam("key") String key, SettingChange body) {
+        if (body == null || !body.contains(SettingChange.VALUE)) {
             return Uni.createFrom().item(ProblemMappers.problem(400, "Send a JSON object with one member, "
                     + "\"value\": the new value as a string, number or boolean, or null for the default"));
         }
-        JsonNode value = body.get("value");
-        if (!(value.isNull() || value.isTextual() || value.isNumber() || value.isBoolean())) {
+        Object value = FreeFormJson.check(SettingChange.VALUE, body.getValue());
+        if (!(value == null || value instanceof String || value instanceof Number || value instanceof Boolean)) {
             return Uni.createFrom().item(ProblemMappers.problem(400, "\"value\" must be a string, number, boolean "
                     + "or null"));
         }
-        return settings.set(key, value.isNull() ? null : value.asText(), dev.cpdb.activity.Actor.of(caller.get()))
+        return settings.set(key, value == null ? null : value.toString(), dev.cpdb.activity.Actor.of(caller.get()))
                 .map(change -> {
                     SettingView now = change.now();
                     if (now.sensitive()) {

@@ -58,6 +58,27 @@ class PluginsCommandIT {
     }
 
     @Test
+    void pluginsListShowsEachPluginWithItsSettingsAsTheSettingsCommandsStoredThem() {
+        DatabaseUrl database = migratedDatabase("cli_plugins_list");
+        PluginFixtures.writePlugin(plugins, "notes", """
+                {"key": "notes", "version": "1", "settings": [{"key": "mode", "type": "choice",
+                 "choices": ["fast", "safe"], "default": "safe", "description": "How notes are kept"}]}
+                """);
+
+        CpdbProcess set = CpdbProcess.run(environment(database), "settings", "set", "plugin.notes.mode", "fast");
+        CpdbProcess wrong = CpdbProcess.run(environment(database), "settings", "set", "plugin.notes.mode", "slow");
+        CpdbProcess list = CpdbProcess.run(environment(database), "plugins", "list");
+
+        assertEquals(0, set.exitCode(), set.stderr());
+        assertEquals(2, wrong.exitCode(), wrong.stderr());
+        assertTrue(wrong.stderr().contains("use one of fast, safe"), wrong.stderr());
+        assertEquals(0, list.exitCode(), list.stderr());
+        String notes = list.stdout().replaceAll("\\s+", " ");
+        assertTrue(notes.contains("\"key\" : \"plugin.notes.mode\", \"group\" : \"plugin.notes\""), notes);
+        assertTrue(notes.contains("\"value\" : \"fast\", \"sensitive\" : false, \"source\" : \"database\""), notes);
+    }
+
+    @Test
     void pluginsMigrateAppliesEveryPluginAndASecondRunAppliesNothing() throws SQLException {
         DatabaseUrl database = migratedDatabase("cli_plugins");
         PluginFixtures.writePlugin(plugins, "notes", PluginFixtures.manifest("notes"),

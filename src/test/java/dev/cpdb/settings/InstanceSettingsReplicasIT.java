@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,12 +18,14 @@ import dev.cpdb.database.DatabaseUrl;
 import dev.cpdb.testing.ApiTestProfiles;
 import dev.cpdb.testing.CpdbProcess;
 import dev.cpdb.testing.FreePorts;
+import dev.cpdb.testing.PluginFixtures;
 import dev.cpdb.testing.TestFolders;
 import dev.cpdb.testing.TestPostgres;
 
 /**
  * Two service processes on one database: a setting changed through one is applied by the other without a restart,
- * as its own behaviour shows (its query log starts writing slow statements).
+ * as its own behaviour shows (its query log starts writing slow statements). Both read one plugins folder: a plugin's
+ * setting changed through one is served by the other, and a real environment variable named by the plugin rule wins.
  */
 class InstanceSettingsReplicasIT {
 
@@ -60,12 +63,41 @@ class InstanceSettingsReplicasIT {
                 }
                 assertTrue(send(secondPort, "GET", "/api/activity?action=instance_setting.changed", null).body()
                         .contains("query-log.level"), "the change is in the shared activity log");
+
+                assertEquals(200, send(firstPort, "PATCH", "/api/settings/plugin.acme.billing.mode",
+                        "{\"value\": \"fast\"}").statusCode());
+                deadline = System.nanoTime() + PATIENCE.toNanos();
+                while (!send(secondPort, "GET", "/api/plugins/acme.billing", null).body()
+                        .contains("\"key\":\"plugin.acme.billing.mode\",\"group\"")
+                        || !send(secondPort, "GET", "/api/settings/plugin.acme.billing.mode", null).body()
+                                .contains("\"value\":\"fast\"")) {
+                    assertTrue(System.nanoTime() < deadline, "the second replica never served the plugin's setting");
+                    Thread.sleep(200);
+                }
+                String enabled = send(secondPort, "GET", "/api/settings/plugin.acme.billing.enabled", null).body();
+                assertTrue(enabled.contains("\"value\":\"true\"") && enabled.contains("\"source\":\"environment\""),
+                        enabled);
             }
         }
     }
 
+    private static final Path PLUGINS = plugins();
+
+    private static Path plugins() {
+        Path folder = PluginFixtures.pluginsFolder();
+        PluginFixtures.writePlugin(folder, "billing", """
+                {"key": "acme.billing", "version": "1", "settings": [
+                  {"key": "mode", "type": "choice", "choices": ["fast", "safe"], "default": "safe",
+                   "description": "How invoices are sent"},
+                  {"key": "enabled", "type": "boolean", "default": false, "description": "Send at all"}]}
+                """);
+        return folder;
+    }
+
     private static Map<String, String> environment(DatabaseUrl database, int port) {
         Map<String, String> env = new HashMap<>();
+        env.put("CPDB_PLUGINS_DIR", PLUGINS.toString());
+        env.put("CPDB_PLUGIN_ACME_BILLING_ENABLED", "true");
         env.put("DATABASE_URL", TestPostgres.libpq(database));
         env.put("CPDB_POOLER", "none");
         env.put("CPDB_HOME", TestFolders.create("cpdb-settings-home").toString());

@@ -1,6 +1,7 @@
 package dev.cpdb.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,23 @@ class SettingDefinitionTest {
         assertThrows(IllegalArgumentException.class, () -> THRESHOLD.normalize("-1s"));
         assertThrows(IllegalArgumentException.class,
                 () -> SettingDefinition.bool("a.b", "g", "d", false).normalize("yes"));
+    }
+
+    @Test
+    void pluginSettingsLiveInTheirPluginsNamespaceAndCoreKeysNeverEnterIt() {
+        SettingDefinition plugin = SettingDefinition.bool(SettingDefinition.pluginKey("Acme.billing-2", "dry_run"),
+                "plugin.Acme.billing-2", "d", false);
+
+        assertTrue(plugin.plugin());
+        assertEquals("cpdb-plugin.Acme.billing-2.dry_run", plugin.property());
+        assertEquals("CPDB_PLUGIN_ACME_BILLING_2_DRY_RUN", plugin.environmentVariable());
+        assertTrue(SettingDefinition.bool("plugin.a.b", "g", "d", true).plugin());
+        // Core keys starting with "plugin" could share an environment variable with a plugin's setting.
+        for (String key : List.of("plugins.dir", "plugin-x.y", "pluginx.y", "plugin.a.B", "plugin.a.b-c", "plugin..b",
+                "plugin.a", "plugin.a.b.", "plugin.-a.b", "plugin." + "k".repeat(129) + ".b")) {
+            assertThrows(IllegalArgumentException.class, () -> SettingDefinition.bool(key, "g", "d", true), key);
+        }
+        assertFalse(JOBS.plugin());
     }
 
     @Test

@@ -12,9 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 
 import jakarta.inject.Inject;
@@ -25,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.querylog.QueryLog;
 import dev.cpdb.testing.ApiTestProfiles;
+import dev.cpdb.testing.DirectSql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -102,6 +100,9 @@ class SettingsApiTest {
         given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": [1]}")
                 .when().patch("/api/settings/query-log.level").then().statusCode(400);
         given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"other\": 1}")
+                .when().patch("/api/settings/query-log.level").then().statusCode(400)
+                .body("detail", containsString("accepted fields: value"));
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{}")
                 .when().patch("/api/settings/query-log.level").then().statusCode(400)
                 .body("detail", containsString("\"value\""));
         given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"value\": 1}")
@@ -234,6 +235,32 @@ class SettingsApiTest {
         assertTrue(backupScheduler.backupSchedule().isEmpty());
     }
 
+    @Test
+    void aChangeIsHeldToTheLimitsOfEveryOtherRequestBody() {
+        // Our own limits (FreeFormJson, CPDB_API_MAX_BODY_SIZE) and the strict JSON policy, as for agent bodies.
+        patchBody("{\"value\": " + "[".repeat(20) + "]".repeat(20) + "}", 400,
+                "nests objects and arrays deeper than 16 levels");
+        patchBody("{\"value\": " + "[".repeat(5000) + "]".repeat(5000) + "}", 400, "nesting depth");
+        patchBody("{\"value\": \"sl\\u0000ow\"}", 400, "NUL character");
+        patchBody("{\"value\": \"\\ud800\"}", 400, "lone UTF-16 surrogate");
+        patchBody("{\"value\": \"" + "x".repeat(300_000) + "\"}", 400, "at most " + dev.cpdb.api.FreeFormJson.MAX_BYTES
+                + " are allowed");
+        patchBody("{\"value\": \"all\", \"value\": \"slow\"}", 400, "Duplicate field 'value'");
+        patchBody("{\"value\": \"all\"} {}", 400, "more text after its JSON value");
+        patchBody("{\"value\": 1e999}", 400, "too large");
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"value\": \"" + "x".repeat(1_100_000) + "\"}")
+                .when().patch("/api/settings/query-log.level").then().statusCode(413)
+                .contentType("application/problem+json").body("detail", containsString("CPDB_API_MAX_BODY_SIZE"));
+        assertEquals(QueryLog.Level.OFF, database.queryLog().level());
+    }
+
+    private void patchBody(String body, int status, String detail) {
+        given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .when().patch("/api/settings/query-log.level").then().statusCode(status)
+                .contentType("application/problem+json").body("detail", containsString(detail));
+    }
+
     private void patch(String key, String json, int status) {
         given().auth().oauth2(ApiTestProfiles.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body("{\"value\": " + json + "}")
@@ -279,26 +306,14 @@ class SettingsApiTest {
     }
 
     private void execute(String sql) throws Exception {
-        try (Connection connection = database.direct().open(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        DirectSql.execute(database, sql);
     }
 
     private String query(String sql) throws Exception {
-        try (Connection connection = database.direct().open();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
+        return DirectSql.text(database, sql);
     }
 
     private byte[] bytes(String sql) throws Exception {
-        try (Connection connection = database.direct().open();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getBytes(1);
-        }
+        return DirectSql.bytes(database, sql);
     }
 }

@@ -232,6 +232,41 @@ public final class PluginFolders {
             }
         });
         plugins.sort(Comparator.comparing(PluginDefinition::key));
-        return new PluginCatalog(directory, null, plugins, rejected);
+        List<PluginDefinition> usable = rejectSharedVariables(plugins, rejected);
+        return new PluginCatalog(directory, null, usable, rejected);
+    }
+
+    /**
+     * A plugin setting can be set by an environment variable whose name folds case and turns every other character
+     * than a letter or digit into {@code _}, so two plugins can declare settings with one variable ({@code a.b} and
+     * {@code A_B}, or {@code a}'s {@code b_c} and {@code a_b}'s {@code c}). One value would then reach both: all of
+     * them are rejected until one is renamed.
+     *
+     * @return the plugins that share no variable; the others are added to {@code rejected}
+     */
+    private static List<PluginDefinition> rejectSharedVariables(List<PluginDefinition> plugins,
+            List<RejectedPlugin> rejected) {
+        Map<String, List<String>> settingsByVariable = new HashMap<>();
+        for (PluginDefinition plugin : plugins) {
+            plugin.manifest().settings().forEach(setting -> settingsByVariable
+                    .computeIfAbsent(setting.environmentVariable(), variable -> new ArrayList<>())
+                    .add(setting.key()));
+        }
+        List<PluginDefinition> kept = new ArrayList<>();
+        for (PluginDefinition plugin : plugins) {
+            String shared = plugin.manifest().settings().stream()
+                    .map(setting -> settingsByVariable.get(setting.environmentVariable()))
+                    .filter(keys -> keys.size() > 1)
+                    .map(keys -> String.join(" and ", keys))
+                    .findFirst().orElse(null);
+            if (shared == null) {
+                kept.add(plugin);
+            } else {
+                rejected.add(new RejectedPlugin(plugin.folderName(), plugin.key(), "the settings " + shared
+                        + " would be set by one environment variable; rename one of them"));
+            }
+        }
+        rejected.sort(Comparator.comparing(RejectedPlugin::folderName));
+        return kept;
     }
 }

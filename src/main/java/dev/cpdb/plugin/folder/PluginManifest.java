@@ -17,9 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.cpdb.settings.SettingDefinition;
+
 /**
- * A plugin's {@code plugin.json}: its key, version, optional namespace slug, optional migrations folder and the core
- * tables it may read.
+ * A plugin's {@code plugin.json}: its key, version, optional namespace slug, optional migrations folder, the core
+ * tables it may read and the settings it declares.
  *
  * <p>
  * Parsing is strict on purpose: unknown fields, duplicate fields, wrong types and trailing content are refused with a
@@ -32,9 +34,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * @param migrations the migrations folder relative to the plugin folder ({@code migrations} by default)
  * @param migrationsDeclared whether the manifest named the migrations folder (then it must exist)
  * @param readCoreTables core tables ({@code public} schema) the plugin's role may {@code SELECT}
+ * @param settings the settings the plugin declares, keyed {@code plugin.<key>.<name>} (see {@link ManifestSettings})
  */
 public record PluginManifest(String key, String version, Optional<String> slug, String migrations,
-        boolean migrationsDeclared, List<String> readCoreTables) {
+        boolean migrationsDeclared, List<String> readCoreTables, List<SettingDefinition> settings) {
 
     /** File name of the manifest inside a plugin folder. */
     public static final String FILE_NAME = "plugin.json";
@@ -56,7 +59,8 @@ public record PluginManifest(String key, String version, Optional<String> slug, 
     public static final Set<String> BOOKKEEPING_TABLES = Set.of("flyway_schema_history", "plugin_database_namespaces",
             "plugin_migrations");
 
-    private static final List<String> FIELDS = List.of("key", "version", "slug", "migrations", "readCoreTables");
+    private static final List<String> FIELDS = List.of("key", "version", "slug", "migrations", "readCoreTables",
+            "settings");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -65,6 +69,7 @@ public record PluginManifest(String key, String version, Optional<String> slug, 
 
     public PluginManifest {
         readCoreTables = List.copyOf(readCoreTables);
+        settings = List.copyOf(settings);
     }
 
     /** Human-readable rule for keys, used in error messages. */
@@ -122,7 +127,7 @@ public record PluginManifest(String key, String version, Optional<String> slug, 
         }
         List<String> reads = readTables(root);
         return new PluginManifest(key, version, slug, migrations.orElse(DEFAULT_MIGRATIONS), migrations.isPresent(),
-                reads);
+                reads, ManifestSettings.read(key, root.get("settings")));
     }
 
     /**

@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.cpdb.settings.SettingView;
+
 /**
  * Where one plugin stands, as {@code GET /api/plugins}, {@code GET /api/plugins/{key}} and the status report show it:
  * computed from the plugin folder and the registry, so every replica reports the same.
@@ -20,11 +22,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param pendingMigrations file names of the pending migrations
  * @param lastError reason of the last failure, or why the folder was rejected
  * @param migrations every migration with its state; only in the single-plugin view
+ * @param settings the settings the plugin declares, as {@code GET /api/settings} shows them; only for a usable plugin
+ *        while the service has its settings loaded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PluginState(String key, String folder, String version, String status, String namespace, String role,
         String isolation, int applied, int pending, List<String> pendingMigrations, String lastError,
-        List<Migration> migrations) {
+        List<Migration> migrations, List<SettingView> settings) {
 
     /** Status of a plugin with every migration applied. */
     public static final String ACTIVE = RegisteredNamespace.ACTIVE;
@@ -40,7 +44,13 @@ public record PluginState(String key, String folder, String version, String stat
     /** The same state without the per-migration list. */
     public PluginState summary() {
         return new PluginState(key, folder, version, status, namespace, role, isolation, applied, pending,
-                pendingMigrations, lastError, null);
+                pendingMigrations, lastError, null, settings);
+    }
+
+    /** The same state with the plugin's settings. */
+    public PluginState withSettings(List<SettingView> views) {
+        return new PluginState(key, folder, version, status, namespace, role, isolation, applied, pending,
+                pendingMigrations, lastError, migrations, List.copyOf(views));
     }
 
     /** Whether the plugin is fully usable. */

@@ -41,14 +41,14 @@ final class PluginStates {
                     namespace == null ? null : namespace.namespace(), namespace == null ? null : namespace.role(),
                     namespace == null ? null : namespace.isolation().value(),
                     appliedCount(recorded.getOrDefault(folder.key(), List.of())), 0, List.of(), folder.reason(),
-                    null));
+                    null, null));
         }
         registered.values().stream()
                 .filter(namespace -> !seen.contains(namespace.key()))
                 .forEach(namespace -> states.add(new PluginState(namespace.key(), null, namespace.pluginVersion(),
                         PluginState.REMOVED, namespace.namespace(), namespace.role(), namespace.isolation().value(),
                         appliedCount(recorded.getOrDefault(namespace.key(), List.of())), 0, List.of(),
-                        namespace.lastError(), null)));
+                        namespace.lastError(), null, null)));
         states.sort(Comparator.comparing((PluginState state) -> state.key() == null ? "" : state.key())
                 .thenComparing(state -> state.folder() == null ? "" : state.folder()));
         return states;
@@ -83,7 +83,7 @@ final class PluginStates {
         return new PluginState(plugin.key(), plugin.folderName(), plugin.manifest().version(), status,
                 namespace == null ? assigned : namespace.namespace(), namespace == null ? null : namespace.role(),
                 namespace == null ? null : namespace.isolation().value(), appliedCount(recorded), pendingFiles.size(),
-                pendingFiles, lastError, detailed ? migrations(plugin, recorded) : null);
+                pendingFiles, lastError, detailed ? migrations(plugin, recorded) : null, null);
     }
 
     private static List<PluginState.Migration> migrations(PluginDefinition plugin, List<RecordedMigration> recorded) {
