@@ -1,7 +1,9 @@
 package dev.cpdb.backup;
 
-import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,26 +16,42 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 import dev.cpdb.cli.CommandFailedException;
 import dev.cpdb.cli.UsageException;
-import dev.cpdb.database.Database;
-import dev.cpdb.migration.SchemaChangeGate;
+import dev.cpdb.settings.InstanceSettings;
 
 /**
  * {@code backup [--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N]
- * [--owners-and-privileges] [--schema PATTERN]... [--exclude-schema PATTERN]... [--json]}: takes one backup over the
- * direct path. {@code --schema} patterns replace {@code CPDB_BACKUP_SCHEMAS}; {@code --exclude-schema} patterns are
- * added to {@code CPDB_BACKUP_EXCLUDE_SCHEMAS}, so a hosted platform's exclusions hold for a one-off backup too. Like a backup of the service it holds
- * the schema-change gate for its whole run, so no migration takes table locks meanwhile and it does not start while
- * one runs.
+ * [--owners-and-privileges] [--schema PATTERN]... [--exclude-schema PATTERN]... [--no-wait] [--json]}: takes one
+ * backup over the direct path through the backup runner, like a backup of the service: under the same lease, with a
+ * run row visible through {@code GET /api/db/backups} while it runs, and with the same retention. It starts from the
+ * live instance settings (compression, level, copy connections, owners and privileges); options replace what they
+ * name. {@code --schema} patterns replace {@code CPDB_BACKUP_SCHEMAS}; {@code --exclude-schema} patterns are added to
+ * {@code CPDB_BACKUP_EXCLUDE_SCHEMAS}, so a hosted platform's exclusions hold for a one-off backup too. While a backup
+ * runs elsewhere (a replica, another command) it waits and says which; with {@code --no-wait} it fails naming it.
+ * Arguments are checked before anything starts, the database included.
  */
 @ApplicationScoped
 public class BackupCommand implements CliCommand {
 
-    private final BackupService backups;
-    private final Database database;
+    /** How often a waiting command tries for the lease again. */
+    static final Duration WAIT_PAUSE = Duration.ofSeconds(2);
 
-    public BackupCommand(BackupService backups, Database database) {
+    private static final Set<String> VALUED = Set.of("target", "compression", "jobs");
+    private static final Set<String> FLAGS = Set.of("owners-and-privileges", "json", "no-wait");
+    private static final Set<String> REPEATABLE = Set.of("schema", "exclude-schema");
+
+    private final BackupService backups;
+    private final BackupJobs jobs;
+    private final InstanceSettings settings;
+
+    public BackupCommand(BackupService backups, BackupJobs jobs, InstanceSettings settings) {
         this.backups = backups;
-        this.database = database;
+        this.jobs = jobs;
+        this.settings = settings;
+    }
+
+    /** The command's arguments, checked. */
+    record Options(Optional<String> target, Optional<Compression> compression, Optional<Integer> jobs,
+            boolean ownersAndPrivileges, List<String> include, List<String> exclude, boolean noWait, boolean json) {
     }
 
     @Override
@@ -44,31 +62,38 @@ public class BackupCommand implements CliCommand {
     @Override
     public String usage() {
         return "[--target DIR|s3://BUCKET/PREFIX] [--compression zstd|gzip|none] [--jobs N] [--owners-and-privileges] "
-                + "[--schema PATTERN]... [--exclude-schema PATTERN]... [--json]  take a backup, then exit";
+                + "[--schema PATTERN]... [--exclude-schema PATTERN]... [--no-wait] [--json]  take a backup (waiting "
+                + "for one running elsewhere unless --no-wait), then exit";
+    }
+
+    /** Wrong arguments are reported by {@link #run} before the database (the embedded server, say) starts. */
+    @Override
+    public boolean needsDatabase(List<String> args) {
+        try {
+            parse(args);
+            return true;
+        } catch (UsageException e) {
+            return false;
+        }
     }
 
     @Override
-    public int run(List<String> args) {
-        CommandArguments options = CommandArguments.parse(args, Set.of("target", "compression", "jobs"),
-                Set.of("owners-and-privileges", "json"), Set.of("schema", "exclude-schema"));
-        options.positional(0, "no arguments");
-        SchemaSelection selection = selection(options);
+    public int run(List<String> args) throws InterruptedException {
+        Options options = parse(args);
         backups.validateEncryptionSettings();
-        BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
-        Compression compression = options.value("compression").map(backups::compression)
-                .orElseGet(backups::defaultCompression);
-        int jobs = options.value("jobs").map(BackupCommand::jobs).orElseGet(backups::defaultJobs);
-        // The flag turns owners and privileges on; without it the setting decides.
-        boolean ownersAndPrivileges = options.flag("owners-and-privileges") || backups.defaultOwnersAndPrivileges();
-        BackupManifest manifest;
-        try (SchemaChangeGate.Hold gate = gate()) {
-            manifest = backups.backup(store, compression, jobs, ownersAndPrivileges, selection);
-        }
-        if (options.flag("json")) {
+        loadLiveSettings();
+        BackupStore store = options.target().map(backups::store).orElseGet(backups::defaultStore);
+        BackupRequest request = backups.request(store);
+        request = request.withCompression(options.compression().orElse(request.compression()))
+                .withJobs(options.jobs().orElse(request.jobs()))
+                // The flag turns owners and privileges on; without it the setting decides.
+                .withOwnersAndPrivileges(options.ownersAndPrivileges() || request.ownersAndPrivileges())
+                .withSelection(selection(options, request.selection()));
+        BackupManifest manifest = take(request, options.noWait()).manifest();
+        if (options.json()) {
             System.out.println(backups.toJson(manifest));
         } else {
-            double seconds = java.time.Duration.between(manifest.startedAt(), manifest.finishedAt()).toMillis()
-                    / 1000.0;
+            double seconds = Duration.between(manifest.startedAt(), manifest.finishedAt()).toMillis() / 1000.0;
             System.out.printf("backup %s written to %s: %d bytes (%s), %d tables, %d rows in %.1f s%s%n",
                     manifest.backupId(), store.location(), manifest.data().bytes(), manifest.compression(),
                     manifest.tables().size(), manifest.totalRows(), seconds,
@@ -83,37 +108,78 @@ public class BackupCommand implements CliCommand {
         return 0;
     }
 
-    /** Takes the schema-change gate, or fails naming the migration (or backup) that holds it. */
-    private SchemaChangeGate.Hold gate() {
+    /** Runs the backup through the runner, waiting for (or, with {@code noWait}, refusing at) one running elsewhere. */
+    private BackupJobs.Finished take(BackupRequest request, boolean noWait) throws InterruptedException {
+        String announced = null;
+        while (true) {
+            BackupJobs.Start start = jobs.runHere(request, "cli");
+            if (start instanceof BackupJobs.Finished finished) {
+                return finished;
+            }
+            if (start instanceof BackupJobs.MigrationRunning migration) {
+                throw new CommandFailedException(migration.who() + " holds the schema-change gate of this database; "
+                        + "take the backup once it has finished", null);
+            }
+            BackupJobs.Busy busy = (BackupJobs.Busy) start;
+            if (noWait) {
+                throw new CommandFailedException(busy.describe() + "; run the command again once it has finished, "
+                        + "or without --no-wait to wait for it", null);
+            }
+            if (!busy.runningId().equals(announced)) {
+                System.err.println("cpdb backup: waiting: " + busy.describe());
+                announced = busy.runningId();
+            }
+            Thread.sleep(WAIT_PAUSE.toMillis());
+        }
+    }
+
+    /**
+     * Reads the instance settings stored in the database, so the backup uses the live values as the service would; a
+     * database the service never ran on has none, and the configuration applies.
+     */
+    private void loadLiveSettings() {
         try {
-            return SchemaChangeGate.tryForBackup(database.direct(), BackupJobs.GATE_WAIT)
-                    .orElseThrow(() -> new CommandFailedException(SchemaChangeGate.holders(database.direct())
-                            + " holds the schema-change gate of this database; take the backup once it has finished",
-                            null));
-        } catch (SQLException e) {
-            throw new CommandFailedException("cannot start a backup: " + e.getMessage(), e);
+            settings.load();
+        } catch (IllegalStateException e) {
+            // No instance settings on this database: the configuration is what applies.
         }
     }
 
     /**
      * The selection of {@code --schema} (instead of the include setting) and {@code --exclude-schema} (with the
-     * exclude setting). A pattern that is not well formed is a usage error (exit status 2), found before anything
-     * starts; a bad setting fails the command naming it.
+     * exclude setting).
      */
-    private SchemaSelection selection(CommandArguments options) {
-        SchemaSelection settings = backups.defaultSelection();
-        List<String> include = options.values("schema");
-        List<String> exclude = new java.util.ArrayList<>(settings.excludePatterns());
-        exclude.addAll(options.values("exclude-schema"));
+    private static SchemaSelection selection(Options options, SchemaSelection settings) {
+        List<String> exclude = new ArrayList<>(settings.excludePatterns());
+        exclude.addAll(options.exclude());
+        return SchemaSelection.of(options.include().isEmpty() ? settings.includePatterns() : options.include(),
+                exclude);
+    }
+
+    /** Parses and checks the arguments; anything wrong is a usage error (exit status 2). */
+    static Options parse(List<String> args) {
+        CommandArguments options = CommandArguments.parse(args, VALUED, FLAGS, REPEATABLE);
+        options.positional(0, "no arguments");
         try {
             SchemaSelection.of(options.values("schema"), options.values("exclude-schema"));
-            return SchemaSelection.of(include.isEmpty() ? settings.includePatterns() : include, exclude);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        return new Options(options.value("target"), options.value("compression").map(BackupCommand::compression),
+                options.value("jobs").map(BackupCommand::jobs), options.flag("owners-and-privileges"),
+                options.values("schema"), options.values("exclude-schema"), options.flag("no-wait"),
+                options.flag("json"));
     }
 
-    /** Parses {@code --jobs}; a wrong value is a usage error (exit status 2). */
+    private static Compression compression(String value) {
+        try {
+            return Compression.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--compression: " + e.getMessage());
+        }
+    }
+
+    /** Parses {@code --jobs}. */
     private static int jobs(String value) {
         try {
             int jobs = Integer.parseInt(value.strip());

@@ -19,8 +19,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * {@code /q/health/group/backups}: down when the newest successful backup is older than the threshold
  * ({@code CPDB_BACKUP_MAX_AGE}, default twice the schedule's period), or when the target folder is detectably not
- * persistent or not shared by the replicas ({@link BackupTargetGuard}). It belongs to its own group only, so it never
- * fails liveness or readiness: stale backups should page someone, not restart pods.
+ * persistent or not shared by the replicas ({@link BackupTargetGuard}). Its data (last success and its age, last
+ * failure, last drill) come from the run table, so every replica answers the same. It belongs to its own group only,
+ * so it never fails liveness or readiness: stale backups should page someone, not restart pods.
  */
 @HealthGroup("backups")
 public class BackupHealthCheck implements AsyncHealthCheck {
@@ -58,13 +59,14 @@ public class BackupHealthCheck implements AsyncHealthCheck {
         try (Connection connection = database.direct().open()) {
             Optional<BackupRun> success = BackupRunRepository.latest(connection, "backup", "succeeded");
             Optional<BackupRun> failure = BackupRunRepository.latest(connection, "backup", "failed");
-            Optional<BackupRun> verify = BackupRunRepository.recent(connection, "verify", 1).stream()
-                    .filter(run -> !run.running()).findFirst();
+            Optional<BackupRun> verify = BackupRunRepository.latestFinished(connection, "verify");
             success.ifPresent(run -> response.withData("lastSuccess", run.finishedAt().toString())
-                    .withData("lastSuccessId", run.id()));
+                    .withData("lastSuccessId", run.id())
+                    .withData("age", Duration.between(run.finishedAt(), now).toSeconds() + "s"));
             failure.ifPresent(run -> response.withData("lastFailure", run.finishedAt().toString())
                     .withData("lastFailureError", String.valueOf(run.error())));
-            verify.ifPresent(run -> response.withData("lastVerify", run.status() + " " + run.backupId()));
+            verify.ifPresent(run -> response.withData("lastVerify", run.status() + " " + run.backupId())
+                    .withData("lastVerifyAt", run.finishedAt().toString()));
             Optional<String> targetProblem = target.problem(connection);
             response.withData("target", targetProblem.orElse("UP"));
             if (threshold.isEmpty()) {

@@ -20,6 +20,9 @@ final class BackupRunRepository {
 
     static final String LEASE = "backup";
 
+    /** Names of the drills' own leases start with this, followed by the drill's run id. */
+    static final String DRILL_LEASE_PREFIX = "verify:";
+
     private static final String COLUMNS = "id, kind, backup_id, trigger, slot, status, phase, target, holder, "
             + "started_at, finished_at, bytes, row_count, error";
 
@@ -49,41 +52,86 @@ final class BackupRunRepository {
     }
 
     /**
-     * Extends the lease; false when it was lost: taken by another replica after it expired, or the run already
-     * declared interrupted by another replica after it expired (that replica has aborted its upload, so going on is
-     * pointless). A run that succeeded keeps renewing while its retention step runs under the lease.
+     * Takes the lease of restore drill {@code runId}: drills run side by side, so each has its own lease, named after
+     * it, which only says that its holder is alive. The name is new, so it is always free.
      */
-    static boolean renewLease(Connection connection, String holder, String runId, Duration ttl) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE public.backup_lease l SET expires_at = "
-                + "now() + ? * interval '1 millisecond' WHERE l.name = ? AND l.holder = ? AND l.run_id = ? "
-                + "AND NOT EXISTS (SELECT 1 FROM public.backup_runs r WHERE r.id = l.run_id AND r.status = 'failed')")) {
-            statement.setLong(1, ttl.toMillis());
-            statement.setString(2, LEASE);
-            statement.setString(3, holder);
-            statement.setString(4, runId);
-            return statement.executeUpdate() == 1;
-        }
-    }
-
-    /** Gives the lease back, if still held. */
-    static void releaseLease(Connection connection, String holder, String runId) throws SQLException {
+    static void takeDrillLease(Connection connection, String holder, String runId, Duration ttl) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "DELETE FROM public.backup_lease WHERE name = ? AND holder = ? AND run_id = ?")) {
-            statement.setString(1, LEASE);
+                "INSERT INTO public.backup_lease (name, holder, run_id, acquired_at, expires_at) "
+                        + "VALUES (?, ?, ?, now(), now() + ? * interval '1 millisecond')")) {
+            statement.setString(1, DRILL_LEASE_PREFIX + runId);
             statement.setString(2, holder);
             statement.setString(3, runId);
+            statement.setLong(4, ttl.toMillis());
             statement.executeUpdate();
         }
     }
 
-    /** The run holding an unexpired lease, if any. */
-    static Optional<String> leaseHolderRun(Connection connection) throws SQLException {
+    /**
+     * Extends the lease of run {@code runId} (a backup's, or a drill's own); false when it was lost: taken by another
+     * replica after it expired, or the run already declared interrupted by another replica after it expired (that
+     * replica has aborted its upload, so going on is pointless). A run that succeeded keeps renewing while its
+     * retention step runs under the lease.
+     */
+    static boolean renewLease(Connection connection, String holder, String runId, Duration ttl) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE public.backup_lease l SET expires_at = "
+                + "now() + ? * interval '1 millisecond' WHERE l.holder = ? AND l.run_id = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM public.backup_runs r WHERE r.id = l.run_id AND r.status = 'failed')")) {
+            statement.setLong(1, ttl.toMillis());
+            statement.setString(2, holder);
+            statement.setString(3, runId);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /** Gives the lease of run {@code runId} back, if still held. */
+    static void releaseLease(Connection connection, String holder, String runId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT run_id FROM public.backup_lease WHERE name = ? AND expires_at >= now()")) {
+                "DELETE FROM public.backup_lease WHERE holder = ? AND run_id = ?")) {
+            statement.setString(1, holder);
+            statement.setString(2, runId);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Who holds the lease, for which run, since when. */
+    record Lease(String runId, String holder, Instant acquiredAt) {
+    }
+
+    /** The unexpired lease, if any. */
+    static Optional<Lease> lease(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT run_id, holder, acquired_at FROM public.backup_lease WHERE name = ? AND expires_at >= now()")) {
             statement.setString(1, LEASE);
             try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(new Lease(rs.getString(1), rs.getString(2), instant(rs, "acquired_at")))
+                        : Optional.empty();
             }
+        }
+    }
+
+    /**
+     * Whether the database has the backup catalog (run table and lease), that is, the service's migrations ran on it;
+     * the {@code backup} command also backs up databases that never had them.
+     */
+    static boolean catalogPresent(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT to_regclass('public.backup_runs') IS NOT NULL "
+                        + "AND to_regclass('public.backup_lease') IS NOT NULL");
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Backups recorded as running whose lease is live: running now on some replica or command. */
+    static long runningBackups(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM public.backup_runs r JOIN public.backup_lease l ON l.run_id = r.id "
+                        + "WHERE r.kind = 'backup' AND r.status = 'running' AND l.expires_at >= now()");
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -133,9 +181,10 @@ final class BackupRunRepository {
     }
 
     /**
-     * Marks runs whose replica is gone as failed: running rows without an unexpired lease (backups) or older than
-     * {@code staleAfter} (drills, which hold no lease). The update is one statement, so when replicas ask at the same
-     * time each run is returned to exactly one of them.
+     * Marks runs whose holder is gone as failed: running rows whose lease has expired. A drill recorded by a version
+     * that gave drills no lease counts as gone once older than {@code staleAfter}. The update is one statement, so when
+     * replicas ask at the same time each run is returned to exactly one of them; the expired leases of drills that
+     * ended are deleted after it.
      *
      * @return the runs marked, as they are now
      */
@@ -143,10 +192,11 @@ final class BackupRunRepository {
         List<BackupRun> runs = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "UPDATE public.backup_runs r SET status = 'failed', finished_at = now(), "
-                        + "error = 'interrupted: the replica running it stopped before it finished' "
-                        + "WHERE r.status = 'running' AND ((r.kind = 'backup' AND NOT EXISTS (SELECT 1 FROM "
-                        + "public.backup_lease l WHERE l.run_id = r.id AND l.expires_at >= now())) OR "
-                        + "(r.kind = 'verify' AND r.started_at < now() - ? * interval '1 millisecond')) "
+                        + "error = 'interrupted: the replica or command running it stopped before it finished' "
+                        + "WHERE r.status = 'running' AND NOT EXISTS (SELECT 1 FROM public.backup_lease l "
+                        + "WHERE l.run_id = r.id AND l.expires_at >= now()) AND (r.kind = 'backup' "
+                        + "OR EXISTS (SELECT 1 FROM public.backup_lease l WHERE l.run_id = r.id) "
+                        + "OR r.started_at < now() - ? * interval '1 millisecond') "
                         + "RETURNING " + COLUMNS)) {
             statement.setLong(1, staleAfter.toMillis());
             try (ResultSet rs = statement.executeQuery()) {
@@ -154,6 +204,13 @@ final class BackupRunRepository {
                     runs.add(from(rs));
                 }
             }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "DELETE FROM public.backup_lease l WHERE l.name LIKE ? AND l.expires_at < now() "
+                        + "AND NOT EXISTS (SELECT 1 FROM public.backup_runs r WHERE r.id = l.run_id "
+                        + "AND r.status = 'running')")) {
+            statement.setString(1, DRILL_LEASE_PREFIX + "%");
+            statement.executeUpdate();
         }
         return runs;
     }
@@ -175,7 +232,13 @@ final class BackupRunRepository {
         return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
     }
 
-    /** The newest drill of one backup. */
+    /** The run of a kind that finished last, whatever its outcome, if any. */
+    static Optional<BackupRun> latestFinished(Connection connection, String kind) throws SQLException {
+        List<BackupRun> runs = query(connection, "WHERE kind = ? AND status <> 'running' ORDER BY finished_at DESC "
+                + "LIMIT 1", kind);
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    }
+
     /** Ids of the newest backups recorded as succeeded, newest first. */
     static List<String> succeededBackupIds(Connection connection, int limit) throws SQLException {
         List<String> ids = new ArrayList<>();
@@ -186,6 +249,7 @@ final class BackupRunRepository {
         return ids;
     }
 
+    /** The newest drill of one backup. */
     static Optional<BackupRun> latestVerify(Connection connection, String backupId) throws SQLException {
         List<BackupRun> runs = query(connection, "WHERE kind = 'verify' AND backup_id = ? ORDER BY started_at DESC "
                 + "LIMIT 1", backupId);

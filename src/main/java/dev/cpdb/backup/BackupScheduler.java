@@ -97,7 +97,7 @@ public class BackupScheduler {
 
     /**
      * Starts ticking (server mode only), after marking runs of dead replicas as failed and removing what their
-     * backups left in the store.
+     * backups left in the store; from then on the runner looks for such runs on its own ({@link BackupJobs#watch}).
      */
     public synchronized void start() {
         // Validated at start-up already, possibly followed by schedules from the instance settings: keep those.
@@ -105,6 +105,7 @@ public class BackupScheduler {
             validate();
         }
         jobs.failInterruptedRuns();
+        jobs.watch();
         // On the embedded default this generates the signing key now, as the operator token is, not at the first
         // backup.
         LOG.infof("backup signing keys: %s", backups.signingSource());
@@ -133,7 +134,6 @@ public class BackupScheduler {
     /** One look at the schedules; public for tests. */
     public void tick() {
         try {
-            jobs.failInterruptedRuns();
             Instant now = Instant.now();
             backupSchedule().ifPresent(schedule -> tickBackup(schedule.slotAt(now)));
             verifySchedule.ifPresent(schedule -> tickVerify(schedule.slotAt(now)));

@@ -152,16 +152,19 @@ public class BackupService {
         return value;
     }
 
-    /** Reads the live instance settings once the service has started them; before that (and in commands) the configuration. */
+    /**
+     * Reads the live instance settings once they are loaded (by the service, or by a command that asked for them);
+     * before that, and on a database without them, the configuration.
+     */
     @Inject
     void settings(InstanceSettings instanceSettings) {
         this.settings = instanceSettings;
     }
 
-    /** The instance setting {@code key} when the settings are running, else what {@code configured} says. */
+    /** The instance setting {@code key} when the settings are loaded, else what {@code configured} says. */
     private String live(String key, java.util.function.Supplier<String> configured) {
         InstanceSettings current = settings;
-        return current != null && current.started() ? current.value(key) : configured.get();
+        return current != null && current.loaded() ? current.value(key) : configured.get();
     }
 
     /** Default copy connections ({@code CPDB_BACKUP_JOBS}, live as {@code backup.jobs}). */
@@ -224,38 +227,22 @@ public class BackupService {
     }
 
     /**
-     * Takes a backup of the database on the direct path.
+     * A request to back up to {@code store} with the live instance settings: compression, copy connections, owners
+     * and privileges, and the schema selection of {@code CPDB_BACKUP_SCHEMAS} / {@code CPDB_BACKUP_EXCLUDE_SCHEMAS}.
      *
-     * @return the manifest of the committed backup
-     * @throws BackupFailedException when it fails; nothing that looks like a backup is left behind
+     * @throws BackupFailedException naming a setting whose value is wrong
      */
-    public BackupManifest backup(BackupStore store, Compression compression) {
-        return backup(store, compression, defaultJobs(), defaultOwnersAndPrivileges());
-    }
-
-    /**
-     * Takes a backup copying on {@code jobs} connections, with or without owners and privileges.
-     *
-     * @see #backup(BackupStore, Compression)
-     */
-    public BackupManifest backup(BackupStore store, Compression compression, int jobs, boolean ownersAndPrivileges) {
-        return backup(store, compression, jobs, ownersAndPrivileges, defaultSelection());
-    }
-
-    /**
-     * Takes a backup of the schemas {@code selection} chooses, copying on {@code jobs} connections.
-     *
-     * @see #backup(BackupStore, Compression)
-     */
-    public BackupManifest backup(BackupStore store, Compression compression, int jobs, boolean ownersAndPrivileges,
-            SchemaSelection selection) {
-        return backup(store, compression, BackupId.next(clock.instant()), jobs, ownersAndPrivileges, selection,
-                new Progress() {
-                });
+    public BackupRequest request(BackupStore store) {
+        return new BackupRequest(store, defaultCompression(), defaultJobs(), defaultOwnersAndPrivileges(),
+                defaultSelection());
     }
 
     /** Receives a running backup's connections (so it can be cancelled) and its phases. */
     public interface Progress {
+
+        /** Progress nobody follows. */
+        Progress NONE = new Progress() {
+        };
 
         /**
          * Called for each direct connection as it opens, before it does any work: first the main one, then the
@@ -275,30 +262,17 @@ public class BackupService {
     }
 
     /**
-     * Takes a backup with a given id, reporting progress.
+     * Takes backup {@code id} of the database on the direct path as {@code request} says, reporting progress. The
+     * backup runner ({@link BackupJobs}) is the one caller that coordinates it with other replicas.
      *
-     * @see #backup(BackupStore, Compression)
+     * @return the manifest of the committed backup
+     * @throws BackupFailedException when it fails, naming the cause (the database, the store, the engine's phase);
+     *         nothing that looks like a backup is left behind
      */
-    public BackupManifest backup(BackupStore store, Compression compression, String id, Progress progress) {
-        return backup(store, compression, id, defaultJobs(), defaultOwnersAndPrivileges(), defaultSelection(),
-                progress);
-    }
-
-    /**
-     * Takes a backup with a given id on {@code jobs} copying connections, with or without owners and privileges,
-     * reporting progress.
-     */
-    public BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
-            boolean ownersAndPrivileges, Progress progress) {
-        return backup(store, compression, id, jobs, ownersAndPrivileges, defaultSelection(), progress);
-    }
-
-    /**
-     * Takes a backup with a given id of the schemas {@code selection} chooses, on {@code jobs} copying connections,
-     * with or without owners and privileges, reporting progress.
-     */
-    public BackupManifest backup(BackupStore store, Compression compression, String id, int jobs,
-            boolean ownersAndPrivileges, SchemaSelection selection, Progress progress) {
+    public BackupManifest backup(String id, BackupRequest request, Progress progress) {
+        BackupStore store = request.store();
+        Compression compression = request.compression();
+        boolean ownersAndPrivileges = request.ownersAndPrivileges();
         Instant started = clock.instant();
         int level = compressionLevel(compression);
         Optional<List<AgeRecipient>> recipients = encryption.recipients();
@@ -317,19 +291,26 @@ public class BackupService {
                 dump = BackupEngine.dump(connection, script,
                         new BackupEngine.Options(config.lockTimeout(), started.plus(config.deadline()))
                                 .withPhases(progress::phase)
-                                .withJobs(jobs, () -> openHelper(progress))
+                                .withJobs(request.jobs(), () -> openHelper(progress))
                                 .withCancellation(progress::cancelled)
                                 .withOwnersAndPrivileges(ownersAndPrivileges)
-                                .withSelection(selection));
+                                .withSelection(request.selection()));
             }
             script.close();
             upload.commit();
             storedBytes = stored.bytes();
             sha256 = HexFormat.of().formatHex(digest.digest());
         } catch (BackupException e) {
+            if (e.getCause() instanceof IOException written) {
+                // The script goes through compression into the store's upload: a failed write is the store's.
+                throw new BackupFailedException("backup failed while " + e.phase() + ": writing to "
+                        + store.location() + " failed: " + written.getMessage(), e);
+            }
             throw new BackupFailedException("backup failed while " + e.getMessage(), e);
-        } catch (IOException | SQLException e) {
-            throw new BackupFailedException("backup failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BackupFailedException("backup failed writing to " + store.location() + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new BackupFailedException("backup failed on the database: " + e.getMessage(), e);
         }
         BackupManifest manifest = new BackupManifest(BackupEngine.FORMAT_VERSION, id, "cpdb " + buildVersion(), started,
                 clock.instant(),

@@ -130,7 +130,8 @@ public class BackupSettings implements SettingsDeclaration {
     }
 
     void apply(@Observes SettingsChanged changed) {
-        if (SCHEDULE_KEYS.stream().anyMatch(changed::touches)) {
+        // A one-off command (a backup reading the live settings) runs no schedule; retention it does apply.
+        if (SCHEDULE_KEYS.stream().anyMatch(changed::touches) && !dev.cpdb.cli.CommandLine.commandMode()) {
             boolean enabled = Boolean.parseBoolean(settings.value(ENABLED));
             try {
                 // A value stored behind the API's back (another version, an edit of the table) meets the same rule.

@@ -9,17 +9,19 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
 /**
- * {@code verify <id|path> [--target DIR] [--allow-unsigned] [--json]}: a restore drill into a scratch database on the configured server.
+ * {@code verify <id|path> [--target DIR] [--allow-unsigned] [--json]}: a restore drill into a scratch database on the
+ * configured server, through the backup runner: recorded in the run table like the service's drills, so the backups
+ * health group and metrics of every replica report it.
  */
 @ApplicationScoped
 public class VerifyCommand implements CliCommand {
 
     private final BackupService backups;
-    private final VerifyService verifier;
+    private final BackupJobs jobs;
 
-    public VerifyCommand(BackupService backups, VerifyService verifier) {
+    public VerifyCommand(BackupService backups, BackupJobs jobs) {
         this.backups = backups;
-        this.verifier = verifier;
+        this.jobs = jobs;
     }
 
     @Override
@@ -39,7 +41,7 @@ public class VerifyCommand implements CliCommand {
         backups.validateEncryptionSettings();
         BackupService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
-        VerifyResult result = verifier.verify(backup, options.flag("allow-unsigned"));
+        VerifyResult result = jobs.verifyHere(backup, "cli", options.flag("allow-unsigned"));
         if (options.flag("json")) {
             System.out.println(backups.toJson(result));
         } else if (result.passed()) {

@@ -191,10 +191,14 @@ class BackupCommandsIT {
         assertEquals(2, unknownOption.exitCode());
         assertTrue(unknownOption.stderr().contains("unknown option --color"), unknownOption.stderr());
 
-        CpdbProcess noJobs = CpdbProcess.run(Map.of(), "backup", "--jobs", "0");
+        Path home = TestFolders.create("cpdb-cli-usage-home");
+        CpdbProcess noJobs = CpdbProcess.run(Map.of("CPDB_HOME", home.toString()), "backup", "--jobs", "0");
         assertEquals(2, noJobs.exitCode());
         assertTrue(noJobs.stderr().contains("--jobs is '0'; use a number of copy connections from 1 to 16"),
                 noJobs.stderr());
+        assertFalse(Files.exists(home.resolve("instances/default/db")),
+                "wrong arguments are reported before the embedded "
+                        + "server starts");
         CpdbProcess wordJobs = CpdbProcess.run(Map.of(), "backup", "--jobs", "two");
         assertEquals(2, wordJobs.exitCode());
         assertTrue(wordJobs.stderr().contains("--jobs is 'two'"), wordJobs.stderr());

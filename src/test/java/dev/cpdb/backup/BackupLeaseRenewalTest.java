@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +92,35 @@ class BackupLeaseRenewalTest {
             expireLease(connection);
             assertTrue(BackupRunRepository.acquireLease(connection, "replica-b", "20261125T120100Z-bbbb", TTL));
             assertFalse(BackupRunRepository.renewLease(connection, "replica-a", "20261125T120000Z-aaaa", TTL));
+        }
+    }
+
+    @Test
+    void aDrillWhoseHolderStoppedEndsInterruptedOnceItsOwnLeaseExpiredWhileOtherDrillsGoOn() throws Exception {
+        try (Connection connection = TestPostgres.connect(url)) {
+            String stopped = "verify-20261125T120000Z-aaaa";
+            String alive = "verify-20261125T120100Z-bbbb";
+            String withoutLease = "verify-20261125T120200Z-cccc";
+            for (String drill : List.of(stopped, alive)) {
+                BackupRunRepository.takeDrillLease(connection, "replica-" + drill.charAt(drill.length() - 1), drill,
+                        TTL);
+                assertTrue(BackupRunRepository.insert(connection, drill, "verify", "20261125T110000Z-dddd", "api", null,
+                        "folder", "replica-" + drill.charAt(drill.length() - 1)));
+            }
+            // A drill recorded by a version that gave drills no lease: young, so not judged yet.
+            assertTrue(BackupRunRepository.insert(connection, withoutLease, "verify", "20261125T110000Z-dddd", "api",
+                    null, "folder", "old-replica"));
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE public.backup_lease SET expires_at = now() - interval '1 second' "
+                        + "WHERE run_id = '" + stopped + "'");
+            }
+
+            assertEquals(List.of(stopped), BackupRunRepository.failInterrupted(connection, Duration.ofHours(6))
+                    .stream().map(BackupRun::id).toList());
+            assertTrue(BackupRunRepository.renewLease(connection, "replica-b", alive, TTL), "the other drill goes on");
+            assertFalse(BackupRunRepository.renewLease(connection, "replica-a", stopped, TTL));
+            assertEquals(List.of(withoutLease), BackupRunRepository.failInterrupted(connection, Duration.ZERO).stream()
+                    .map(BackupRun::id).toList(), "past its age, a drill without lease counts as interrupted");
         }
     }
 

@@ -75,7 +75,7 @@ class BackupServiceTest {
 
     @Test
     void aBackupRestoresIntoAnotherDatabaseWithTheSameDefinitionsAndRows() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
         DatabaseUrl target = TestPostgres.createDatabase("svc_restore");
 
         backups.restore(backups.locate(store, manifest.backupId()), direct(target), false);
@@ -95,7 +95,7 @@ class BackupServiceTest {
         String big = query(source, "SELECT lo_from_bytea(0, (SELECT string_agg(sha256(g::text::bytea), ''::bytea) "
                 + "FROM generate_series(1, 13000) g))");
         try {
-            BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+            BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
             DatabaseUrl target = TestPostgres.createDatabase("svc_large_objects");
 
             RestoreOutcome outcome = backups.restore(backups.locate(store, manifest.backupId()), direct(target),
@@ -115,7 +115,7 @@ class BackupServiceTest {
 
     @Test
     void theManifestDescribesTheCommittedDataObject() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.GZIP);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.GZIP);
 
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         assertEquals(Files.size(data), manifest.data().bytes());
@@ -155,9 +155,7 @@ class BackupServiceTest {
             TestPostgres.execute(source, "GRANT SELECT ON shop.orders TO " + quoted);
 
             // Scheduled and HTTP backups take this path: the setting decides.
-            BackupManifest manifest = withOwners.backup(store, Compression.NONE, BackupId.next(java.time.Instant.now()),
-                    new BackupService.Progress() {
-                    });
+            BackupManifest manifest = TestBackups.take(withOwners, store, Compression.NONE);
             withOwners.restore(withOwners.locate(store, manifest.backupId()), direct(sameServer), false);
 
             assertTrue(manifest.ownersAndPrivileges());
@@ -196,7 +194,7 @@ class BackupServiceTest {
 
     @Test
     void aCorruptedDataObjectIsRefusedAndTheTargetStaysEmpty() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         flipOneByte(data, Files.size(data) / 2);
         DatabaseUrl target = TestPostgres.createDatabase("svc_corrupt");
@@ -211,7 +209,7 @@ class BackupServiceTest {
 
     @Test
     void aCorruptedCompressedObjectIsRefusedToo() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         flipOneByte(data, Files.size(data) / 2);
         DatabaseUrl target = TestPostgres.createDatabase("svc_corrupt_zstd");
@@ -224,7 +222,7 @@ class BackupServiceTest {
 
     @Test
     void aTruncatedDataObjectIsRefused() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
             file.setLength(file.length() * 2 / 3);
@@ -240,7 +238,7 @@ class BackupServiceTest {
 
     @Test
     void aBackupWithoutManifestIsNotABackup() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
         Files.delete(store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME));
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
@@ -252,7 +250,7 @@ class BackupServiceTest {
 
     @Test
     void aBackupFromANewerFormatIsRefused() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
         Path file = store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
         Files.writeString(file, Files.readString(file).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
         DatabaseUrl target = TestPostgres.createDatabase("svc_newer");
@@ -266,7 +264,7 @@ class BackupServiceTest {
 
     @Test
     void aNonEmptyTargetIsRefusedUnlessCleanIsAsked() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
         DatabaseUrl target = TestPostgres.createDatabase("svc_nonempty");
         TestPostgres.execute(target, "CREATE TABLE public.precious (id int)");
         TestPostgres.execute(target, "INSERT INTO public.precious VALUES (7)");
@@ -287,7 +285,7 @@ class BackupServiceTest {
     void aSelectedBackupRecordsItsSelectionAndCleanReplacesOnlyItsSchemas() throws Exception {
         TestPostgres.execute(database.plan().direct(), "CREATE SCHEMA IF NOT EXISTS shop_archive");
         TestPostgres.execute(database.plan().direct(), "CREATE TABLE IF NOT EXISTS shop_archive.old (id int)");
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD, 1, false,
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD,
                 BackupService.selection(List.of("SHOP*"), List.of("shop_a*", "nothing_like_this"), "test"));
 
         assertEquals(List.of("shop"), manifest.schemas());
@@ -340,9 +338,7 @@ class BackupServiceTest {
         }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
 
         // Scheduled and HTTP backups take this path: the settings decide.
-        BackupManifest manifest = configured.backup(store, Compression.NONE, BackupId.next(java.time.Instant.now()),
-                new BackupService.Progress() {
-                });
+        BackupManifest manifest = TestBackups.take(configured, store, Compression.NONE);
 
         assertEquals(List.of("public", "shop"), manifest.schemas());
         assertEquals(List.of("shop", "Shop_Archive", "public"), manifest.selection().include());
@@ -365,32 +361,33 @@ class BackupServiceTest {
 
         assertTrue(e.getMessage().contains("CPDB_BACKUP_EXCLUDE_SCHEMAS") && e.getMessage().contains("unterminated"),
                 e.getMessage());
-        assertThrows(BackupFailedException.class, () -> misconfigured.backup(store, Compression.NONE));
+        assertThrows(BackupFailedException.class, () -> TestBackups.take(misconfigured, store, Compression.NONE));
         assertEquals(List.of(), store.list(""));
     }
 
     @Test
     void includePatternsThatMatchNothingOrNameAnotherDatabaseFailTheBackupAndLeaveNothing() throws Exception {
-        BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.backup(store,
-                Compression.ZSTD, 1, false, BackupService.selection(List.of("shop", "Shpo"), List.of(), "test")));
+        BackupFailedException e = assertThrows(BackupFailedException.class, () -> TestBackups.take(backups, store,
+                Compression.ZSTD, BackupService.selection(List.of("shop", "Shpo"), List.of(), "test")));
 
         assertTrue(e.getMessage().contains("\"Shpo\" matches no schema"), e.getMessage());
         assertFalse(e.getMessage().contains("\"shop\" matches"), e.getMessage());
-        BackupFailedException other = assertThrows(BackupFailedException.class, () -> backups.backup(store,
-                Compression.ZSTD, 1, false, BackupService.selection(List.of("elsewhere.shop"), List.of(), "test")));
+        BackupFailedException other = assertThrows(BackupFailedException.class, () -> TestBackups.take(backups, store,
+                Compression.ZSTD, BackupService.selection(List.of("elsewhere.shop"), List.of(), "test")));
         assertTrue(other.getMessage().contains("cross-database"), other.getMessage());
         assertEquals(List.of(), store.list(""));
 
         String name = database.plan().direct().database();
-        assertEquals(List.of("shop"), backups.backup(store, Compression.ZSTD, 1, false,
-                BackupService.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
+        assertEquals(List.of("shop"),
+                TestBackups.take(backups, store, Compression.ZSTD,
+                        BackupService.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
                 "a pattern qualified with this database's name");
         assertEquals(List.of(), store.pendingUploads(""));
     }
 
     @Test
     void aManifestWhoseSchemasDifferFromItsScriptIsRefusedBeforeAnythingRuns() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD, 1, false,
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD,
                 BackupService.selection(List.of("shop"), List.of(), "test"));
         Path file = store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
         // An unsigned store's manifest claims a schema the script does not create, which --clean would drop.
@@ -418,7 +415,7 @@ class BackupServiceTest {
             BackupService impatient = new BackupService(database, new ShortLockTimeout(), null,
                     new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
             BackupFailedException e = assertThrows(BackupFailedException.class,
-                    () -> impatient.backup(store, Compression.ZSTD));
+                    () -> TestBackups.take(impatient, store, Compression.ZSTD));
 
             assertTrue(e.getMessage().contains("locking tables"), e.getMessage());
             blocker.rollback();
@@ -455,8 +452,8 @@ class BackupServiceTest {
         };
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> BackupFixturesAccess.withTinyChunks(() -> impatient.backup(store, Compression.ZSTD,
-                        BackupId.next(java.time.Instant.now()), queueASchemaChange)));
+                () -> BackupFixturesAccess.withTinyChunks(() -> TestBackups.take(impatient,
+                        impatient.request(store).withCompression(Compression.ZSTD), queueASchemaChange)));
 
         assertTrue(e.getMessage().contains("copying shop."), e.getMessage());
         assertTrue(e.getMessage().contains("could not lock"), e.getMessage());
@@ -504,8 +501,9 @@ class BackupServiceTest {
         };
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> BackupFixturesAccess.withTinyChunks(() -> backups.backup(store, Compression.ZSTD,
-                        BackupId.next(java.time.Instant.now()), 2, false, cancelWhileCopying)));
+                () -> BackupFixturesAccess.withTinyChunks(() -> TestBackups.take(backups, backups.request(store)
+                        .withCompression(Compression.ZSTD).withJobs(2).withOwnersAndPrivileges(false),
+                        cancelWhileCopying)));
 
         assertTrue(e.getMessage().contains("cancel"), e.getMessage());
         assertEquals(2, connections.size(), "the main connection and one helper were reported");
@@ -540,7 +538,8 @@ class BackupServiceTest {
         }
         Thread.sleep(300);
         // The default two copy connections, with every table of more than one block split into block ranges.
-        BackupManifest manifest = BackupFixturesAccess.withTinyChunks(() -> backups.backup(store, Compression.ZSTD));
+        BackupManifest manifest = BackupFixturesAccess
+                .withTinyChunks(() -> TestBackups.take(backups, store, Compression.ZSTD));
         writing.set(false);
         int committed = 0;
         for (Future<Integer> result : results) {

@@ -65,7 +65,7 @@ class BackupSigningTest {
 
     @Test
     void aSignedBackupRestoresUnderItsKeyAndTheManifestNamesTheKey() throws Exception {
-        BackupManifest manifest = service(OLD_KEY).backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(service(OLD_KEY), store, Compression.ZSTD);
 
         assertNotNull(manifest.signature());
         assertEquals("HMAC-SHA256", manifest.signature().algorithm());
@@ -74,12 +74,12 @@ class BackupSigningTest {
         service(OLD_KEY).restore(located(manifest), RestoreTrustTest.direct(target), true);
 
         assertEquals("10", RestoreTrustTest.query(target, "SELECT count(*) FROM signing.notes"));
-        assertNull(service(null).backup(store, Compression.ZSTD).signature(), "without a key, no signature");
+        assertNull(TestBackups.take(service(null), store, Compression.ZSTD).signature(), "without a key, no signature");
     }
 
     @Test
     void anUnsignedBackupIsRefusedWhileAKeyIsConfiguredUnlessAllowedOnPurpose() throws Exception {
-        BackupManifest manifest = service(null).backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(service(null), store, Compression.ZSTD);
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
@@ -95,7 +95,7 @@ class BackupSigningTest {
 
     @Test
     void aManifestChangedAfterSigningIsRefusedEvenWhenUnsignedBackupsAreAllowed() throws Exception {
-        BackupManifest manifest = service(OLD_KEY).backup(store, Compression.NONE);
+        BackupManifest manifest = TestBackups.take(service(OLD_KEY), store, Compression.NONE);
         // What someone who can write to the store but lacks the key can do: change the script and make the manifest's
         // checksum match it again.
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
@@ -122,9 +122,9 @@ class BackupSigningTest {
 
     @Test
     void aRotatedKeyStillVerifiesOlderBackupsAndAnUnknownKeyIsNamed() throws Exception {
-        BackupManifest old = service(OLD_KEY).backup(store, Compression.ZSTD);
+        BackupManifest old = TestBackups.take(service(OLD_KEY), store, Compression.ZSTD);
 
-        BackupManifest fresh = service(NEW_KEY + "," + OLD_KEY).backup(store, Compression.ZSTD);
+        BackupManifest fresh = TestBackups.take(service(NEW_KEY + "," + OLD_KEY), store, Compression.ZSTD);
         assertTrue(!fresh.signature().keyId().equals(old.signature().keyId()), "the first key signs");
         service(NEW_KEY + "," + OLD_KEY).restore(located(old), RestoreTrustTest.direct(target), true);
         assertEquals("10", RestoreTrustTest.query(target, "SELECT count(*) FROM signing.notes"));
@@ -140,7 +140,7 @@ class BackupSigningTest {
     void keysFromAFileVerifyAndAShortKeyIsRefusedNamingTheSetting() throws Exception {
         Path file = TestFolders.create("cpdb-signing-keys").resolve("keys");
         Files.writeString(file, "# rotated keys, the first signs\n" + NEW_KEY + "\n" + OLD_KEY + "\n");
-        BackupManifest old = service(OLD_KEY).backup(store, Compression.ZSTD);
+        BackupManifest old = TestBackups.take(service(OLD_KEY), store, Compression.ZSTD);
 
         service(null, file.toString()).restore(located(old), RestoreTrustTest.direct(target), true);
 

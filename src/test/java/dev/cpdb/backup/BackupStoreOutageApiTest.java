@@ -83,7 +83,7 @@ class BackupStoreOutageApiTest {
         String overHttp = given().auth().oauth2(TOKEN).when().post("/api/db/backups").then().statusCode(202)
                 .extract().path("backupId");
         awaitCommitted(overHttp);
-        String byCommand = backups.backup(backups.defaultStore(), Compression.ZSTD).backupId();
+        String byCommand = TestBackups.take(backups, backups.defaultStore(), Compression.ZSTD).backupId();
 
         Response before = given().auth().oauth2(TOKEN).when().get("/api/db/backups");
         before.then().statusCode(200)

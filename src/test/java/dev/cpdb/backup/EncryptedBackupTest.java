@@ -83,7 +83,7 @@ class EncryptedBackupTest {
     void anEncryptedBackupRestoresWithCpdbAndWithStockAgeZstdAndPsql() throws Exception {
         BackupService writer = service(Optional.of(recipient), Optional.empty());
         DatabaseUrl source = database.plan().direct();
-        BackupManifest manifest = writer.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(writer, store, Compression.ZSTD);
         RestoreTrustTest.Fingerprint sourceObjects = RestoreTrustTest.fingerprint(source);
 
         assertEquals("data.sql.zst.age", manifest.data().key());
@@ -120,7 +120,8 @@ class EncryptedBackupTest {
                         + "''::bytea) FROM generate_series(1, 10000) g))");
         try {
             String md5 = "SELECT md5(lo_get(" + oid + "))";
-            BackupManifest manifest = service(Optional.of(recipient), Optional.empty()).backup(store, Compression.ZSTD);
+            BackupManifest manifest = TestBackups.take(service(Optional.of(recipient), Optional.empty()), store,
+                    Compression.ZSTD);
 
             DatabaseUrl byHand = TestPostgres.createDatabase("age_lo_psql");
             restoreByHand(data(manifest), byHand);
@@ -172,7 +173,7 @@ class EncryptedBackupTest {
     @Test
     void withoutAnIdentityTheRestoreIsRefusedBeforeAnyStatement() throws Exception {
         BackupService writer = service(Optional.of(recipient), Optional.empty());
-        BackupManifest manifest = writer.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(writer, store, Compression.ZSTD);
         DatabaseUrl target = fullTarget();
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
 
@@ -197,7 +198,7 @@ class EncryptedBackupTest {
     @Test
     void aFlippedByteIsRefusedBeforeAnyStatementEvenWithARewrittenHash() throws Exception {
         BackupService service = service(Optional.of(recipient), Optional.of(keyFile));
-        BackupManifest manifest = service.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(service, store, Compression.ZSTD);
         DatabaseUrl target = fullTarget();
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
         Path stored = data(manifest);

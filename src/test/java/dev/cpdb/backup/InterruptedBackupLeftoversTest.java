@@ -79,9 +79,9 @@ class InterruptedBackupLeftoversTest {
         String target = "s3://" + bucket + "/prod";
         BackupStore store = backups.store(target);
         S3Client s3 = S3ProxyServer.admin();
-        BackupManifest committed = backups.backup(store, Compression.ZSTD);
+        BackupManifest committed = TestBackups.take(backups, store, Compression.ZSTD);
         // Committed (manifest written), but the replica died before it recorded the run's end.
-        BackupManifest committedUnrecorded = backups.backup(store, Compression.ZSTD);
+        BackupManifest committedUnrecorded = TestBackups.take(backups, store, Compression.ZSTD);
         recordRun(committedUnrecorded.backupId(), target, DEAD_REPLICA);
         Map<String, byte[]> committedObjects = contents(store);
 
@@ -94,8 +94,9 @@ class InterruptedBackupLeftoversTest {
         recordRun(crashedBeforeManifest, target, DEAD_REPLICA);
         String runningElsewhere = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
         startMultipartUpload(s3, bucket, "prod/" + runningElsewhere + "/data.sql.zst");
-        recordRun(runningElsewhere, target, LIVE_REPLICA);
+        // Lease first, as the runner takes it: a replica looking meanwhile never sees this run without its lease.
         holdLease(runningElsewhere, LIVE_REPLICA);
+        recordRun(runningElsewhere, target, LIVE_REPLICA);
         // An upload no run row knows of (a command-line backup in progress, say) is not this cleanup's to remove.
         String unknown = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
         startMultipartUpload(s3, bucket, "prod/" + unknown + "/data.sql.zst");
@@ -120,7 +121,7 @@ class InterruptedBackupLeftoversTest {
         Path root = TestFolders.create("cpdb-interrupted");
         String target = root.toString();
         BackupStore store = backups.store(target);
-        BackupManifest committed = backups.backup(store, Compression.ZSTD);
+        BackupManifest committed = TestBackups.take(backups, store, Compression.ZSTD);
         Map<String, byte[]> committedObjects = contents(store);
         String crashed = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
         String runningElsewhere = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
@@ -130,8 +131,8 @@ class InterruptedBackupLeftoversTest {
             writeSome(crashedUpload);
             writeSome(liveUpload);
             recordRun(crashed, target, DEAD_REPLICA);
-            recordRun(runningElsewhere, target, LIVE_REPLICA);
             holdLease(runningElsewhere, LIVE_REPLICA);
+            recordRun(runningElsewhere, target, LIVE_REPLICA);
             assertEquals(2, temporaryFiles(root).size(), "the uploads are on disk before the start");
 
             scheduler.start();

@@ -108,7 +108,7 @@ class RestoreTrustTest {
         Path file = Path.of(System.getProperty("java.io.tmpdir"), "cpdb-trust-" + UUID.randomUUID());
         String role = "cpdb_trust_" + Long.toHexString(System.nanoTime());
         String injected = statement.replace("\\n", "\n").replace("FILE", file.toString()).replace("ROLENAME", role);
-        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
         long line = appendWithMatchingManifest(manifest, injected);
         Fingerprint before = fingerprint(target);
 
@@ -124,7 +124,7 @@ class RestoreTrustTest {
 
     @Test
     void aDataObjectChangedWithoutItsManifestIsRefusedBeforeAnythingRuns() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
         Path data = data(manifest);
         String script = Files.readString(data);
         Files.writeString(data, script.replace(BackupEngine.END_MARKER, "DROP TABLE \"trust\".\"items\";\n"
@@ -141,7 +141,7 @@ class RestoreTrustTest {
 
     @Test
     void aFileRenamedOverTheDataObjectBetweenThePassesIsNotRead() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
         Path data = data(manifest);
         byte[] checked = Files.readAllBytes(data);
         BackupStore swapping = new SecondReadStore(store, () -> {
@@ -159,7 +159,7 @@ class RestoreTrustTest {
 
     @Test
     void aDataObjectChangedInPlaceBetweenThePassesIsRolledBack() throws Exception {
-        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
         Path data = data(manifest);
         Fingerprint before = fingerprint(target);
         BackupStore changing = new SecondReadStore(store, () -> {
@@ -184,7 +184,7 @@ class RestoreTrustTest {
         String created = query(source, "SELECT lo_from_bytea(0, 'carried contents')");
         String theirs = query(target, "SELECT lo_from_bytea(0, 'the target''s own contents')");
         try {
-            BackupManifest manifest = backups.backup(store, Compression.NONE);
+            BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
             // A store writer aims the chunk at the target's object, and fixes the manifest to match.
             String chunk = "SELECT pg_catalog.lo_put('" + created + "', 0, ";
             long line = replaceWithMatchingManifest(manifest, chunk, "SELECT pg_catalog.lo_put('" + theirs + "', 0, ");
@@ -209,7 +209,7 @@ class RestoreTrustTest {
         DatabaseUrl source = database.plan().direct();
         String created = query(source, "SELECT lo_from_bytea(0, 'carried contents')");
         try {
-            BackupManifest manifest = backups.backup(store, Compression.NONE);
+            BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
             Path data = data(manifest);
             String hex = HexFormat.of().formatHex("carried contents".getBytes(StandardCharsets.UTF_8));
             String script = Files.readString(data);

@@ -84,7 +84,7 @@ class S3BackupServiceTest {
                 + "RETURNING id) INSERT INTO shop.lines (order_id, qty) SELECT id, 1 FROM o");
         BackupStore store = backups.store("s3://" + bucket + "/cpdb/prod");
 
-        BackupManifest manifest = backups.backup(store, Compression.ZSTD);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
 
         assertTrue(manifest.data().bytes() > 2 * PART_SIZE, "several parts: " + manifest.data().bytes());
         assertEquals(List.of(manifest.backupId()), backups.list(store).stream().map(BackupManifest::backupId)
@@ -110,7 +110,7 @@ class S3BackupServiceTest {
             sql.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE");
             BackupService impatient = new BackupService(database, new ShortLockTimeout(), null, json, s3);
 
-            assertThrows(BackupFailedException.class, () -> impatient.backup(store, Compression.ZSTD));
+            assertThrows(BackupFailedException.class, () -> TestBackups.take(impatient, store, Compression.ZSTD));
             blocker.rollback();
         }
 
@@ -123,7 +123,7 @@ class S3BackupServiceTest {
         BackupStore store = backups.store("s3://no-such-bucket-" + Long.toHexString(System.nanoTime()) + "/cpdb");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.backup(store, Compression.ZSTD));
+                () -> TestBackups.take(backups, store, Compression.ZSTD));
 
         assertTrue(e.getMessage().contains("NoSuchBucket") && e.getMessage().contains("s3://no-such-bucket-"),
                 e.getMessage());
@@ -143,7 +143,7 @@ class S3BackupServiceTest {
         TestPostgres.execute(database.plan().direct(), "INSERT INTO shop.orders (note) SELECT 'order ' || g "
                 + "FROM generate_series(1, 100) g");
         BackupStore store = backups.store("s3://" + bucket + "/cpdb");
-        BackupManifest manifest = backups.backup(store, Compression.NONE);
+        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
         String dataKey = manifest.backupId() + "/" + manifest.data().key();
         byte[] checked;
         try (java.io.InputStream in = store.read(dataKey).orElseThrow()) {

@@ -2,9 +2,12 @@ package dev.cpdb.testing;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -97,6 +100,19 @@ public final class TestPostgres {
         } catch (SQLException e) {
             throw new IllegalStateException("test SQL failed: " + sql, e);
         }
+    }
+
+    /** The first column of a query's rows, as text, over a fresh JDBC connection. */
+    public static List<String> column(DatabaseUrl url, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = connect(url);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 
     /** Opens a JDBC connection for test assertions. */
