@@ -50,6 +50,33 @@ public interface DatabaseConfig {
     @WithDefault("auto")
     String statementProtocol();
 
+    /** Reads from streaming replicas. */
+    Read read();
+
+    /** Reads from streaming replicas; see the replica package for the routing rules. */
+    interface Read {
+
+        /**
+         * Libpq URLs of streaming replicas (hot standbys) of the database, comma-separated (percent-encode a comma in
+         * a password as %2C), each possibly behind its own transaction pooler; absent means every read goes to
+         * {@link DatabaseConfig#url()}.
+         */
+        Optional<String> url();
+
+        /**
+         * How far behind the primary a replica may be for reads of callers that have not written lately: a replica
+         * further behind is skipped. Also how long after a write cpdb keeps the writer's WAL position.
+         */
+        @WithName("max-staleness")
+        @WithDefault("5s")
+        Duration maxStaleness();
+
+        /** How often the primary's WAL position and each replica's replay position are read. */
+        @WithName("poll-interval")
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
     /** Runtime pool sizing. */
     interface Pool {
 
