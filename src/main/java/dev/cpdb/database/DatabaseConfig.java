@@ -75,6 +75,13 @@ public interface DatabaseConfig {
         @WithName("poll-interval")
         @WithDefault("1s")
         Duration pollInterval();
+
+        /**
+         * How long a read, or a check, waits for a replica's answer; then the replica counts as down and the read
+         * runs on the primary. Bounds the wait when a pooler holds statements for a replica that is gone.
+         */
+        @WithDefault("5s")
+        Duration timeout();
     }
 
     /** Runtime pool sizing. */

@@ -56,6 +56,7 @@ public class ReadPath {
     private volatile ReplicaSet replicas;
     private volatile ReplicaMonitor monitor;
     private volatile ReadMetrics metrics;
+    private volatile Answers answers;
 
     public ReadPath(Database database, DatabaseConfig config, Vertx vertx, MeterRegistry registry) {
         this.database = database;
@@ -79,6 +80,11 @@ public class ReadPath {
             throw new InvalidConfigurationException("DATABASE_READ_POLL_INTERVAL (database.read.poll-interval) must "
                     + "be a positive duration such as 1s");
         }
+        Duration timeout = config.read().timeout();
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new InvalidConfigurationException("DATABASE_READ_TIMEOUT (database.read.timeout) must be a positive "
+                    + "duration such as 5s");
+        }
         if (maxStaleness.compareTo(interval) <= 0) {
             throw new InvalidConfigurationException("DATABASE_READ_MAX_STALENESS (database.read.max-staleness) is "
                     + maxStaleness.toMillis() + " ms; it must be longer than DATABASE_READ_POLL_INTERVAL "
@@ -97,7 +103,8 @@ public class ReadPath {
                 ? TIMELINE_KEPT
                 : maxStaleness.multipliedBy(2));
         metrics = new ReadMetrics(registry, set);
-        monitor = new ReplicaMonitor(vertx, database.pool().getDelegate(), set, timeline, writes, interval);
+        answers = new Answers(vertx, timeout);
+        monitor = new ReplicaMonitor(vertx, database.pool().getDelegate(), set, timeline, writes, interval, answers);
         replicas = set;
         monitor.start();
     }
@@ -153,7 +160,7 @@ public class ReadPath {
             return database.pool();
         }
         return SqlClient.newInstance(new RoutedReads(database.pool().getDelegate(), set, required(caller, named),
-                metrics));
+                metrics, answers));
     }
 
     /**

@@ -66,7 +66,7 @@ final class Replica {
      * Asks the replica where it is, unless the previous question is still waiting for an answer (a replica that
      * hangs holds up no one else).
      */
-    void check(PrimaryTimeline timeline) {
+    void check(PrimaryTimeline timeline, Answers answers) {
         if (!checking.compareAndSet(false, true)) {
             return;
         }
@@ -78,10 +78,11 @@ final class Replica {
             record(down(e));
             return;
         }
-        answer.onComplete(done -> {
-            checking.set(false);
-            record(done.succeeded() ? answered(done.result().iterator().next(), timeline) : down(done.cause()));
-        });
+        // The next check waits for this one's real answer, however late; the limit only marks the replica down.
+        answer.onComplete(done -> checking.set(false));
+        answers.within(answer).onComplete(done -> record(done.succeeded()
+                ? answered(done.result().iterator().next(), timeline)
+                : down(done.cause())));
     }
 
     /** Keeps what a check found, logging once when the replica stops or starts answering. */

@@ -27,11 +27,13 @@ final class ReplicaMonitor {
     private final PrimaryTimeline timeline;
     private final CallerWrites writes;
     private final Duration interval;
+    private final Answers answers;
     private final AtomicBoolean sampling = new AtomicBoolean();
     private volatile long timer = -1;
 
     ReplicaMonitor(Vertx vertx, Pool primary, ReplicaSet replicas, PrimaryTimeline timeline, CallerWrites writes,
-            Duration interval) {
+            Duration interval, Answers answers) {
+        this.answers = answers;
         this.vertx = vertx;
         this.primary = primary;
         this.replicas = replicas;
@@ -53,7 +55,7 @@ final class ReplicaMonitor {
 
     private void tick() {
         samplePrimary();
-        replicas.all().forEach(replica -> replica.check(timeline));
+        replicas.all().forEach(replica -> replica.check(timeline, answers));
         writes.forgetReachedBefore(Instant.now().minus(replicas.maxStaleness()));
     }
 

@@ -30,9 +30,11 @@ final class RoutedReads implements SqlClient {
     private final ReplicaSet replicas;
     private final WalPosition required;
     private final ReadMetrics metrics;
+    private final Answers answers;
 
     /** @param required the position every statement must see; null for nothing in particular */
-    RoutedReads(Pool primary, ReplicaSet replicas, WalPosition required, ReadMetrics metrics) {
+    RoutedReads(Pool primary, ReplicaSet replicas, WalPosition required, ReadMetrics metrics, Answers answers) {
+        this.answers = answers;
         this.primary = primary;
         this.replicas = replicas;
         this.required = required;
@@ -76,7 +78,7 @@ final class RoutedReads implements SqlClient {
         } catch (RuntimeException e) {
             answer = Future.failedFuture(e);
         }
-        return answer
+        return answers.within(answer)
                 .onSuccess(rows -> metrics.servedByReplica())
                 .recover(failure -> fallBack(replica, failure, statement));
     }
@@ -100,7 +102,7 @@ final class RoutedReads implements SqlClient {
      * to an error of the statement, which the primary will give too.
      */
     static boolean replicaTrouble(Throwable failure) {
-        if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
+        if (failure instanceof Answers.NoAnswer || !(failure instanceof PgException pg) || pg.getSqlState() == null) {
             return true;
         }
         String sqlState = pg.getSqlState();
