@@ -128,8 +128,9 @@ public class ReadPath {
             return List.of();
         }
         if (database.embedded()) {
-            throw new InvalidConfigurationException("DATABASE_READ_URL is set but DATABASE_URL is not: replicas "
-                    + "follow an external primary; set DATABASE_URL to it, or remove DATABASE_READ_URL");
+            throw new InvalidConfigurationException("DATABASE_READ_URL needs DATABASE_URL: replicas follow an "
+                    + "external primary, and the embedded server has none; give DATABASE_URL the primary's address, or "
+                    + "remove DATABASE_READ_URL");
         }
         List<DatabaseUrl> urls = new ArrayList<>();
         for (String part : text.get().split(",", -1)) {
