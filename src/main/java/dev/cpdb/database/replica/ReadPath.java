@@ -4,14 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.cpdb.InvalidConfigurationException;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DatabaseConfig;
 import dev.cpdb.database.DatabaseUrl;
@@ -70,29 +68,13 @@ public class ReadPath {
      * once the database has started. Blocking (pooler detection asks each replica).
      */
     public synchronized void start() {
-        List<DatabaseUrl> urls = urls();
-        if (urls.isEmpty() || replicas != null) {
+        ReadSettings settings = ReadSettings.resolve(config.read(), database.embedded());
+        if (settings.replicas().isEmpty() || replicas != null) {
             return;
         }
-        Duration maxStaleness = config.read().maxStaleness();
-        Duration interval = config.read().pollInterval();
-        if (interval.isZero() || interval.isNegative()) {
-            throw new InvalidConfigurationException("DATABASE_READ_POLL_INTERVAL (database.read.poll-interval) must "
-                    + "be a positive duration such as 1s");
-        }
-        Duration timeout = config.read().timeout();
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new InvalidConfigurationException("DATABASE_READ_TIMEOUT (database.read.timeout) must be a positive "
-                    + "duration such as 5s");
-        }
-        if (maxStaleness.compareTo(interval) <= 0) {
-            throw new InvalidConfigurationException("DATABASE_READ_MAX_STALENESS (database.read.max-staleness) is "
-                    + maxStaleness.toMillis() + " ms; it must be longer than DATABASE_READ_POLL_INTERVAL "
-                    + "(database.read.poll-interval, " + interval.toMillis() + " ms), or no replica would ever be "
-                    + "fresh enough to serve");
-        }
+        Duration maxStaleness = settings.maxStaleness();
         List<Replica> built = new ArrayList<>();
-        for (DatabaseUrl url : urls) {
+        for (DatabaseUrl url : settings.replicas()) {
             RuntimePool pool = database.replicaPool(url);
             built.add(new Replica(url.endpoint(), pool));
             LOG.infof("read replica %s (pooler %s: %s)", url.redacted(), pool.decision().mode().settingValue(),
@@ -103,8 +85,9 @@ public class ReadPath {
                 ? TIMELINE_KEPT
                 : maxStaleness.multipliedBy(2));
         metrics = new ReadMetrics(registry, set);
-        answers = new Answers(vertx, timeout);
-        monitor = new ReplicaMonitor(vertx, database.pool().getDelegate(), set, timeline, writes, interval, answers);
+        answers = new Answers(vertx, settings.timeout());
+        monitor = new ReplicaMonitor(vertx, database.pool().getDelegate(), set, timeline, writes,
+                settings.pollInterval(), answers);
         replicas = set;
         monitor.start();
     }
@@ -120,27 +103,6 @@ public class ReadPath {
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-    }
-
-    private List<DatabaseUrl> urls() {
-        Optional<String> text = config.read().url().filter(value -> !value.isBlank());
-        if (text.isEmpty()) {
-            return List.of();
-        }
-        if (database.embedded()) {
-            throw new InvalidConfigurationException("DATABASE_READ_URL needs DATABASE_URL: replicas follow an "
-                    + "external primary, and the embedded server has none; give DATABASE_URL the primary's address, or "
-                    + "remove DATABASE_READ_URL");
-        }
-        List<DatabaseUrl> urls = new ArrayList<>();
-        for (String part : text.get().split(",", -1)) {
-            if (part.isBlank()) {
-                throw new InvalidConfigurationException("DATABASE_READ_URL has an empty entry; separate replica URLs "
-                        + "with single commas and percent-encode a comma in a password as %2C");
-            }
-            urls.add(DatabaseUrl.parse("DATABASE_READ_URL", part.strip()));
-        }
-        return urls;
     }
 
     /** Whether {@code DATABASE_READ_URL} names replicas. */

@@ -96,6 +96,11 @@ class ReadReplicaTest {
         awaitTrue(() -> replica().committedOnReplica(databaseName()) - before >= 2L * READS,
                 "the replica's pg_stat_database shows the reads");
         assertEquals("streaming", replicaStatus().getString("readReplicas[0].state"));
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("cpdb_read_replica_serving{")
+                && line.endsWith(" 1.0")), "the replica serves, as /q/metrics says");
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("cpdb_read_statements_total{")
+                && line.contains("served_by=\"replica\"") && !line.endsWith(" 0.0")), "reads served by the replica");
     }
 
     @Test
