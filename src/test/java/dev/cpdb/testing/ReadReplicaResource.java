@@ -10,7 +10,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Points the service at a fresh database on the {@link StreamingReplica} primary through {@code DATABASE_URL} and at
  * the same database on its replica through {@code DATABASE_READ_URL}: directly, or (init argument
  * {@code pgbouncer=true}) through PgBouncer in transaction mode in front of the replica, with {@code CPDB_POOLER}
- * left at auto so the replica's pooler is detected as the runtime path's would be.
+ * left at auto so the replica's pooler is detected as the runtime path's would be. {@code DATABASE_READ_URL} also
+ * names the primary as a second "replica", one that is not in recovery.
  */
 public class ReadReplicaResource implements QuarkusTestResourceLifecycleManager {
 
@@ -35,7 +36,9 @@ public class ReadReplicaResource implements QuarkusTestResourceLifecycleManager 
         }
         Map<String, String> config = new HashMap<>();
         config.put("database.url", TestPostgres.libpq(pair.primaryUrl(database)));
-        config.put("database.read.url", TestPostgres.libpq(replica));
+        // A second entry names the primary itself: a server that is not in recovery, which must never serve reads.
+        config.put("database.read.url",
+                TestPostgres.libpq(replica) + "," + TestPostgres.libpq(pair.primaryUrl(database)));
         return config;
     }
 

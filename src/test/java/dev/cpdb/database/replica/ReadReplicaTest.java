@@ -35,7 +35,7 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * The read path against a real streaming replica (PostgreSQL's own replication, see {@link StreamingReplica}):
- * reads of callers that did not write go to the replica, a caller reads each of its own writes even while the replica
+ * reads of callers that did not write go to the replica (never to a server that is not in recovery), a caller reads each of its own writes even while the replica
  * replays nothing, a client carries that guarantee to other callers (or other instances) with the position header,
  * and a replica that stops under load fails no read. Expectations come from PostgreSQL (a hot standby shows a commit
  * only once it replayed the commit record; {@code pg_wal_replay_pause()} stops replay but not streaming; the
@@ -96,6 +96,8 @@ class ReadReplicaTest {
         awaitTrue(() -> replica().committedOnReplica(databaseName()) - before >= 2L * READS,
                 "the replica's pg_stat_database shows the reads");
         assertEquals("streaming", replicaStatus().getString("readReplicas[0].state"));
+        assertEquals("not-in-recovery", replicaStatus().getString("readReplicas[1].state"),
+                "the primary named as a replica is skipped: pg_is_in_recovery() is false there");
         String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(line -> line.startsWith("cpdb_read_replica_serving{")
                 && line.endsWith(" 1.0")), "the replica serves, as /q/metrics says");
