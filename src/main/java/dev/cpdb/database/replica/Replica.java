@@ -85,13 +85,13 @@ final class Replica {
                 : down(done.cause())));
     }
 
-    /** Keeps what a check found, logging once when the replica stops or starts answering. */
+    /** Keeps what a check found, logging once when the replica stops answering, answers again, or leaves recovery. */
     private void record(Check check) {
         Check before = last;
         last = check;
-        if (before.answered() && !check.answered()) {
+        if (!check.answered() && (before.answered() || before == Check.NONE)) {
             LOG.warnf("read replica %s does not answer (%s); its reads go to the primary", name(), check.problem());
-        } else if (!before.answered() && check.answered()) {
+        } else if (check.answered() && (!before.answered() || before.inRecovery() != check.inRecovery())) {
             LOG.infof("read replica %s answers%s", name(), check.inRecovery() ? ""
                     : ", but it is not in recovery; it serves no reads until it is a standby again");
         }
