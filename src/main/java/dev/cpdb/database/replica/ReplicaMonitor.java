@@ -6,8 +6,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 
 /**
  * Every poll interval reads the primary's WAL position and asks each replica whether it is in recovery and how far
@@ -54,26 +57,29 @@ final class ReplicaMonitor {
     }
 
     private void tick() {
-        samplePrimary();
-        replicas.all().forEach(replica -> replica.check(timeline, answers));
+        // Replicas are checked once the primary's sample is in, so their lag is measured against the newest one.
+        samplePrimary().onComplete(sampled -> replicas.all().forEach(replica -> replica.check(timeline, answers)));
         writes.forgetReachedBefore(Instant.now().minus(replicas.maxStaleness()));
     }
 
-    private void samplePrimary() {
+    /** Samples the primary's WAL position, unless the previous sample is still waiting for its answer. */
+    private Future<Void> samplePrimary() {
         if (!sampling.compareAndSet(false, true)) {
-            return;
+            return Future.succeededFuture();
         }
         // Taken before asking, so the answer covers every commit before this moment.
         Instant at = Instant.now();
-        primary.query(PRIMARY_POSITION).execute().onComplete(done -> {
-            sampling.set(false);
-            if (done.failed()) {
-                LOG.debugf(done.cause(), "reading the primary's WAL position failed");
-                return;
-            }
-            WalPosition position = WalPosition.parse(done.result().iterator().next().getString(0));
-            timeline.add(at, position);
-            writes.primaryReached(at, position);
-        });
+        Future<RowSet<Row>> answer = primary.query(PRIMARY_POSITION).execute();
+        answer.onComplete(done -> sampling.set(false));
+        return answers.within(answer)
+                .onSuccess(rows -> record(at, WalPosition.parse(rows.iterator().next().getString(0))))
+                .onFailure(failure -> LOG.debugf(failure, "reading the primary's WAL position failed"))
+                .<Void>mapEmpty()
+                .otherwiseEmpty();
+    }
+
+    private void record(Instant at, WalPosition position) {
+        timeline.add(at, position);
+        writes.primaryReached(at, position);
     }
 }
