@@ -7,10 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.cpdb.api.Access;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
 import dev.cpdb.auth.Caller;
-import dev.cpdb.database.Database;
 import dev.cpdb.problem.EntityNotFoundException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Reads a company's activity log; entries are written only by the services that make the writes. The log sits below
@@ -19,19 +20,20 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ActivityService {
 
-    private final Database database;
+    private final Reads reads;
     private final ActivityRepository activity;
 
-    public ActivityService(Database database, ActivityRepository activity) {
-        this.database = database;
+    public ActivityService(ActivityRepository activity, Reads reads) {
+        this.reads = reads;
         this.activity = activity;
     }
 
     public Uni<Page<ActivityEntry>> list(Caller caller, UUID companyId, ActivityFilter filter, PageRequest page) {
         Access.requireCompany(caller, companyId);
-        return activity.companyExists(database.pool(), companyId)
+        SqlClient client = reads.client(caller);
+        return activity.companyExists(client, companyId)
                 .invoke(exists -> requireCompany(exists, companyId))
-                .chain(ignored -> activity.list(database.pool(), companyId, filter, page))
+                .chain(ignored -> activity.list(client, companyId, filter, page))
                 .onItem().transform(rows -> Page.of(rows, page, ActivityEntry::id));
     }
 

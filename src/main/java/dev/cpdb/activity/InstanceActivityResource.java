@@ -15,8 +15,9 @@ import dev.cpdb.api.ApiDocumentation;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
+import dev.cpdb.auth.CurrentCaller;
 import dev.cpdb.auth.Secured;
-import dev.cpdb.database.Database;
 import io.smallrye.mutiny.Uni;
 
 /** {@code GET /api/activity}: the instance's own audit trail (changes of instance settings), newest first. */
@@ -27,12 +28,14 @@ import io.smallrye.mutiny.Uni;
 @Secured
 public class InstanceActivityResource {
 
-    private final Database database;
+    private final Reads reads;
     private final ActivityRepository activity;
+    private final CurrentCaller caller;
 
-    public InstanceActivityResource(Database database, ActivityRepository activity) {
-        this.database = database;
+    public InstanceActivityResource(Reads reads, ActivityRepository activity, CurrentCaller caller) {
+        this.reads = reads;
         this.activity = activity;
+        this.caller = caller;
     }
 
     @GET
@@ -44,7 +47,7 @@ public class InstanceActivityResource {
         PageRequest page = PageRequest.of(cursor, limit);
         ActivityFilter filter = new ActivityFilter(null, null,
                 action == null || action.isEmpty() ? null : Input.text("action", action, 1, 100));
-        return activity.listInstance(database.pool(), filter, page)
+        return activity.listInstance(reads.client(caller.get()), filter, page)
                 .onItem().transform(rows -> Page.of(rows, page, ActivityEntry::id));
     }
 }

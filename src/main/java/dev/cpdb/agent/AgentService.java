@@ -18,6 +18,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
 import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
@@ -42,6 +43,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class AgentService {
 
     private final Database database;
+    private final Reads reads;
     private final AgentRepository agents;
     private final AgentKeyRepository keys;
     private final CompanyRepository companies;
@@ -52,7 +54,8 @@ public class AgentService {
 
     public AgentService(Database database, AgentRepository agents, AgentKeyRepository keys,
             CompanyRepository companies, SecretService secrets, ActivityRepository activity,
-            dev.cpdb.settings.InstanceSettings settings, SecretGrantService grants) {
+            dev.cpdb.settings.InstanceSettings settings, SecretGrantService grants, Reads reads) {
+        this.reads = reads;
         this.database = database;
         this.agents = agents;
         this.keys = keys;
@@ -86,14 +89,15 @@ public class AgentService {
     }
 
     public Uni<Agent> get(Caller caller, UUID id) {
-        return agents.find(database.pool(), id, Access.scope(caller))
+        return agents.find(reads.client(caller), id, Access.scope(caller))
                 .onItem().transform(EntityNotFoundException.orNotFound("agent", id));
     }
 
     public Uni<Page<Agent>> list(Caller caller, UUID companyId, AgentStatus status, PageRequest page) {
         Access.requireCompany(caller, companyId);
-        return companies.requireExists(database.pool(), companyId)
-                .chain(ignored -> agents.list(database.pool(), companyId, status, page))
+        SqlClient client = reads.client(caller);
+        return companies.requireExists(client, companyId)
+                .chain(ignored -> agents.list(client, companyId, status, page))
                 .onItem().transform(rows -> Page.of(rows, page, Agent::id));
     }
 
@@ -200,7 +204,7 @@ public class AgentService {
 
     public Uni<List<AgentKey>> listKeys(Caller caller, UUID agentId) {
         return get(caller, agentId)
-                .chain(agent -> keys.list(database.pool(), agentId));
+                .chain(agent -> keys.list(reads.client(caller), agentId));
     }
 
     public Uni<Void> revokeKey(Caller caller, UUID agentId, UUID keyId) {

@@ -18,6 +18,11 @@ public class CurrentCaller {
         return caller;
     }
 
+    /** The caller, when the request was authenticated. */
+    public java.util.Optional<Caller> find() {
+        return java.util.Optional.ofNullable(caller);
+    }
+
     void set(Caller caller) {
         this.caller = caller;
     }

@@ -12,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
 import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.database.Database;
@@ -27,10 +28,12 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class CompanyService {
 
     private final Database database;
+    private final Reads reads;
     private final CompanyRepository companies;
     private final ActivityRepository activity;
 
-    public CompanyService(Database database, CompanyRepository companies, ActivityRepository activity) {
+    public CompanyService(Database database, CompanyRepository companies, ActivityRepository activity, Reads reads) {
+        this.reads = reads;
         this.database = database;
         this.companies = companies;
         this.activity = activity;
@@ -47,12 +50,12 @@ public class CompanyService {
     }
 
     public Uni<Company> get(Caller caller, UUID id) {
-        return companies.find(database.pool(), id, Access.scope(caller))
+        return companies.find(reads.client(caller), id, Access.scope(caller))
                 .onItem().transform(EntityNotFoundException.orNotFound("company", id));
     }
 
     public Uni<Page<Company>> list(Caller caller, PageRequest page) {
-        return companies.list(database.pool(), Access.scope(caller), page)
+        return companies.list(reads.client(caller), Access.scope(caller), page)
                 .onItem().transform(rows -> Page.of(rows, page, Company::id));
     }
 

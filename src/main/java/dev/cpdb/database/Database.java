@@ -82,7 +82,8 @@ public class Database {
                 resolved.pool().connectTimeout(), log);
         ServerEncoding.requireUtf8(direct);
         runtimePool = new RuntimePool(vertx, resolved.runtime(), resolved.pool(),
-                ConnectionPlan.transactionSafe(databaseConfig, resolved.pool()), resolved.poolerDecision(), log);
+                ConnectionPlan.transactionSafe(databaseConfig, resolved.pool()), resolved.poolerDecision(), log,
+                QueryLog.Path.RUNTIME);
         queryLog = log;
         pool = Pool.newInstance(runtimePool);
         plan = resolved;
@@ -108,6 +109,23 @@ public class Database {
                     + "(cpdb.query-log.slow-threshold) is " + config.slowThreshold() + "; it must not be negative");
         }
         return new QueryLog(level, config.slowThreshold(), registry);
+    }
+
+    /**
+     * A pool for reads from the streaming replica at {@code url} (one entry of {@code DATABASE_READ_URL}), set up by
+     * the runtime path's rules: {@code CPDB_POOLER} and its detection, which asks the replica itself, decide the
+     * pooler-safe settings, and a pooler-only error at run time switches to them. Opens no connection until used,
+     * except for the detection's question.
+     *
+     * <p>
+     * Blocking (the detection waits for the replica's answer): called from start-up code.
+     */
+    public RuntimePool replicaPool(DatabaseUrl url) {
+        PoolerDecision decision = PoolerDetection.decide(PoolerMode.parse(cpdbConfig.pooler()), url,
+                Optional.empty(), () -> askServer(url));
+        RuntimePoolSettings settings = ConnectionPlan.poolSettings(databaseConfig, decision.mode());
+        return new RuntimePool(vertx, url, settings, ConnectionPlan.transactionSafe(databaseConfig, settings),
+                decision, queryLog(), QueryLog.Path.REPLICA);
     }
 
     /** Start-up question to the server behind the runtime URL, with settings any pooler can route. */

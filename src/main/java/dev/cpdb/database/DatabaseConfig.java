@@ -50,6 +50,40 @@ public interface DatabaseConfig {
     @WithDefault("auto")
     String statementProtocol();
 
+    /** Reads from streaming replicas. */
+    Read read();
+
+    /** Reads from streaming replicas; see the replica package for the routing rules. */
+    interface Read {
+
+        /**
+         * Libpq URLs of streaming replicas (hot standbys) of the database, comma-separated (percent-encode a comma in
+         * a password as %2C), each possibly behind its own transaction pooler; absent means every read goes to
+         * {@link DatabaseConfig#url()}.
+         */
+        Optional<String> url();
+
+        /**
+         * How far behind the primary a replica may be for reads of callers that have not written lately: a replica
+         * further behind is skipped. Also how long after a write cpdb keeps the writer's WAL position.
+         */
+        @WithName("max-staleness")
+        @WithDefault("5s")
+        Duration maxStaleness();
+
+        /** How often the primary's WAL position and each replica's replay position are read. */
+        @WithName("poll-interval")
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /**
+         * How long a read, or a check, waits for a replica's answer; then the replica counts as down and the read
+         * runs on the primary. Bounds the wait when a pooler holds statements for a replica that is gone.
+         */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
     /** Runtime pool sizing. */
     interface Pool {
 

@@ -35,7 +35,7 @@ import io.vertx.sqlclient.Tuple;
  * It also counts the work it runs (statements and transactions from start to completion), from which
  * {@link #use()} tells how many connections are in use and how much work waits for one.
  */
-final class RuntimePool implements Pool {
+public final class RuntimePool implements Pool {
 
     private static final Logger LOG = Logger.getLogger(RuntimePool.class);
 
@@ -52,25 +52,29 @@ final class RuntimePool implements Pool {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private final dev.cpdb.database.querylog.QueryLog log;
+    /** The path the query log files this pool's statements under. */
+    private final dev.cpdb.database.querylog.QueryLog.Path path;
 
     RuntimePool(Vertx vertx, DatabaseUrl url, RuntimePoolSettings settings, RuntimePoolSettings safeSettings,
-            PoolerDecision decision, dev.cpdb.database.querylog.QueryLog log) {
+            PoolerDecision decision, dev.cpdb.database.querylog.QueryLog log,
+            dev.cpdb.database.querylog.QueryLog.Path path) {
         this.vertx = vertx;
         this.log = log;
+        this.path = path;
         this.url = url;
         this.settings = settings;
         this.safeSettings = safeSettings;
         this.decision = decision;
-        this.current = RuntimePools.create(vertx, url, settings, log);
+        this.current = RuntimePools.create(vertx, url, settings, log, path);
     }
 
     /** The pooler decision in force: the start-up one, or the switch at run time. */
-    PoolerDecision decision() {
+    public PoolerDecision decision() {
         return decision;
     }
 
     /** Connections in use and work waiting for one, from the work in flight and the pool's size. */
-    PoolUse use() {
+    public PoolUse use() {
         return PoolUse.of(settings.maxSize(), inFlight.get());
     }
 
@@ -104,8 +108,8 @@ final class RuntimePool implements Pool {
         }
         Pool replaced = current;
         settings = safeSettings;
-        current = RuntimePools.create(vertx, url, safeSettings, log);
-        String evidence = "PostgreSQL answered \"" + PoolerErrors.describe(cause) + "\" through DATABASE_URL ("
+        current = RuntimePools.create(vertx, url, safeSettings, log, path);
+        String evidence = "PostgreSQL answered \"" + PoolerErrors.describe(cause) + "\" through " + variable() + " ("
                 + url.host() + ":" + url.port() + "), which only a transaction pooler causes";
         PoolerDecision before = decision;
         decision = before.switchedAtRuntime(evidence + "; the runtime pool switched to the transaction-pooler "
@@ -116,6 +120,11 @@ final class RuntimePool implements Pool {
                 before.mode().settingValue(), before.reason());
         vertx.setTimer(DRAIN.toMillis(), id -> replaced.close());
         return true;
+    }
+
+    /** The setting this pool's address comes from, for messages. */
+    private String variable() {
+        return path == dev.cpdb.database.querylog.QueryLog.Path.REPLICA ? "DATABASE_READ_URL" : "DATABASE_URL";
     }
 
     @Override

@@ -59,11 +59,11 @@ public final class RuntimePools {
 
     /**
      * The pool {@link #create(Vertx, DatabaseUrl, RuntimePoolSettings)} makes, its statements timed and logged by
-     * {@code log} with the templates the code wrote.
+     * {@code log} with the templates the code wrote, as taking {@code path}.
      */
     public static Pool create(Vertx vertx, DatabaseUrl url, RuntimePoolSettings settings,
-            dev.cpdb.database.querylog.QueryLog log) {
-        return dev.cpdb.database.querylog.ObservedPool.wrap(create(vertx, url, settings), log);
+            dev.cpdb.database.querylog.QueryLog log, dev.cpdb.database.querylog.QueryLog.Path path) {
+        return dev.cpdb.database.querylog.ObservedPool.wrap(create(vertx, url, settings), log, path);
     }
 
     /** Creates the pool on the service's Vert.x instance; no connection is opened until first use. */

@@ -12,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
 import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
@@ -31,13 +32,15 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class GoalService {
 
     private final Database database;
+    private final Reads reads;
     private final GoalRepository goals;
     private final ProjectRepository projects;
     private final CompanyRepository companies;
     private final ActivityRepository activity;
 
     public GoalService(Database database, GoalRepository goals, ProjectRepository projects,
-            CompanyRepository companies, ActivityRepository activity) {
+            CompanyRepository companies, ActivityRepository activity, Reads reads) {
+        this.reads = reads;
         this.database = database;
         this.goals = goals;
         this.projects = projects;
@@ -63,14 +66,15 @@ public class GoalService {
     }
 
     public Uni<Goal> get(Caller caller, UUID id) {
-        return goals.find(database.pool(), id, Access.scope(caller), false)
+        return goals.find(reads.client(caller), id, Access.scope(caller), false)
                 .onItem().transform(EntityNotFoundException.orNotFound("goal", id));
     }
 
     public Uni<Page<Goal>> list(Caller caller, UUID companyId, GoalFilter filter, PageRequest page) {
         Access.requireCompany(caller, companyId);
-        return companies.requireExists(database.pool(), companyId)
-                .chain(ignored -> goals.list(database.pool(), companyId, filter, page))
+        SqlClient client = reads.client(caller);
+        return companies.requireExists(client, companyId)
+                .chain(ignored -> goals.list(client, companyId, filter, page))
                 .onItem().transform(rows -> Page.of(rows, page, Goal::id));
     }
 

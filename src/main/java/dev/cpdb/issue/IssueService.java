@@ -12,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
 import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.Company;
@@ -32,13 +33,15 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class IssueService {
 
     private final Database database;
+    private final Reads reads;
     private final IssueRepository issues;
     private final CompanyRepository companies;
     private final IssueReferenceSync references;
     private final ActivityRepository activity;
 
     public IssueService(Database database, IssueRepository issues, CompanyRepository companies,
-            IssueReferenceSync references, ActivityRepository activity) {
+            IssueReferenceSync references, ActivityRepository activity, Reads reads) {
+        this.reads = reads;
         this.database = database;
         this.issues = issues;
         this.companies = companies;
@@ -76,7 +79,7 @@ public class IssueService {
     }
 
     public Uni<Issue> get(Caller caller, IssueLocator locator) {
-        return find(database.pool(), caller, locator, false);
+        return find(reads.client(caller), caller, locator, false);
     }
 
     /** The issue the caller may see, or a 404 failure. */
@@ -87,8 +90,9 @@ public class IssueService {
 
     public Uni<Page<Issue>> list(Caller caller, UUID companyId, IssueFilter filter, PageRequest page) {
         Access.requireCompany(caller, companyId);
-        return companies.requireExists(database.pool(), companyId)
-                .chain(ignored -> issues.list(database.pool(), companyId, filter, page))
+        SqlClient client = reads.client(caller);
+        return companies.requireExists(client, companyId)
+                .chain(ignored -> issues.list(client, companyId, filter, page))
                 .onItem().transform(rows -> Page.of(rows, page, Issue::id));
     }
 

@@ -11,6 +11,7 @@ import dev.cpdb.backup.BackupScheduler;
 import dev.cpdb.backup.BackupTargetGuard;
 import dev.cpdb.cli.CommandLine;
 import dev.cpdb.database.Database;
+import dev.cpdb.database.replica.ReadPath;
 import dev.cpdb.migration.MigrationService;
 import dev.cpdb.plugin.PluginService;
 import dev.cpdb.secret.MasterKey;
@@ -38,12 +39,14 @@ public class ServiceLifecycle {
     private final BackupTargetGuard backupTarget;
     private volatile boolean started;
     private volatile boolean stopping;
+    private final ReadPath readPath;
 
     public ServiceLifecycle(Database database, MigrationService migrations, CpdbConfig config,
             AdminToken adminToken, CommandLine commandLine, BackupScheduler backupScheduler, PluginService plugins,
             MasterKey masterKey, MasterKeyRecord masterKeyRecord, BackupTargetGuard backupTarget,
-            dev.cpdb.settings.InstanceSettings settings) {
+            dev.cpdb.settings.InstanceSettings settings, ReadPath readPath) {
         this.settings = settings;
+        this.readPath = readPath;
         this.database = database;
         this.migrations = migrations;
         this.config = config;
@@ -72,6 +75,7 @@ public class ServiceLifecycle {
         } else {
             backupScheduler.validate();
             database.start(false);
+            readPath.start();
             // State that must outlive a pod is refused before anything changes in the database.
             masterKeyRecord.requireConfiguredKey();
             backupTarget.requireExplicitTarget();

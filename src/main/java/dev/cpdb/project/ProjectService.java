@@ -12,6 +12,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
 import dev.cpdb.api.field.CheckedPatch;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.company.CompanyRepository;
@@ -28,12 +29,14 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class ProjectService {
 
     private final Database database;
+    private final Reads reads;
     private final ProjectRepository projects;
     private final CompanyRepository companies;
     private final ActivityRepository activity;
 
     public ProjectService(Database database, ProjectRepository projects, CompanyRepository companies,
-            ActivityRepository activity) {
+            ActivityRepository activity, Reads reads) {
+        this.reads = reads;
         this.database = database;
         this.projects = projects;
         this.companies = companies;
@@ -55,14 +58,15 @@ public class ProjectService {
     }
 
     public Uni<Project> get(Caller caller, UUID id) {
-        return projects.find(database.pool(), id, Access.scope(caller), false)
+        return projects.find(reads.client(caller), id, Access.scope(caller), false)
                 .onItem().transform(EntityNotFoundException.orNotFound("project", id));
     }
 
     public Uni<Page<Project>> list(Caller caller, UUID companyId, ProjectStatus status, PageRequest page) {
         Access.requireCompany(caller, companyId);
-        return companies.requireExists(database.pool(), companyId)
-                .chain(ignored -> projects.list(database.pool(), companyId, status, page))
+        SqlClient client = reads.client(caller);
+        return companies.requireExists(client, companyId)
+                .chain(ignored -> projects.list(client, companyId, status, page))
                 .onItem().transform(rows -> Page.of(rows, page, Project::id));
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.cpdb.database.replica.ReplicaStatus;
 import dev.cpdb.plugin.PluginsOverview;
 
 /**
@@ -19,12 +20,13 @@ import dev.cpdb.plugin.PluginsOverview;
  * @param poolerReason why that was chosen, at start-up or by an error at run time
  * @param plugins plugin namespaces: folder, isolation and each plugin's migration state
  * @param connections the runtime pool's and the direct path's use, and the server's connections against its limit
+ * @param readReplicas each streaming replica of {@code DATABASE_READ_URL}: its state and lag; absent without replicas
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatabaseStatus(boolean configured, boolean initialized, String dialect, Boolean ready, String mode,
         String pooler, String poolerReason, Path runtime, Path direct, String serverVersion, Migrations migrations,
         Embedded embedded,
-        PluginsOverview plugins, Connections connections) {
+        PluginsOverview plugins, Connections connections, List<ReplicaStatus> readReplicas) {
 
     /** One connection path. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -76,6 +78,6 @@ public record DatabaseStatus(boolean configured, boolean initialized, String dia
     /** What a setup check needs and nothing more: no hosts, ports, folders or error text. */
     public DatabaseStatus setupView() {
         return new DatabaseStatus(configured, initialized, dialect, ready, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 }

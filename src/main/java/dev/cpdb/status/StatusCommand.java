@@ -1,5 +1,6 @@
 package dev.cpdb.status;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,18 +10,25 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.UsageException;
+import dev.cpdb.database.replica.ReadPath;
 
 /**
- * {@code status}: prints the same JSON as {@code GET /api/db/status} and exits; never migrates.
+ * {@code status}: prints the same JSON as {@code GET /api/db/status} (read replicas after their first check) and
+ * exits; never migrates.
  */
 @ApplicationScoped
 public class StatusCommand implements CliCommand {
 
+    /** How long the command waits for the read replicas' first answers. */
+    private static final Duration REPLICA_CHECK = Duration.ofSeconds(15);
+
     private final StatusService status;
+    private final ReadPath readPath;
     private final ObjectMapper json;
 
-    public StatusCommand(StatusService status, ObjectMapper json) {
+    public StatusCommand(StatusService status, ReadPath readPath, ObjectMapper json) {
         this.status = status;
+        this.readPath = readPath;
         this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
@@ -39,6 +47,7 @@ public class StatusCommand implements CliCommand {
         if (!args.isEmpty()) {
             throw new UsageException("status takes no arguments");
         }
+        readPath.startAndAwaitFirstCheck(REPLICA_CHECK);
         System.out.println(json.writeValueAsString(status.commandStatus().await().indefinitely()));
         return 0;
     }

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.cpdb.database.ConnectionPlan;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.DatabaseEndpoint;
+import dev.cpdb.database.replica.ReadPath;
 import dev.cpdb.health.DatabaseProbe;
 import dev.cpdb.health.ServiceReadiness;
 import dev.cpdb.migration.MigrationState;
@@ -20,9 +21,11 @@ public class StatusService {
     private final Database database;
     private final DatabaseProbe probe;
     private final ServiceReadiness readiness;
+    private final ReadPath readPath;
 
-    public StatusService(Database database, DatabaseProbe probe, ServiceReadiness readiness) {
+    public StatusService(Database database, DatabaseProbe probe, ServiceReadiness readiness, ReadPath readPath) {
         this.database = database;
+        this.readPath = readPath;
         this.probe = probe;
         this.readiness = readiness;
     }
@@ -56,7 +59,8 @@ public class StatusService {
                 path(plan.runtime().endpoint(), result.runtimeError()),
                 path(plan.direct().endpoint(), result.directError()),
                 result.runtimeVersion() != null ? result.runtimeVersion() : result.directVersion(),
-                migrations, embedded, result.plugins(), connections(result.server(), servesTraffic));
+                migrations, embedded, result.plugins(), connections(result.server(), servesTraffic),
+                readPath.enabled() ? readPath.status() : null);
     }
 
     private DatabaseStatus.Connections connections(DatabaseProbe.ServerConnections server, boolean servesTraffic) {

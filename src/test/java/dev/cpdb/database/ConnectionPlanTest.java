@@ -245,6 +245,11 @@ class ConnectionPlanTest {
             };
         }
 
+        @Override
+        public Read read() {
+            throw new UnsupportedOperationException("the connection plan does not read the replicas' settings");
+        }
+
         TestDatabaseConfig withPoolMax(int value) {
             return new TestDatabaseConfig(url, migrationUrl, Optional.of(value), poolIdleTimeout, poolAcquireTimeout,
                     applicationName, connectTimeout, cachePreparedStatements, statementProtocol);

@@ -39,7 +39,7 @@ class KubectlKustomizeTest {
             "cpdb-pgbouncer", Path.of("pgbouncer", "pgbouncer-userlist.example.txt"));
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void everyConfigMapReferenceNamesARenderedConfigMapAndKey(String variant) {
         List<Map<String, Object>> resources = render(variant);
         Map<String, Map<String, Object>> configMaps = configMaps(resources);
@@ -48,13 +48,13 @@ class KubectlKustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void everySecretReferenceIsOneTheOperatorCreatesWithAKeyItsExampleNames(String variant) {
         assertEquals(List.of(), secretProblems(variant, render(variant)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void everySelectorFindsThePodsItIsMeantFor(String variant) {
         List<Map<String, Object>> resources = render(variant);
         List<Map<String, Object>> podLabels = new ArrayList<>();
@@ -89,7 +89,7 @@ class KubectlKustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void theHandWrittenRendererSeesTheSameCpdbEnvironmentAsKubectl(String variant) {
         Map<String, Object> kubectl = cpdbContainer(render(variant));
         Map<String, Object> handWritten = cpdbContainer(Kustomize.build(Repository.deploy().resolve(variant)));
@@ -202,7 +202,7 @@ class KubectlKustomizeTest {
         Map<String, Set<String>> secrets = new LinkedHashMap<>();
         secrets.put("cpdb", envKeys(Repository.deploy().resolve(variant).resolve("cpdb-secret.example.env")));
         secrets.put("cpdb-backup", envKeys(Repository.deploy().resolve(OPERATOR_SECRETS.get("cpdb-backup"))));
-        if (variant.equals("pgbouncer")) {
+        if (variant.equals("pgbouncer") || variant.equals("read-replicas")) {
             secrets.put("cpdb-pgbouncer", Set.of(OPERATOR_SECRETS.get("cpdb-pgbouncer").getFileName().toString()
                     .replace(".example", "").replace("pgbouncer-", "")));
         }

@@ -51,7 +51,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void cpdbRunsMoreThanOneReplicaCoveredByADisruptionBudget(String variant) {
         List<Map<String, Object>> resources = render(variant);
         Map<String, Object> deployment = cpdbDeployment(resources);
@@ -61,7 +61,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void probesUseTheApplicationsHealthPathsOnItsHttpPort(String variant) {
         Map<String, Object> cpdb = cpdbContainer(render(variant));
 
@@ -75,7 +75,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void probeTimingsLeaveRoomForMigrationsAndForTheReadinessCheck(String variant) {
         Map<String, Object> cpdb = cpdbContainer(render(variant));
 
@@ -91,7 +91,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void terminationGracePeriodOutlastsPreStopPauseAndShutdownDrain(String variant) {
         Map<String, Object> deployment = cpdbDeployment(render(variant));
         Map<String, Object> cpdb = cpdbContainer(render(variant));
@@ -104,7 +104,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void everyVariableSetForCpdbIsOneItReads(String variant) {
         List<Map<String, Object>> resources = render(variant);
 
@@ -113,7 +113,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void databaseUrlsAndTheAdminTokenComeFromTheOperatorsSecret(String variant) {
         Map<String, Map<String, Object>> env = env(cpdbContainer(render(variant)));
 
@@ -125,13 +125,13 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void noSecretValueIsWrittenIntoTheManifests(String variant) {
         assertEquals(List.of(), ManifestRules.literalSecrets(render(variant)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void everyImageIsPinnedByTag(String variant) {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> resource : render(variant)) {
@@ -144,7 +144,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void everyContainerSetsResourcesAndRunsUnprivilegedOnAReadOnlyRoot(String variant) {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> resource : render(variant)) {
@@ -154,7 +154,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void cpdbHomeAndTmpAreWritableEmptyDirs(String variant) {
         Map<String, Object> deployment = cpdbDeployment(render(variant));
         Map<String, Object> cpdb = cpdbContainer(render(variant));
@@ -167,7 +167,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "base", "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "base", "pgbouncer", "supavisor", "read-replicas" })
     void theServiceSendsTrafficToTheHttpPort(String variant) {
         List<Map<String, Object>> resources = render(variant);
         Map<String, Object> service = resource(resources, "Service", "cpdb");
@@ -179,7 +179,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "pgbouncer", "supavisor" })
+    @ValueSource(strings = { "pgbouncer", "supavisor", "read-replicas" })
     void poolerOverlaysDeclareATransactionPoolerAndRequireTheDirectUrl(String variant) {
         List<Map<String, Object>> resources = render(variant);
         Map<String, Map<String, Object>> env = env(cpdbContainer(resources));
@@ -194,7 +194,8 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}: runtime URL on port {1}, direct URL on 5432")
-    @CsvSource({ "pgbouncer, " + PGBOUNCER_PORT, "supavisor, " + SUPAVISOR_TRANSACTION_PORT })
+    @CsvSource({ "pgbouncer, " + PGBOUNCER_PORT, "supavisor, " + SUPAVISOR_TRANSACTION_PORT,
+            "read-replicas, " + PGBOUNCER_PORT })
     void theExampleSecretSendsRuntimeTrafficThroughThePoolerAndMigrationsDirect(String variant, int poolerPort) {
         Map<String, String> secret = exampleSecret(variant);
         DatabaseUrl runtime = DatabaseUrl.parse("DATABASE_URL", secret.get("DATABASE_URL"));
@@ -264,6 +265,29 @@ class KubernetesManifestsTest {
         assertEquals(String.valueOf(direct.port()), target.getOrDefault("port", "5432"));
         assertEquals(direct.database(), target.getOrDefault("dbname", runtime.database()));
         assertFalse(target.containsKey("password"), "no password in pgbouncer.ini; it comes from the auth file");
+    }
+
+    @Test
+    void theReplicaOverlayReadsThroughItsOwnPgBouncerInFrontOfTheReplica() {
+        List<Map<String, Object>> resources = render("read-replicas");
+        Map<String, String> secret = exampleSecret("read-replicas");
+        DatabaseUrl read = DatabaseUrl.parse("DATABASE_READ_URL", secret.get("DATABASE_READ_URL"));
+        DatabaseUrl direct = DatabaseUrl.parse("DATABASE_MIGRATION_URL", secret.get("DATABASE_MIGRATION_URL"));
+        Map<String, Object> service = resource(resources, "Service", "cpdb-pgbouncer-replica");
+        Map<String, Object> pooler = container(resources, "Deployment", "cpdb-pgbouncer-replica", "pgbouncer");
+        Map<String, Map<String, String>> ini = PlainFiles.ini(
+                Repository.deploy().resolve("read-replicas/pgbouncer-replica.ini"));
+        Map<String, String> target = PlainFiles.connectionString(ini.get("databases").get(read.database()));
+
+        assertEquals("cpdb-pgbouncer-replica", read.host());
+        assertEquals(String.valueOf(read.port()), String.valueOf(Yamls.maps(service, "spec", "ports").get(0)
+                .get("port")));
+        assertEquals(Integer.parseInt(ini.get("pgbouncer").get("listen_port")),
+                containerPort(pooler, Yamls.maps(service, "spec", "ports").get(0).get("targetPort")));
+        assertEquals("transaction", ini.get("pgbouncer").get("pool_mode"));
+        assertEquals(PoolerMode.TRANSACTION, PoolerMode.AUTO.resolve(read.endpoint()));
+        assertNotEquals(direct.host(), target.get("host"), "the replica's PgBouncer forwards to the replica");
+        assertFalse(target.containsKey("password"), "no password in the ini; it comes from the auth file");
     }
 
     @Test

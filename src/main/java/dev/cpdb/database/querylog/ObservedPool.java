@@ -27,26 +27,26 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class ObservedPool extends LayeredPool {
 
-    private ObservedPool(Pool below, QueryLog log) {
-        super(below, new Observed(log));
+    private ObservedPool(Pool below, QueryLog log, QueryLog.Path path) {
+        super(below, new Observed(log, path));
     }
 
-    /** Wraps {@code pool}. */
-    public static Pool wrap(Pool pool, QueryLog log) {
-        return new ObservedPool(pool, log);
+    /** Wraps {@code pool}, whose statements are logged as taking {@code path}. */
+    public static Pool wrap(Pool pool, QueryLog log, QueryLog.Path path) {
+        return new ObservedPool(pool, log, path);
     }
 
     /** The layer: each statement timed from execution to completion. */
-    private record Observed(QueryLog log) implements StatementLayer {
+    private record Observed(QueryLog log, QueryLog.Path path) implements StatementLayer {
 
         @Override
         public Query<RowSet<Row>> query(SqlClient below, String sql) {
-            return new ObservedQuery(log, below.query(sql), sql);
+            return new ObservedQuery(log, path, below.query(sql), sql);
         }
 
         @Override
         public PreparedQuery<RowSet<Row>> preparedQuery(SqlClient below, String sql, PrepareOptions options) {
-            return new ObservedPreparedQuery(log,
+            return new ObservedPreparedQuery(log, path,
                     options == null ? below.preparedQuery(sql) : below.preparedQuery(sql, options), sql,
                     options instanceof SecretValues);
         }
@@ -58,11 +58,13 @@ public final class ObservedPool extends LayeredPool {
     }
 
     /** A plain statement. */
-    private record ObservedQuery(QueryLog log, Query<RowSet<Row>> query, String sql) implements Query<RowSet<Row>> {
+    private record ObservedQuery(QueryLog log, QueryLog.Path path, Query<RowSet<Row>> query, String sql)
+            implements
+                Query<RowSet<Row>> {
 
         @Override
         public Future<RowSet<Row>> execute() {
-            return observe(log.start(QueryLog.Path.RUNTIME, sql, null, false), query.execute());
+            return observe(log.start(path, sql, null, false), query.execute());
         }
 
         @Override
@@ -86,12 +88,15 @@ public final class ObservedPool extends LayeredPool {
     private static final class ObservedPreparedQuery extends FuturePreparedQuery {
 
         private final QueryLog log;
+        private final QueryLog.Path path;
         private final PreparedQuery<RowSet<Row>> query;
         private final String sql;
         private final boolean secret;
 
-        ObservedPreparedQuery(QueryLog log, PreparedQuery<RowSet<Row>> query, String sql, boolean secret) {
+        ObservedPreparedQuery(QueryLog log, QueryLog.Path path, PreparedQuery<RowSet<Row>> query, String sql,
+                boolean secret) {
             this.log = log;
+            this.path = path;
             this.query = query;
             this.sql = sql;
             this.secret = secret;
@@ -106,12 +111,12 @@ public final class ObservedPool extends LayeredPool {
                     shown[i] = values.getValue(i);
                 }
             }
-            return observe(log.start(QueryLog.Path.RUNTIME, sql, shown, secret), query.execute(values));
+            return observe(log.start(path, sql, shown, secret), query.execute(values));
         }
 
         @Override
         public Future<RowSet<Row>> executeBatch(List<Tuple> batch) {
-            return observe(log.start(QueryLog.Path.RUNTIME, sql, new Object[0], secret), query.executeBatch(batch));
+            return observe(log.start(path, sql, new Object[0], secret), query.executeBatch(batch));
         }
 
         @Override

@@ -61,7 +61,9 @@ public final class QueryLog {
     /** The connection path a statement took. */
     public enum Path {
         RUNTIME,
-        DIRECT;
+        DIRECT,
+        /** The runtime path's reads served by a streaming replica ({@code DATABASE_READ_URL}). */
+        REPLICA;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -11,6 +11,7 @@ import dev.cpdb.api.Ids;
 import dev.cpdb.api.Input;
 import dev.cpdb.api.Page;
 import dev.cpdb.api.PageRequest;
+import dev.cpdb.api.Reads;
 import dev.cpdb.auth.Caller;
 import dev.cpdb.database.Database;
 import dev.cpdb.issue.Issue;
@@ -31,13 +32,15 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class CommentService {
 
     private final Database database;
+    private final Reads reads;
     private final CommentRepository comments;
     private final IssueService issues;
     private final IssueReferenceSync references;
     private final ActivityRepository activity;
 
     public CommentService(Database database, CommentRepository comments, IssueService issues,
-            IssueReferenceSync references, ActivityRepository activity) {
+            IssueReferenceSync references, ActivityRepository activity, Reads reads) {
+        this.reads = reads;
         this.database = database;
         this.comments = comments;
         this.issues = issues;
@@ -59,13 +62,14 @@ public class CommentService {
     }
 
     public Uni<Page<IssueComment>> list(Caller caller, IssueLocator locator, PageRequest page) {
-        return issues.find(database.pool(), caller, locator, false)
-                .chain(issue -> comments.list(database.pool(), issue.id(), page))
+        SqlClient client = reads.client(caller);
+        return issues.find(client, caller, locator, false)
+                .chain(issue -> comments.list(client, issue.id(), page))
                 .onItem().transform(rows -> Page.of(rows, page, IssueComment::id));
     }
 
     public Uni<IssueComment> get(Caller caller, UUID id) {
-        return comments.find(database.pool(), id, Access.scope(caller), false)
+        return comments.find(reads.client(caller), id, Access.scope(caller), false)
                 .onItem().transform(EntityNotFoundException.orNotFound("comment", id));
     }
 

@@ -2,11 +2,12 @@ package dev.cpdb.issue.reference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.cpdb.api.Reads;
 import dev.cpdb.auth.Caller;
-import dev.cpdb.database.Database;
 import dev.cpdb.issue.IssueLocator;
 import dev.cpdb.issue.IssueService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Reads an issue's references in both directions.
@@ -14,21 +15,22 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class IssueReferenceService {
 
-    private final Database database;
+    private final Reads reads;
     private final IssueService issues;
     private final IssueReferenceRepository references;
 
-    public IssueReferenceService(Database database, IssueService issues, IssueReferenceRepository references) {
-        this.database = database;
+    public IssueReferenceService(IssueService issues, IssueReferenceRepository references, Reads reads) {
+        this.reads = reads;
         this.issues = issues;
         this.references = references;
     }
 
     public Uni<IssueReferences> list(Caller caller, IssueLocator locator) {
-        return issues.find(database.pool(), caller, locator, false)
+        SqlClient client = reads.client(caller);
+        return issues.find(client, caller, locator, false)
                 .chain(issue -> Uni.combine().all()
-                        .unis(references.outgoing(database.pool(), issue.id()),
-                                references.incoming(database.pool(), issue.id()))
+                        .unis(references.outgoing(client, issue.id()),
+                                references.incoming(client, issue.id()))
                         .with(IssueReferences::new));
     }
 }

@@ -1,0 +1,25 @@
+package dev.cpdb.database.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import dev.cpdb.testing.ReadReplicaProfiles;
+import dev.cpdb.testing.RequiresPgBouncer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Every check of {@link ReadReplicaTest} with the replica behind PgBouncer 1.18 in transaction mode (two server
+ * connections), which cpdb must detect as it detects one on {@code DATABASE_URL}.
+ */
+@QuarkusTest
+@TestProfile(ReadReplicaProfiles.ThroughPgBouncer.class)
+@RequiresPgBouncer
+class ReadReplicaPgBouncerTest extends ReadReplicaTest {
+
+    @Test
+    void theReplicasPoolerIsDetectedAndItsPoolUsesTheTransactionPoolerSettings() {
+        assertEquals("transaction", replicaStatus().getString("readReplicas[0].pooler"));
+    }
+}
