@@ -35,9 +35,14 @@ public class VerifyCommand implements CliCommand {
     }
 
     @Override
+    public void check(List<String> args) {
+        parse(args);
+    }
+
+    @Override
     public int run(List<String> args) {
-        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json", "allow-unsigned"));
-        String reference = options.positional(1, "one backup id or backup folder").get(0);
+        CommandArguments options = parse(args);
+        String reference = BackupArguments.reference(options);
         backups.validateEncryptionSettings();
         BackupService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
@@ -53,5 +58,12 @@ public class VerifyCommand implements CliCommand {
                             + ")");
         }
         return result.passed() ? 0 : 1;
+    }
+
+    private static CommandArguments parse(List<String> args) {
+        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json", "allow-unsigned"));
+        BackupArguments.reference(options);
+        BackupArguments.checkTarget(options);
+        return options;
     }
 }
