@@ -9,9 +9,9 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
 /**
- * {@code verify <id|path> [--target DIR] [--allow-unsigned] [--json]}: a restore drill into a scratch database on the
- * configured server, through the backup runner: recorded in the run table like the service's drills, so the backups
- * health group and metrics of every replica report it.
+ * {@code verify <id|path> [--target DIR|s3://BUCKET/PREFIX] [--allow-unsigned] [--json]}: a restore drill into a
+ * scratch database on the configured server, through the backup runner: recorded in the run table like the
+ * service's drills, so the backups health group and metrics of every replica report it.
  */
 @ApplicationScoped
 public class VerifyCommand implements CliCommand {
@@ -31,7 +31,8 @@ public class VerifyCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "<id|path> [--target DIR] [--allow-unsigned] [--json]  restore a backup into a scratch database and compare row counts";
+        return "<id|path> [--target DIR|s3://BUCKET/PREFIX] [--allow-unsigned] [--json]  restore a backup into a "
+                + "scratch database and compare row counts";
     }
 
     @Override

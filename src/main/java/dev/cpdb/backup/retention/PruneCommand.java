@@ -16,8 +16,8 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
 /**
- * {@code backups prune [--target DIR] [--dry-run] [--json]}: applies the configured retention policy to a backup
- * store now and prints every decision with its reason. Reads and deletes in the store only, no database needed.
+ * {@code backups prune [--target DIR|s3://BUCKET/PREFIX] [--dry-run] [--json]}: applies the configured retention
+ * policy to a backup store now and prints every decision with its reason. Reads and deletes in the store only, no database needed.
  */
 @ApplicationScoped
 public class PruneCommand implements CliCommand {
@@ -37,7 +37,8 @@ public class PruneCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "[--target DIR] [--dry-run] [--json]  delete the backups the retention policy does not keep";
+        return "[--target DIR|s3://BUCKET/PREFIX] [--dry-run] [--json]  delete the backups the retention policy "
+                + "does not keep";
     }
 
     @Override
