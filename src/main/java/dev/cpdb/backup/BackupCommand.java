@@ -66,15 +66,9 @@ public class BackupCommand implements CliCommand {
                 + "for one running elsewhere unless --no-wait), then exit";
     }
 
-    /** Wrong arguments are reported by {@link #run} before the database (the embedded server, say) starts. */
     @Override
-    public boolean needsDatabase(List<String> args) {
-        try {
-            parse(args);
-            return true;
-        } catch (UsageException e) {
-            return false;
-        }
+    public void check(List<String> args) {
+        parse(args);
     }
 
     @Override
@@ -160,6 +154,7 @@ public class BackupCommand implements CliCommand {
     static Options parse(List<String> args) {
         CommandArguments options = CommandArguments.parse(args, VALUED, FLAGS, REPEATABLE);
         options.positional(0, "no arguments");
+        BackupArguments.checkTarget(options);
         try {
             SchemaSelection.of(options.values("schema"), options.values("exclude-schema"));
         } catch (IllegalArgumentException e) {

@@ -43,9 +43,13 @@ public final class BackupsCommands {
         }
 
         @Override
+        public void check(List<String> args) {
+            parse(args);
+        }
+
+        @Override
         public int run(List<String> args) {
-            CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json"));
-            options.positional(0, "no arguments");
+            CommandArguments options = parse(args);
             BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
             List<BackupManifest> manifests = backups.list(store);
             if (options.flag("json")) {
@@ -60,6 +64,13 @@ public final class BackupsCommands {
                         manifest.totalRows());
             }
             return 0;
+        }
+
+        private static CommandArguments parse(List<String> args) {
+            CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json"));
+            options.positional(0, "no arguments");
+            BackupArguments.checkTarget(options);
+            return options;
         }
     }
 
@@ -89,12 +100,23 @@ public final class BackupsCommands {
         }
 
         @Override
+        public void check(List<String> args) {
+            parse(args);
+        }
+
+        @Override
         public int run(List<String> args) {
-            CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of());
-            String reference = options.positional(1, "one backup id or backup folder").get(0);
+            CommandArguments options = parse(args);
             BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
-            System.out.println(backups.toJson(backups.locate(store, reference).manifest()));
+            System.out.println(backups.toJson(backups.locate(store, BackupArguments.reference(options)).manifest()));
             return 0;
+        }
+
+        private static CommandArguments parse(List<String> args) {
+            CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of());
+            BackupArguments.reference(options);
+            BackupArguments.checkTarget(options);
+            return options;
         }
     }
 }

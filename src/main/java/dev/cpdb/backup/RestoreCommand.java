@@ -45,16 +45,21 @@ public class RestoreCommand implements CliCommand {
     @Override
     public boolean needsDatabase(List<String> args) {
         try {
-            return CommandArguments.parse(args, VALUED, FLAGS).value("target-url").isEmpty();
+            return parse(args).value("target-url").isEmpty();
         } catch (UsageException e) {
             return false; // reported by run()
         }
     }
 
     @Override
+    public void check(List<String> args) {
+        parse(args);
+    }
+
+    @Override
     public int run(List<String> args) {
-        CommandArguments options = CommandArguments.parse(args, VALUED, FLAGS);
-        String reference = options.positional(1, "one backup id or backup folder").get(0);
+        CommandArguments options = parse(args);
+        String reference = BackupArguments.reference(options);
         backups.validateEncryptionSettings();
         DirectConnections target = options.value("target-url")
                 .map(this::targetConnections)
@@ -74,6 +79,21 @@ public class RestoreCommand implements CliCommand {
                     + (options.flag("clean") ? " (replaced; other schemas were left alone)" : ""));
         }
         return 0;
+    }
+
+    /** Parses and checks the arguments; anything wrong is a usage error (exit status 2). */
+    private static CommandArguments parse(List<String> args) {
+        CommandArguments options = CommandArguments.parse(args, VALUED, FLAGS);
+        BackupArguments.reference(options);
+        BackupArguments.checkTarget(options);
+        options.value("target-url").ifPresent(url -> {
+            try {
+                DatabaseUrl.parse("--target-url", url);
+            } catch (InvalidConfigurationException e) {
+                throw new UsageException(e.getMessage());
+            }
+        });
+        return options;
     }
 
     /** The large objects of a restore for its summary line; nothing when there were none. */

@@ -9,9 +9,9 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
 /**
- * {@code verify <id|path> [--target DIR] [--allow-unsigned] [--json]}: a restore drill into a scratch database on the
- * configured server, through the backup runner: recorded in the run table like the service's drills, so the backups
- * health group and metrics of every replica report it.
+ * {@code verify <id|path> [--target DIR|s3://BUCKET/PREFIX] [--allow-unsigned] [--json]}: a restore drill into a
+ * scratch database on the configured server, through the backup runner: recorded in the run table like the
+ * service's drills, so the backups health group and metrics of every replica report it.
  */
 @ApplicationScoped
 public class VerifyCommand implements CliCommand {
@@ -31,13 +31,19 @@ public class VerifyCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "<id|path> [--target DIR] [--allow-unsigned] [--json]  restore a backup into a scratch database and compare row counts";
+        return "<id|path> [--target DIR|s3://BUCKET/PREFIX] [--allow-unsigned] [--json]  restore a backup into a "
+                + "scratch database and compare row counts";
+    }
+
+    @Override
+    public void check(List<String> args) {
+        parse(args);
     }
 
     @Override
     public int run(List<String> args) {
-        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json", "allow-unsigned"));
-        String reference = options.positional(1, "one backup id or backup folder").get(0);
+        CommandArguments options = parse(args);
+        String reference = BackupArguments.reference(options);
         backups.validateEncryptionSettings();
         BackupService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
@@ -53,5 +59,12 @@ public class VerifyCommand implements CliCommand {
                             + ")");
         }
         return result.passed() ? 0 : 1;
+    }
+
+    private static CommandArguments parse(List<String> args) {
+        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json", "allow-unsigned"));
+        BackupArguments.reference(options);
+        BackupArguments.checkTarget(options);
+        return options;
     }
 }

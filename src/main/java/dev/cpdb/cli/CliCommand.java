@@ -23,9 +23,29 @@ public interface CliCommand {
         return true;
     }
 
-    /** Whether this particular invocation needs them; a command may decide from its arguments. */
+    /**
+     * Whether this particular invocation needs them; a command may decide from its arguments. Arguments that
+     * {@link #check} refuses need nothing: {@link #run} reports them before anything starts, the database included.
+     */
     default boolean needsDatabase(List<String> args) {
+        if (CommandLine.asksForHelp(args)) {
+            return false;
+        }
+        try {
+            check(args);
+        } catch (UsageException e) {
+            return false;
+        }
         return needsDatabase();
+    }
+
+    /**
+     * Checks what can be checked of the arguments without the database (options, numbers, ids, paths); {@link #run}
+     * checks them again.
+     *
+     * @throws UsageException naming the wrong argument
+     */
+    default void check(List<String> args) {
     }
 
     /**

@@ -51,6 +51,11 @@ public class CommandLine {
         return args.subList(words(command).size(), args.size());
     }
 
+    /** Whether a command's arguments ask for its usage ({@code --help} or {@code -h}) instead of running it. */
+    public static boolean asksForHelp(List<String> rest) {
+        return rest.contains("--help") || rest.contains("-h");
+    }
+
     /** Usage text listing every command. */
     public String usage() {
         StringBuilder text = new StringBuilder(

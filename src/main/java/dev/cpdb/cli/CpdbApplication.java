@@ -33,8 +33,13 @@ public class CpdbApplication implements QuarkusApplication {
             System.err.print(commandLine.usage());
             return USAGE;
         }
+        List<String> rest = CommandLine.rest(command.get(), arguments);
+        if (CommandLine.asksForHelp(rest)) {
+            System.out.println("usage: " + command.get().name() + "  " + command.get().usage());
+            return 0;
+        }
         try {
-            return command.get().run(CommandLine.rest(command.get(), arguments));
+            return command.get().run(rest);
         } catch (UsageException e) {
             System.err.println("cpdb " + command.get().name() + ": " + e.getMessage());
             System.err.println("usage: " + command.get().name() + "  " + command.get().usage());

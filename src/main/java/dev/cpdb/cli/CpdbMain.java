@@ -22,6 +22,9 @@ public class CpdbMain {
             System.setProperty("quarkus.log.console.stderr", "true");
             if (System.getProperty("quarkus.log.level") == null && System.getenv("QUARKUS_LOG_LEVEL") == null) {
                 System.setProperty("quarkus.log.level", "WARN");
+                // The service logs each migration it applies; the migrate commands print their own summary.
+                System.setProperty("quarkus.log.category.\"org.flywaydb.core.internal.command.DbMigrate\".level",
+                        "WARN");
             }
         }
         Quarkus.run(CpdbApplication.class, CpdbMain::exit, args);

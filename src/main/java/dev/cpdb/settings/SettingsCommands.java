@@ -101,11 +101,14 @@ public final class SettingsCommands {
         }
 
         @Override
+        public void check(List<String> args) {
+            words(args);
+        }
+
+        @Override
         public int run(List<String> args) throws Exception {
-            CommandArguments options = CommandArguments.parse(args, Set.of(), Set.of("default"));
-            boolean reset = options.flag("default");
-            List<String> words = options.positional(reset ? 1 : 2,
-                    reset ? "one setting key with --default" : "a setting key and its value");
+            List<String> words = words(args);
+            boolean reset = words.size() == 1;
             load(settings);
             SettingDefinition definition = known(settings, words.get(0));
             try {
@@ -119,6 +122,23 @@ public final class SettingsCommands {
                 }
                 throw new CommandFailedException(e.getMessage(), e);
             }
+        }
+
+        /** The key, and the value unless {@code --default}: a known key and a value its setting accepts. */
+        private List<String> words(List<String> args) {
+            CommandArguments options = CommandArguments.parse(args, Set.of(), Set.of("default"));
+            boolean reset = options.flag("default");
+            List<String> words = options.positional(reset ? 1 : 2,
+                    reset ? "one setting key with --default" : "a setting key and its value");
+            SettingDefinition definition = known(settings, words.get(0));
+            if (!reset) {
+                try {
+                    definition.normalize(words.get(1));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            }
+            return words;
         }
     }
 

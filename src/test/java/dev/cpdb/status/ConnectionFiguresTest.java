@@ -2,6 +2,7 @@ package dev.cpdb.status;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,6 +117,14 @@ class ConnectionFiguresTest {
         assertTrue(metric(metrics, "cpdb_server_connections_max") > 0, metrics);
         assertTrue(metric(metrics, "cpdb_server_connections{owner=\"cpdb\"}") >= 1, metrics);
         assertTrue(metrics.contains("cpdb_direct_connections_in_use"), metrics);
+    }
+
+    @Test
+    void metricsKeepHttpServerMetersAndLeaveOutPerConnectionSqlClientMeters() {
+        status();
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("http_server_requests_seconds_count"), metrics);
+        assertFalse(metrics.contains("clientType=\"sql\""), metrics);
     }
 
     @Test

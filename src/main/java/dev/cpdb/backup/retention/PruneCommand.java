@@ -7,6 +7,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.cpdb.backup.BackupArguments;
 import dev.cpdb.backup.BackupFailedException;
 import dev.cpdb.backup.BackupService;
 import dev.cpdb.backup.retention.PruneReport.Action;
@@ -15,8 +16,8 @@ import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
 /**
- * {@code backups prune [--target DIR] [--dry-run] [--json]}: applies the configured retention policy to a backup
- * store now and prints every decision with its reason. Reads and deletes in the store only, no database needed.
+ * {@code backups prune [--target DIR|s3://BUCKET/PREFIX] [--dry-run] [--json]}: applies the configured retention
+ * policy to a backup store now and prints every decision with its reason. Reads and deletes in the store only, no database needed.
  */
 @ApplicationScoped
 public class PruneCommand implements CliCommand {
@@ -36,7 +37,8 @@ public class PruneCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "[--target DIR] [--dry-run] [--json]  delete the backups the retention policy does not keep";
+        return "[--target DIR|s3://BUCKET/PREFIX] [--dry-run] [--json]  delete the backups the retention policy "
+                + "does not keep";
     }
 
     @Override
@@ -45,9 +47,13 @@ public class PruneCommand implements CliCommand {
     }
 
     @Override
+    public void check(List<String> args) {
+        parse(args);
+    }
+
+    @Override
     public int run(List<String> args) {
-        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("dry-run", "json"));
-        options.positional(0, "no arguments");
+        CommandArguments options = parse(args);
         BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
         PruneReport report = retention.prune(store, options.flag("dry-run"));
         if (options.flag("json")) {
@@ -60,6 +66,13 @@ public class PruneCommand implements CliCommand {
                     : report.errors().get(0) + " (and " + (report.errors().size() - 1) + " more errors)");
         }
         return 0;
+    }
+
+    private static CommandArguments parse(List<String> args) {
+        CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("dry-run", "json"));
+        options.positional(0, "no arguments");
+        BackupArguments.checkTarget(options);
+        return options;
     }
 
     private static void print(PruneReport report) {

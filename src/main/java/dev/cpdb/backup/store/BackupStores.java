@@ -1,5 +1,6 @@
 package dev.cpdb.backup.store;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,12 +28,34 @@ public class BackupStores {
         if (S3Location.isS3(text)) {
             return s3.open(S3Location.parse(text));
         }
-        String folder = text.startsWith("file://") ? text.substring("file://".length()) : text;
-        if (folder.isEmpty() || folder.contains("://")) {
-            throw new IllegalArgumentException("backup target '" + target + "' is neither a folder path, a file:// URL "
-                    + "nor an s3://bucket/prefix URL");
+        return folder(folderOf(target));
+    }
+
+    /**
+     * Checks a target's form without opening it.
+     *
+     * @throws IllegalArgumentException naming what is wrong, with the accepted forms
+     */
+    public static void check(String target) {
+        if (S3Location.isS3(target.strip())) {
+            S3Location.parse(target.strip());
+        } else {
+            folderOf(target);
         }
-        return folder(Path.of(folder));
+    }
+
+    private static Path folderOf(String target) {
+        String text = target.strip();
+        String folder = text.startsWith("file://") ? text.substring("file://".length()) : text;
+        try {
+            if (!folder.isEmpty() && !folder.contains("://")) {
+                return Path.of(folder);
+            }
+        } catch (InvalidPathException e) {
+            // Reported below like any other target that is not a folder.
+        }
+        throw new IllegalArgumentException("backup target '" + target + "' is neither a folder path, a file:// URL "
+                + "nor an s3://bucket/prefix URL");
     }
 
     /** A store in a local folder, which need not exist yet. */

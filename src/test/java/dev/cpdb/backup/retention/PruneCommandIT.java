@@ -120,10 +120,12 @@ class PruneCommandIT {
         assertTrue(shortAge.stderr().contains("CPDB_BACKUP_RETENTION_LEFTOVER_AGE"), shortAge.stderr());
 
         CpdbProcess s3 = CpdbProcess.run(Map.of(), "backups", "prune", "--target", "s3://Not_A_Bucket/prefix");
-        assertEquals(1, s3.exitCode());
-        assertTrue(s3.stderr().strip().startsWith("cpdb backups prune:"), s3.stderr());
+        assertEquals(2, s3.exitCode(), "a malformed target is a usage error: " + s3.stderr());
+        assertTrue(s3.stderr().strip().startsWith("cpdb backups prune: --target:"), s3.stderr());
         assertTrue(s3.stderr().contains("Not_A_Bucket"), s3.stderr());
-        assertEquals(1, s3.stderr().strip().lines().count(), s3.stderr());
+        List<String> lines = s3.stderr().strip().lines().toList();
+        assertEquals(2, lines.size(), s3.stderr());
+        assertTrue(lines.get(1).startsWith("usage: backups prune"), s3.stderr());
 
         CpdbProcess unknown = CpdbProcess.run(Map.of(), "backups", "prune", "--force");
         assertEquals(2, unknown.exitCode());
