@@ -110,6 +110,7 @@ public final class SettingsCommands {
             List<String> words = words(args);
             boolean reset = words.size() == 1;
             load(settings);
+            // Plugin settings are known once the plugins folder is read, so their key is checked only here.
             SettingDefinition definition = known(settings, words.get(0));
             try {
                 InstanceSettings.Change change = settings.set(definition.key(), reset ? null : words.get(1),
@@ -124,12 +125,18 @@ public final class SettingsCommands {
             }
         }
 
-        /** The key, and the value unless {@code --default}: a known key and a value its setting accepts. */
+        /**
+         * The key, and the value unless {@code --default}. A core setting's key must be known and its value accepted;
+         * a plugin's setting is checked against its declaration once the plugins are read.
+         */
         private List<String> words(List<String> args) {
             CommandArguments options = CommandArguments.parse(args, Set.of(), Set.of("default"));
             boolean reset = options.flag("default");
             List<String> words = options.positional(reset ? 1 : 2,
                     reset ? "one setting key with --default" : "a setting key and its value");
+            if (words.get(0).startsWith(SettingDefinition.PLUGIN_NAMESPACE)) {
+                return words;
+            }
             SettingDefinition definition = known(settings, words.get(0));
             if (!reset) {
                 try {
