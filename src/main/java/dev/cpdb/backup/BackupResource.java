@@ -171,7 +171,7 @@ public class BackupResource {
         if (manifest.isEmpty()) {
             return notFound(id);
         }
-        BackupService.Located backup = new BackupService.Located(listing.catalog().store(), id, manifest.get());
+        RestoreService.Located backup = new RestoreService.Located(listing.catalog().store(), id, manifest.get());
         // Without a slot the only outcome is a start: drill ids are fresh and nothing else can claim them.
         BackupJobs.Started start = (BackupJobs.Started) jobs.startVerify(backup, "api", null, allowUnsigned);
         String runId = start.runId();

@@ -38,8 +38,8 @@ public class VerifyCommand implements CliCommand {
     public int run(List<String> args) {
         CommandArguments options = CommandArguments.parse(args, Set.of("target"), Set.of("json", "allow-unsigned"));
         String reference = options.positional(1, "one backup id or backup folder").get(0);
-        backups.validateEncryptionSettings();
-        BackupService.Located backup = backups.locate(
+        backups.options().validateEncryptionSettings();
+        RestoreService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
         VerifyResult result = jobs.verifyHere(backup, "cli", options.flag("allow-unsigned"));
         if (options.flag("json")) {
