@@ -32,9 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCyclesTest {
 
-    /** Features whose own cycle is being taken apart separately; their edges are left out of the check. */
-    static final List<String> EXCLUDED_FEATURES = List.of("dev.cpdb.backup", "dev.cpdb.cli");
-
     private static final Pattern CLASS_NAME = Pattern.compile("dev/cpdb/[A-Za-z0-9_/$]+");
 
     @Test
@@ -60,11 +57,9 @@ class PackageCyclesTest {
     }
 
     @Test
-    void excludedFeaturesAndSubPackagesFoldAsDocumented() {
+    void subPackagesFoldAsDocumented() {
         assertEquals("dev.cpdb.agent", feature("dev/cpdb/agent/grant/SecretGrant"));
         assertEquals("dev.cpdb", feature("dev/cpdb/InstanceDirectory"));
-        assertTrue(excluded("dev.cpdb.backup"));
-        assertTrue(!excluded("dev.cpdb.secret"));
     }
 
     /** Each main class's file, from the folder (or jar) the main classes were loaded from. */
@@ -86,12 +81,9 @@ class PackageCyclesTest {
             }
             String self = names.get(0);
             String from = feature(self);
-            if (excluded(from)) {
-                continue;
-            }
             for (String name : names) {
                 String to = feature(name);
-                if (!to.equals(from) && !excluded(to)) {
+                if (!to.equals(from)) {
                     graph.computeIfAbsent(from, ignored -> new TreeMap<>())
                             .putIfAbsent(to, self.replace('/', '.') + " -> " + name.replace('/', '.'));
                 }
@@ -153,10 +145,6 @@ class PackageCyclesTest {
     static String feature(String internalName) {
         String[] parts = internalName.split("/");
         return parts.length <= 3 ? "dev.cpdb" : "dev.cpdb." + parts[2];
-    }
-
-    static boolean excluded(String feature) {
-        return EXCLUDED_FEATURES.contains(feature);
     }
 
     /** The strongly connected components with more than one node (Tarjan), each sorted, in a stable order. */

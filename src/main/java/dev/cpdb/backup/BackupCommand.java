@@ -74,7 +74,7 @@ public class BackupCommand implements CliCommand {
     @Override
     public int run(List<String> args) throws InterruptedException {
         Options options = parse(args);
-        backups.validateEncryptionSettings();
+        backups.options().validateEncryptionSettings();
         loadLiveSettings();
         BackupStore store = options.target().map(backups::store).orElseGet(backups::defaultStore);
         BackupRequest request = backups.request(store);

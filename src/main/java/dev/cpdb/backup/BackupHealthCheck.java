@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import dev.cpdb.SharedProbe;
 import dev.cpdb.database.Database;
-import dev.cpdb.health.SharedProbe;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;

@@ -106,7 +106,9 @@ public class BackupJobs {
     static final Duration GATE_WAIT = Duration.ofSeconds(2);
 
     private final Database database;
-    private final BackupService backups;
+    private final BackupOptions options;
+    private final BackupPipeline pipeline;
+    private final RestoreService restores;
     private final VerifyService verifier;
     private final BackupConfig config;
     private final BackupMetrics metrics;
@@ -152,10 +154,13 @@ public class BackupJobs {
         }
     }
 
-    public BackupJobs(Database database, BackupService backups, VerifyService verifier, BackupConfig config,
+    public BackupJobs(Database database, BackupOptions options, BackupPipeline pipeline, RestoreService restores,
+            VerifyService verifier, BackupConfig config,
             BackupMetrics metrics, BackupRetention retention) {
         this.database = database;
-        this.backups = backups;
+        this.options = options;
+        this.pipeline = pipeline;
+        this.restores = restores;
         this.verifier = verifier;
         this.config = config;
         this.metrics = metrics;
@@ -174,7 +179,7 @@ public class BackupJobs {
      * a scheduled run, the slot was already taken. Blocking: call from a worker thread.
      */
     public Start startBackup(String trigger, Instant slot) {
-        BackupRequest request = backups.request(backups.defaultStore());
+        BackupRequest request = options.request(options.defaultStore());
         Claim claim = claim(request, trigger, slot);
         if (claim.running() != null) {
             backupThread.submit(() -> runInBackground(claim.running(), request));
@@ -273,7 +278,7 @@ public class BackupJobs {
             }
         }, 0, PHASE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            BackupManifest manifest = backups.backup(running.id, request, new BackupService.Progress() {
+            BackupManifest manifest = pipeline.backup(running.id, request, new BackupPipeline.Progress() {
                 @Override
                 public void connected(Connection connection) {
                     running.connections.add(connection);
@@ -328,7 +333,7 @@ public class BackupJobs {
         }
         try (SchemaChangeGate.Hold hold = gate.get()) {
             String id = BackupId.next(Instant.now());
-            return new Finished(id, backups.backup(id, request, BackupService.Progress.NONE));
+            return new Finished(id, pipeline.backup(id, request, BackupPipeline.Progress.NONE));
         }
     }
 
@@ -345,16 +350,16 @@ public class BackupJobs {
      *
      * @return the drill's run id
      */
-    public Start startVerify(BackupService.Located backup, String trigger, Instant slot) {
+    public Start startVerify(RestoreService.Located backup, String trigger, Instant slot) {
         return startVerify(backup, trigger, slot, false);
     }
 
     /**
      * Starts a restore drill, accepting a backup without (known) signature when {@code allowUnsigned}.
      *
-     * @see #startVerify(BackupService.Located, String, Instant)
+     * @see #startVerify(RestoreService.Located, String, Instant)
      */
-    public Start startVerify(BackupService.Located backup, String trigger, Instant slot, boolean allowUnsigned) {
+    public Start startVerify(RestoreService.Located backup, String trigger, Instant slot, boolean allowUnsigned) {
         String id = "verify-" + BackupId.next(Instant.now());
         if (!recordDrill(id, backup, trigger, slot)) {
             return new SlotTaken(slot);
@@ -367,7 +372,7 @@ public class BackupJobs {
      * Runs a restore drill on the calling thread (the {@code verify} command), recorded in the run table like the
      * service's drills; on a database without backup catalog, unrecorded.
      */
-    public VerifyResult verifyHere(BackupService.Located backup, String trigger, boolean allowUnsigned) {
+    public VerifyResult verifyHere(RestoreService.Located backup, String trigger, boolean allowUnsigned) {
         if (!catalogPresent()) {
             return verifier.verify(backup, allowUnsigned);
         }
@@ -382,7 +387,7 @@ public class BackupJobs {
      *
      * @return false when a drill already claimed {@code slot}
      */
-    private boolean recordDrill(String id, BackupService.Located backup, String trigger, Instant slot) {
+    private boolean recordDrill(String id, RestoreService.Located backup, String trigger, Instant slot) {
         try (Connection connection = database.direct().open()) {
             BackupRunRepository.takeDrillLease(connection, holder, id, config.leaseTtl());
             if (BackupRunRepository.insert(connection, id, "verify", backup.id(), trigger, slot,
@@ -397,7 +402,7 @@ public class BackupJobs {
     }
 
     /** Carries out a recorded drill, renewing its lease while it runs, and records its result. */
-    private VerifyResult drill(String id, BackupService.Located backup, boolean allowUnsigned) {
+    private VerifyResult drill(String id, RestoreService.Located backup, boolean allowUnsigned) {
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renewDrill(id),
                 config.leaseTtl().toMillis() / 3, config.leaseTtl().toMillis() / 3, TimeUnit.MILLISECONDS);
         try {
@@ -459,8 +464,8 @@ public class BackupJobs {
 
     private void removeLeftovers(BackupRun run) {
         try {
-            BackupStore store = backups.store(run.target());
-            Optional<BackupManifest> committed = backups.manifest(store, run.backupId());
+            BackupStore store = options.store(run.target());
+            Optional<BackupManifest> committed = restores.manifest(store, run.backupId());
             if (committed.isPresent()) {
                 recordCommitted(run, committed.get());
                 return;

@@ -136,6 +136,20 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
                 .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
     }
 
+    /** {@link #reader} that also writes manifests, indented as they are stored. */
+    public static com.fasterxml.jackson.databind.ObjectMapper writer(com.fasterxml.jackson.databind.ObjectMapper base) {
+        return reader(base).enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** A fresh digest of the kind {@link DataObject#sha256()} records. */
+    static java.security.MessageDigest dataDigest() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Total rows over all tables. */
     public long totalRows() {
         return tables.stream().mapToLong(TableStats::rows).sum();

@@ -6,7 +6,7 @@ import dev.cpdb.backup.store.BackupStore;
 
 /**
  * What one backup takes: the store it goes to, its compression, the connections that copy rows, whether it carries
- * owners and privileges, and the schemas it covers. {@link BackupService#request} fills it from the live instance
+ * owners and privileges, and the schemas it covers. {@link BackupOptions#request} fills it from the live instance
  * settings; a trigger (the {@code backup} command's options) replaces what it names. The compression level follows
  * the live setting for the chosen compression when the pipeline runs.
  */

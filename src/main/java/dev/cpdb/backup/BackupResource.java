@@ -19,10 +19,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
+import dev.cpdb.api.ApiDocumentation;
 import dev.cpdb.auth.Secured;
 import dev.cpdb.backup.archive.StoreUnreachableException;
+import dev.cpdb.problem.Problem;
 import dev.cpdb.problem.ProblemMappers;
 
 /**
@@ -31,6 +37,7 @@ import dev.cpdb.problem.ProblemMappers;
  */
 @Path("/api/db/backups")
 @Secured
+@SecurityRequirement(name = ApiDocumentation.BEARER)
 @Produces(MediaType.APPLICATION_JSON)
 public class BackupResource {
 
@@ -50,6 +57,8 @@ public class BackupResource {
     @POST
     @Operation(summary = "Start a backup; 202 with its id, 409 when one is already running on any replica or a "
             + "schema migration runs")
+    @APIResponse(responseCode = "202", description = "Started: the backup's id (backupId) and statusUrl", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @APIResponse(responseCode = "409", description = "A backup is already running on some replica (runningBackupId), or a schema migration runs", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response start() {
         BackupJobs.Start start = jobs.startBackup("api", null);
         if (start instanceof BackupJobs.Started started) {
@@ -74,6 +83,7 @@ public class BackupResource {
     @GET
     @Operation(summary = "Committed and running backups, newest first, paginated with limit and before; from the run "
             + "table alone, saying so in store, while the backup store cannot be read")
+    @APIResponse(responseCode = "200", description = "A page of committed and running backups, and whether the store answered", content = @Content(mediaType = MediaType.APPLICATION_JSON))
     public Response list(@QueryParam("limit") @DefaultValue("20") String limitText,
             @QueryParam("before") String before) {
         // Read as text: a parameter JAX-RS cannot convert would answer 404, as if the path did not exist.
@@ -91,6 +101,8 @@ public class BackupResource {
     @Path("{id}")
     @Operation(summary = "Status, phase, timings, sizes, manifest and last restore drill of one backup; 503 only "
             + "when the backup store cannot be read and no run of this database knows the backup")
+    @APIResponse(responseCode = "200", description = "The backup", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @APIResponse(responseCode = "503", description = "The backup store does not answer and no run knows the backup", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response get(@PathParam("id") String id) {
         if (!BackupId.isValid(id)) {
             return invalidId();
@@ -107,6 +119,8 @@ public class BackupResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(summary = "Stream the backup's data object (the compressed SQL script); 503 while the backup store "
             + "cannot be read")
+    @APIResponse(responseCode = "200", description = "The data object", content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM))
+    @APIResponse(responseCode = "503", description = "The backup store does not answer", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response content(@PathParam("id") String id) {
         if (!BackupId.isValid(id)) {
             return invalidId();
@@ -134,6 +148,9 @@ public class BackupResource {
     @Path("{id}")
     @Operation(summary = "Delete a committed backup (manifest first); 409 while it runs, 503 while the backup store "
             + "cannot be read")
+    @APIResponse(responseCode = "204", description = "Deleted, manifest first")
+    @APIResponse(responseCode = "409", description = "The backup is still running", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "503", description = "The backup store does not answer", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response delete(@PathParam("id") String id) {
         if (!BackupId.isValid(id)) {
             return invalidId();
@@ -157,6 +174,8 @@ public class BackupResource {
     @Path("{id}/verify")
     @Operation(summary = "Start a restore drill of the backup into a scratch database; 202 with the drill's id, 503 "
             + "while the backup store cannot be read")
+    @APIResponse(responseCode = "202", description = "Started: the drill's id (verifyRunId) and statusUrl", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @APIResponse(responseCode = "503", description = "The backup store does not answer", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response verify(@PathParam("id") String id,
             @Parameter(description = "drill a backup without signature, or signed with a key that is not configured") @QueryParam("allowUnsigned") boolean allowUnsigned) {
         if (!BackupId.isValid(id)) {
@@ -171,7 +190,7 @@ public class BackupResource {
         if (manifest.isEmpty()) {
             return notFound(id);
         }
-        BackupService.Located backup = new BackupService.Located(listing.catalog().store(), id, manifest.get());
+        RestoreService.Located backup = new RestoreService.Located(listing.catalog().store(), id, manifest.get());
         // Without a slot the only outcome is a start: drill ids are fresh and nothing else can claim them.
         BackupJobs.Started start = (BackupJobs.Started) jobs.startVerify(backup, "api", null, allowUnsigned);
         String runId = start.runId();

@@ -25,6 +25,7 @@ public class BackupScheduler {
     private final BackupConfig config;
     private final BackupJobs jobs;
     private final BackupService backups;
+    private final BackupOptions options;
     private final Scheduler scheduler;
     private static final String JOB = "cpdb-backup-schedule";
 
@@ -36,10 +37,12 @@ public class BackupScheduler {
     private volatile Instant handledBackupSlot;
     private volatile Instant handledVerifySlot;
 
-    public BackupScheduler(BackupConfig config, BackupJobs jobs, BackupService backups, Scheduler scheduler) {
+    public BackupScheduler(BackupConfig config, BackupJobs jobs, BackupService backups, BackupOptions options,
+            Scheduler scheduler) {
         this.config = config;
         this.jobs = jobs;
         this.backups = backups;
+        this.options = options;
         this.scheduler = scheduler;
     }
 
@@ -48,18 +51,18 @@ public class BackupScheduler {
         // Target and compression are used by every scheduled and HTTP backup: a bad value stops start-up instead
         // of failing each run later.
         try {
-            backups.defaultStore();
-            backups.defaultCompression();
+            options.defaultStore();
+            options.defaultCompression();
         } catch (BackupFailedException e) {
             throw new InvalidConfigurationException("CPDB_BACKUP_TARGET / CPDB_BACKUP_COMPRESSION: " + e.getMessage(),
                     e);
         }
         try {
-            backups.compressionLevel(backups.defaultCompression());
-            backups.defaultJobs();
-            backups.defaultSelection();
-            backups.validateSigningSettings();
-            backups.validateEncryptionSettings();
+            options.compressionLevel(options.defaultCompression());
+            options.defaultJobs();
+            options.defaultSelection();
+            options.validateSigningSettings();
+            options.validateEncryptionSettings();
         } catch (BackupFailedException e) {
             throw new InvalidConfigurationException(e.getMessage(), e);
         }
@@ -108,8 +111,8 @@ public class BackupScheduler {
         jobs.watch();
         // On the embedded default this generates the signing key now, as the operator token is, not at the first
         // backup.
-        LOG.infof("backup signing keys: %s", backups.signingSource());
-        LOG.infof("backup encryption: %s", backups.encryptionSummary());
+        LOG.infof("backup signing keys: %s", options.signingSource());
+        LOG.infof("backup encryption: %s", options.encryptionSummary());
         started = true;
         scheduleTicks();
     }
@@ -160,12 +163,12 @@ public class BackupScheduler {
         if (slot.equals(handledVerifySlot)) {
             return;
         }
-        Optional<BackupManifest> candidate = backups.drillCandidate(backups.defaultStore());
+        Optional<BackupManifest> candidate = backups.drillCandidate(options.defaultStore());
         if (candidate.isEmpty()) {
             return;
         }
         String newest = candidate.get().backupId();
-        BackupJobs.Start start = jobs.startVerify(backups.locate(backups.defaultStore(), newest), "schedule", slot);
+        BackupJobs.Start start = jobs.startVerify(backups.locate(options.defaultStore(), newest), "schedule", slot);
         if (start instanceof BackupJobs.Started started) {
             LOG.infof("scheduled restore drill %s of backup %s started", started.runId(), newest);
         }

@@ -60,11 +60,11 @@ public class RestoreCommand implements CliCommand {
     public int run(List<String> args) {
         CommandArguments options = parse(args);
         String reference = BackupArguments.reference(options);
-        backups.validateEncryptionSettings();
+        backups.options().validateEncryptionSettings();
         DirectConnections target = options.value("target-url")
                 .map(this::targetConnections)
                 .orElseGet(database::direct);
-        BackupService.Located backup = backups.locate(
+        RestoreService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
         RestoreOutcome outcome = backups.restore(backup, target, options.flag("clean"),
                 options.flag("allow-unsigned"));

@@ -44,8 +44,8 @@ public class VerifyCommand implements CliCommand {
     public int run(List<String> args) {
         CommandArguments options = parse(args);
         String reference = BackupArguments.reference(options);
-        backups.validateEncryptionSettings();
-        BackupService.Located backup = backups.locate(
+        backups.options().validateEncryptionSettings();
+        RestoreService.Located backup = backups.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
         VerifyResult result = jobs.verifyHere(backup, "cli", options.flag("allow-unsigned"));
         if (options.flag("json")) {

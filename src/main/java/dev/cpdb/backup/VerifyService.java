@@ -42,24 +42,24 @@ public class VerifyService {
     private static final Logger LOG = Logger.getLogger(VerifyService.class);
 
     private final Database database;
-    private final BackupService backups;
+    private final RestoreService restores;
 
-    public VerifyService(Database database, BackupService backups) {
+    public VerifyService(Database database, RestoreService restores) {
         this.database = database;
-        this.backups = backups;
+        this.restores = restores;
     }
 
     /** Runs the drill; failures of the drill itself are part of the result, not exceptions. */
-    public VerifyResult verify(BackupService.Located backup) {
+    public VerifyResult verify(RestoreService.Located backup) {
         return verify(backup, false);
     }
 
     /**
      * Runs the drill, accepting a backup without (known) signature when {@code allowUnsigned}.
      *
-     * @see #verify(BackupService.Located)
+     * @see #verify(RestoreService.Located)
      */
-    public VerifyResult verify(BackupService.Located backup, boolean allowUnsigned) {
+    public VerifyResult verify(RestoreService.Located backup, boolean allowUnsigned) {
         // A random suffix keeps drills of the same backup (from several replicas) out of each other's way: each
         // one creates, and so may drop, only its own scratch database and role.
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -91,7 +91,7 @@ public class VerifyService {
                 DatabaseUrl direct = database.plan().direct();
                 DirectConnections target = new DirectConnections(direct.with(scratch, role, password), "cpdb-verify",
                         Duration.ofSeconds(10));
-                RestoreOutcome outcome = backups.drill(backup, target, allowUnsigned);
+                RestoreOutcome outcome = restores.drill(backup, target, allowUnsigned);
                 List<String> mismatches = compareCounts(target, backup.manifest().tables());
                 LOG.infof("restore drill of backup %s: %s", backup.id(), mismatches.isEmpty() ? "passed"
                         : "row counts differ: " + mismatches);
@@ -125,7 +125,7 @@ public class VerifyService {
         return HexFormat.of().formatHex(random);
     }
 
-    private static VerifyResult failed(BackupService.Located backup, String error) {
+    private static VerifyResult failed(RestoreService.Located backup, String error) {
         LOG.warnf("restore drill of backup %s failed: %s", backup.id(), error);
         return new VerifyResult(backup.id(), false, 0, 0, List.of(), error);
     }

@@ -1,7 +1,6 @@
 package dev.cpdb.cli;
 
 import dev.cpdb.InvalidConfigurationException;
-import dev.cpdb.backup.BackupFailedException;
 import dev.cpdb.database.embedded.EmbeddedPostgresException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -42,7 +41,7 @@ public class CpdbMain {
     public static String reason(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidConfigurationException || cause instanceof EmbeddedPostgresException
-                    || cause instanceof CommandFailedException || cause instanceof BackupFailedException) {
+                    || cause instanceof CommandFailedException) {
                 return cause.getMessage();
             }
         }

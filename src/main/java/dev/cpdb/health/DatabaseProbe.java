@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.cpdb.SharedProbe;
 import dev.cpdb.database.Database;
 import dev.cpdb.migration.MigrationService;
 import dev.cpdb.migration.MigrationState;

@@ -38,12 +38,6 @@ import io.restassured.path.json.JsonPath;
 @TestProfile(ApiTestProfiles.Direct.class)
 class ApiDocumentationTest {
 
-    /**
-     * Endpoints whose OpenAPI answers are not described yet (the generator shows a default 200 where the resource
-     * answers 202 or 204); the README is their reference until they are. Their paths and methods are still checked.
-     */
-    static final List<String> UNDESCRIBED_ANSWERS = List.of("/api/db/backups");
-
     /** Resources that only this test suite adds to the application. */
     private static final String TEST_ONLY_PATHS = "/test/";
 
@@ -138,12 +132,10 @@ class ApiDocumentationTest {
             }
             Row row = rows.get(operation.getKey());
             assertNotNull(row, operation.getKey() + " is served but has no row in the README's endpoint table");
-            if (UNDESCRIBED_ANSWERS.stream().noneMatch(key[1]::startsWith)) {
-                Set<String> success = new TreeSet<>(responses(operation.getValue()).keySet());
-                success.removeIf(status -> !status.startsWith("2"));
-                assertTrue(row.statuses().containsAll(success), operation.getKey() + " answers " + success
-                        + "; its README row lists " + row.statuses());
-            }
+            Set<String> success = new TreeSet<>(responses(operation.getValue()).keySet());
+            success.removeIf(status -> !status.startsWith("2"));
+            assertTrue(row.statuses().containsAll(success), operation.getKey() + " answers " + success
+                    + "; its README row lists " + row.statuses());
             checked++;
         }
         assertTrue(checked > 40, "the served operations were found: " + checked);

@@ -286,7 +286,7 @@ class BackupServiceTest {
         TestPostgres.execute(database.plan().direct(), "CREATE SCHEMA IF NOT EXISTS shop_archive");
         TestPostgres.execute(database.plan().direct(), "CREATE TABLE IF NOT EXISTS shop_archive.old (id int)");
         BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD,
-                BackupService.selection(List.of("SHOP*"), List.of("shop_a*", "nothing_like_this"), "test"));
+                BackupOptions.selection(List.of("SHOP*"), List.of("shop_a*", "nothing_like_this"), "test"));
 
         assertEquals(List.of("shop"), manifest.schemas());
         assertEquals(List.of("SHOP*"), manifest.selection().include());
@@ -357,7 +357,7 @@ class BackupServiceTest {
             }
         }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
 
-        BackupFailedException e = assertThrows(BackupFailedException.class, misconfigured::defaultSelection);
+        BackupFailedException e = assertThrows(BackupFailedException.class, misconfigured.options()::defaultSelection);
 
         assertTrue(e.getMessage().contains("CPDB_BACKUP_EXCLUDE_SCHEMAS") && e.getMessage().contains("unterminated"),
                 e.getMessage());
@@ -368,19 +368,19 @@ class BackupServiceTest {
     @Test
     void includePatternsThatMatchNothingOrNameAnotherDatabaseFailTheBackupAndLeaveNothing() throws Exception {
         BackupFailedException e = assertThrows(BackupFailedException.class, () -> TestBackups.take(backups, store,
-                Compression.ZSTD, BackupService.selection(List.of("shop", "Shpo"), List.of(), "test")));
+                Compression.ZSTD, BackupOptions.selection(List.of("shop", "Shpo"), List.of(), "test")));
 
         assertTrue(e.getMessage().contains("\"Shpo\" matches no schema"), e.getMessage());
         assertFalse(e.getMessage().contains("\"shop\" matches"), e.getMessage());
         BackupFailedException other = assertThrows(BackupFailedException.class, () -> TestBackups.take(backups, store,
-                Compression.ZSTD, BackupService.selection(List.of("elsewhere.shop"), List.of(), "test")));
+                Compression.ZSTD, BackupOptions.selection(List.of("elsewhere.shop"), List.of(), "test")));
         assertTrue(other.getMessage().contains("cross-database"), other.getMessage());
         assertEquals(List.of(), store.list(""));
 
         String name = database.plan().direct().database();
         assertEquals(List.of("shop"),
                 TestBackups.take(backups, store, Compression.ZSTD,
-                        BackupService.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
+                        BackupOptions.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
                 "a pattern qualified with this database's name");
         assertEquals(List.of(), store.pendingUploads(""));
     }
@@ -388,7 +388,7 @@ class BackupServiceTest {
     @Test
     void aManifestWhoseSchemasDifferFromItsScriptIsRefusedBeforeAnythingRuns() throws Exception {
         BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD,
-                BackupService.selection(List.of("shop"), List.of(), "test"));
+                BackupOptions.selection(List.of("shop"), List.of(), "test"));
         Path file = store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
         // An unsigned store's manifest claims a schema the script does not create, which --clean would drop.
         Files.writeString(file, Files.readString(file).replace("\"schemas\" : [ \"shop\" ]",
@@ -435,7 +435,7 @@ class BackupServiceTest {
                 new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
         // Once the main connection holds its locks, a schema change queues behind them; the helpers' implicit
         // locks then queue behind the schema change until their lock timeout.
-        BackupService.Progress queueASchemaChange = new BackupService.Progress() {
+        BackupPipeline.Progress queueASchemaChange = new BackupPipeline.Progress() {
             @Override
             public void phase(String phase) {
                 if (phase.equals("opening copy connections")) {
@@ -474,7 +474,7 @@ class BackupServiceTest {
         List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicBoolean cancelled = new AtomicBoolean();
         // Cancels the way the service does on shutdown: the flag, then every reported connection's statement.
-        BackupService.Progress cancelWhileCopying = new BackupService.Progress() {
+        BackupPipeline.Progress cancelWhileCopying = new BackupPipeline.Progress() {
             @Override
             public void connected(Connection connection) {
                 connections.add(connection);

@@ -158,8 +158,8 @@ class BackupSigningTest {
         return store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
     }
 
-    private BackupService.Located located(BackupManifest manifest) {
-        return new BackupService.Located(store, manifest.backupId(), reread(manifest.backupId()));
+    private RestoreService.Located located(BackupManifest manifest) {
+        return new RestoreService.Located(store, manifest.backupId(), reread(manifest.backupId()));
     }
 
     private BackupService service(String keys) {

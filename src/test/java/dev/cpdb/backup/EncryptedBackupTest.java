@@ -150,7 +150,7 @@ class EncryptedBackupTest {
         BackupFixturesAccess.loadFixture(source);
         Path stored = folder.resolve("data.sql.zst.age");
         try (Connection connection = TestPostgres.connect(source);
-                OutputStream script = BackupService.scriptSink(Files.newOutputStream(stored), Compression.ZSTD, 3,
+                OutputStream script = BackupPipeline.scriptSink(Files.newOutputStream(stored), Compression.ZSTD, 3,
                         Optional.of(AgeRecipient.parseList(recipient)))) {
             BackupEngine.dump(connection, script,
                     new BackupEngine.Options(Duration.ofSeconds(10), Instant.now().plusSeconds(300)));
@@ -230,14 +230,15 @@ class EncryptedBackupTest {
     @Test
     void badKeySettingsAreRefusedNamingTheSetting() {
         BackupFailedException recipientRefused = assertThrows(BackupFailedException.class,
-                () -> service(Optional.of(recipient + ",age1notakey"), Optional.empty()).validateEncryptionSettings());
+                () -> service(Optional.of(recipient + ",age1notakey"), Optional.empty()).options()
+                        .validateEncryptionSettings());
         assertTrue(recipientRefused.getMessage().startsWith("CPDB_BACKUP_ENCRYPTION_RECIPIENT"),
                 recipientRefused.getMessage());
         assertTrue(recipientRefused.getMessage().contains("recipient 2"), recipientRefused.getMessage());
 
         BackupFailedException identityRefused = assertThrows(BackupFailedException.class,
                 () -> service(Optional.empty(), Optional.of(folder.resolve("missing.key")))
-                        .validateEncryptionSettings());
+                        .options().validateEncryptionSettings());
         assertTrue(identityRefused.getMessage().startsWith("CPDB_BACKUP_ENCRYPTION_IDENTITY_FILE"),
                 identityRefused.getMessage());
         assertFalse(identityRefused.getMessage().contains("AGE-SECRET-KEY"), identityRefused.getMessage());

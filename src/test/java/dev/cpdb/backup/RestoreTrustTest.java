@@ -152,7 +152,7 @@ class RestoreTrustTest {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         });
 
-        backups.restore(new BackupService.Located(swapping, manifest.backupId(), manifest), direct(target), true);
+        backups.restore(new RestoreService.Located(swapping, manifest.backupId(), manifest), direct(target), true);
 
         assertEquals("item 7", query(target, "SELECT name FROM trust.items WHERE id = 7"), "the checked bytes ran");
     }
@@ -172,7 +172,7 @@ class RestoreTrustTest {
         });
 
         BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.restore(
-                new BackupService.Located(changing, manifest.backupId(), manifest), direct(target), true));
+                new RestoreService.Located(changing, manifest.backupId(), manifest), direct(target), true));
 
         assertTrue(e.getMessage().contains("is damaged") && e.getMessage().contains("SHA-256"), e.getMessage());
         assertEquals(before, fingerprint(target));

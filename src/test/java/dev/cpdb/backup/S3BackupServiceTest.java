@@ -159,7 +159,7 @@ class S3BackupServiceTest {
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
 
         BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.restore(
-                new BackupService.Located(replacing, manifest.backupId(), manifest), direct(target), true));
+                new RestoreService.Located(replacing, manifest.backupId(), manifest), direct(target), true));
 
         assertTrue(e.getMessage().contains("was replaced or deleted after it was checked"), e.getMessage());
         assertTrue(e.getMessage().contains("the target was not changed"), e.getMessage());

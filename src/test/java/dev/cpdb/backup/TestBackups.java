@@ -14,18 +14,18 @@ final class TestBackups {
 
     /** A backup to {@code store} with {@code service}'s settings and the given compression. */
     static BackupManifest take(BackupService service, BackupStore store, Compression compression) {
-        return take(service, service.request(store).withCompression(compression), BackupService.Progress.NONE);
+        return take(service, service.request(store).withCompression(compression), BackupPipeline.Progress.NONE);
     }
 
     /** A backup of the schemas {@code selection} chooses, on one connection, without owners and privileges. */
     static BackupManifest take(BackupService service, BackupStore store, Compression compression,
             SchemaSelection selection) {
         return take(service, service.request(store).withCompression(compression).withJobs(1)
-                .withOwnersAndPrivileges(false).withSelection(selection), BackupService.Progress.NONE);
+                .withOwnersAndPrivileges(false).withSelection(selection), BackupPipeline.Progress.NONE);
     }
 
     /** A backup as {@code request} says, reporting to {@code progress}. */
-    static BackupManifest take(BackupService service, BackupRequest request, BackupService.Progress progress) {
+    static BackupManifest take(BackupService service, BackupRequest request, BackupPipeline.Progress progress) {
         return service.backup(BackupId.next(Instant.now()), request, progress);
     }
 }

@@ -186,7 +186,7 @@ class SettingsApiTest {
     }
 
     @Inject
-    dev.cpdb.backup.BackupService backups;
+    dev.cpdb.backup.BackupOptions backups;
 
     @Test
     void theNextBackupUsesChangedCompressionJobsAndOwnership() {

@@ -21,7 +21,7 @@ import dev.cpdb.backup.store.BackupStore;
 
 /**
  * Committed backups without a database: a small data object and a manifest describing it, written through the store
- * API in the same order and shape as {@code BackupService} writes them, with whatever times a test needs.
+ * API in the same order and shape as {@code BackupPipeline} writes them, with whatever times a test needs.
  */
 public final class FakeBackups {
 

@@ -1,4 +1,4 @@
-package dev.cpdb.health;
+package dev.cpdb;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
