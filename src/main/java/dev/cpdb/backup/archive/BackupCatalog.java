@@ -11,6 +11,7 @@ import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.cpdb.backup.BackupId;
@@ -30,6 +31,12 @@ import dev.cpdb.backup.store.StoredObject;
 public final class BackupCatalog {
 
     private static final Logger LOG = Logger.getLogger(BackupCatalog.class);
+
+    /**
+     * The most a manifest may hold. One lists every table with its row count, so a manifest of a hundred thousand
+     * tables stays well below; a larger object in a manifest's place is not read, whoever put it there.
+     */
+    static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
     private final BackupStore store;
     private final ObjectMapper json;
@@ -123,7 +130,12 @@ public final class BackupCatalog {
             return Optional.empty();
         }
         try (InputStream stream = in.get()) {
-            return Optional.ofNullable(json.readValue(stream, BackupManifest.class));
+            byte[] bytes = stream.readNBytes(MAX_MANIFEST_BYTES + 1);
+            if (bytes.length > MAX_MANIFEST_BYTES) {
+                throw new JsonParseException(null, "the manifest of backup " + id + " is larger than "
+                        + MAX_MANIFEST_BYTES + " bytes, more than any manifest cpdb writes");
+            }
+            return Optional.ofNullable(json.readValue(bytes, BackupManifest.class));
         }
     }
 

@@ -40,6 +40,27 @@ class CatalogReaderTest {
     }
 
     @Test
+    void anObjectLargerThanAnyManifestInAManifestsPlaceIsNotShown() throws IOException {
+        FilesystemBackupStore folder = new FilesystemBackupStore(TestFolders.create("cpdb-catalog-oversized"));
+        String kept = FakeBackups.commit(folder, Instant.parse("2026-03-11T12:00:00Z"));
+        String planted = FakeBackups.commit(folder, Instant.parse("2026-03-11T13:00:00Z"));
+        byte[] manifest;
+        try (InputStream in = folder.read(BackupLayout.manifestKey(planted)).orElseThrow()) {
+            manifest = in.readAllBytes();
+        }
+        // A manifest that would parse, padded with white space past the limit.
+        byte[] oversized = java.util.Arrays.copyOf(manifest, BackupCatalog.MAX_MANIFEST_BYTES + 1);
+        java.util.Arrays.fill(oversized, manifest.length, oversized.length, (byte) ' ');
+        folder.write(BackupLayout.manifestKey(planted), oversized);
+        BackupCatalog catalog = new BackupCatalog(folder, FakeBackups.JSON);
+
+        Map<String, BackupManifest> shown = reader.manifests(catalog, reader.committed(catalog));
+
+        assertEquals(List.of(kept), List.copyOf(shown.keySet()), "the oversized object is passed over, unread");
+        assertEquals(Optional.empty(), reader.manifest(catalog, planted));
+    }
+
+    @Test
     void aPageReadsOnlyItsOwnManifestsAndOnlyUntilTheyAreKept() throws IOException {
         FilesystemBackupStore folder = new FilesystemBackupStore(TestFolders.create("cpdb-catalog-reads"));
         for (int hours = 0; hours < 30; hours++) {
