@@ -7,13 +7,15 @@
 #
 # Usage (from the project root, after ./mvnw -B package -DskipTests):
 #   bench/read-replicas.sh
-# Knobs (environment): CONCURRENCY (32), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), COMPANIES (20),
+# Knobs (environment): ROUNDS (5; each round runs all four measurements, medians and spread are printed at the
+#   end), CONCURRENCY (32), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), COMPANIES (20),
 #   ISSUES_PER_COMPANY (500), LOADGEN (wrk when installed, else java).
 # Needs: java 17, curl, Debian's postgresql-client-15 (psql, pg_basebackup).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONCURRENCY=${CONCURRENCY:-32}
+ROUNDS=${ROUNDS:-5}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-5}
 COMPANIES=${COMPANIES:-20}
@@ -96,17 +98,43 @@ served() { # by
   curl -sf "http://127.0.0.1:$HTTP_REPLICA/q/metrics" \
     | sed -n "s/^cpdb_read_statements_total{.*served_by=\"$1\".*} \([0-9.E]*\)$/\1/p" | head -1
 }
-echo "== measuring: $CONCURRENCY clients, $SECONDS_PER_RUN s per run after $WARMUP_SECONDS s warm-up ($LOADGEN)"
-for kind in get list; do
-  for target in primary-only with-replica; do
-    port=$HTTP_PRIMARY
-    [ "$target" = with-replica ] && port=$HTTP_REPLICA
-    generate "$port" "$WORK/$kind.txt" "$WARMUP_SECONDS" >/dev/null
-    before_replica=$(served replica); before_primary=$(served primary)
-    echo "$kind-$target $(generate "$port" "$WORK/$kind.txt" "$SECONDS_PER_RUN")"
-    if [ "$target" = with-replica ]; then
-      python3 -c "r, p = float('$(served replica)') - float('$before_replica'), float('$(served primary)') - float('$before_primary'); print(f'  statements served by the replica: {r / (r + p):.1%} of {r + p:.0f}' if r + p else '  no reads counted')"
-    fi
+echo "== measuring: $ROUNDS rounds of $CONCURRENCY clients, $SECONDS_PER_RUN s per run after $WARMUP_SECONDS s warm-up ($LOADGEN)"
+for round in $(seq 1 "$ROUNDS"); do
+  for kind in get list; do
+    for target in primary-only with-replica; do
+      port=$HTTP_PRIMARY
+      [ "$target" = with-replica ] && port=$HTTP_REPLICA
+      generate "$port" "$WORK/$kind.txt" "$WARMUP_SECONDS" >/dev/null
+      before_replica=$(served replica); before_primary=$(served primary)
+      line=$(generate "$port" "$WORK/$kind.txt" "$SECONDS_PER_RUN")
+      share=""
+      if [ "$target" = with-replica ]; then
+        share=$(python3 -c "r, p = float('$(served replica)') - float('$before_replica'), float('$(served primary)') - float('$before_primary'); print(f'replica_share={r / (r + p) if r + p else 0:.4f} statements={r + p:.0f}')")
+      fi
+      echo "round $round $kind-$target $line $share" | tee -a "$WORK/results.txt"
+    done
   done
 done
+echo "== medians over $ROUNDS rounds (spread = max - min)"
+python3 - "$WORK/results.txt" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    words = line.split()
+    fields = dict(w.split("=", 1) for w in words[3:] if "=" in w)
+    runs.setdefault(words[2], []).append(fields)
+def summary(values):
+    return f"{statistics.median(values):.2f} (spread {max(values) - min(values):.2f})"
+medians = {}
+for name, rounds in runs.items():
+    rps = [float(r["rps"]) for r in rounds]
+    medians[name] = statistics.median(rps)
+    text = (f"{name}: rps {summary(rps)}, p50_ms {summary([float(r['p50_ms']) for r in rounds])}, "
+            f"p99_ms {summary([float(r['p99_ms']) for r in rounds])}, errors {sum(int(r['errors']) for r in rounds)}")
+    if "replica_share" in rounds[0]:
+        text += f", served by the replica {summary([100 * float(r['replica_share']) for r in rounds])} %"
+    print(text)
+for kind in ("get", "list"):
+    print(f"{kind}: with-replica / primary-only = {medians[kind + '-with-replica'] / medians[kind + '-primary-only']:.2f}")
+PY
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (primary, replica, both services and the load generator share them)"
