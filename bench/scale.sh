@@ -5,7 +5,9 @@
 # and `cpdb restore` (into an empty database) run ROUNDS times (default 2) under GNU time, after dropping the page
 # cache. Prints, per size, the median wall time, CPU time and peak RSS of each step and the wall time per GB of the
 # database, and at the end how RSS and time per GB moved from the smallest size to each larger one (the issue's
-# bounds: RSS within ±10 %, time per GB up by at most 10 %). Nothing is asserted: these are numbers.
+# bounds: RSS within ±10 %, time per GB up by at most 10 %). With REFERENCE=1 (the default) each round also times
+# `pg_dump -Fp | zstd -3` and `psql --single-transaction` of that dump at the same size, so that a change in time per
+# GB can be told apart from the server's and the disk's own. Nothing is asserted: these are numbers.
 #
 # The 10 GB size needs about 35 GB of free disk (database, backup, restored copy, WAL) and takes a while to build;
 # SIZES="1024 4096" is a quicker run. cpdb runs through bin/cpdb with CPDB_JAVA_OPTS (default -Xmx128m).
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-1024 4096 10240}
 ROUNDS=${ROUNDS:-2}
+REFERENCE=${REFERENCE:-1}
 PORT=${BENCH_PORT:-55433}
 WORK=$(mktemp -d /tmp/cpdb-bench-scale.XXXXXX)
 chmod 755 "$WORK"
@@ -29,7 +32,7 @@ SIZE_MB=0
 . bench/dataset.sh
 
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -B package -DskipTests" >&2; exit 1; }
-for tool in "$PGBIN/psql" /usr/bin/time bc; do
+for tool in "$PGBIN/psql" "$PGBIN/pg_dump" zstd /usr/bin/time bc; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 cleanup() {
@@ -65,6 +68,14 @@ for size in $SIZES; do
     psql_q -d postgres -c "DROP DATABASE IF EXISTS r_scale" -c "CREATE DATABASE r_scale" -c CHECKPOINT
     timed bin/cpdb restore "$WORK/backups/$(ls "$WORK/backups")" --target-url "$(url r_scale)"
     echo "$size $gb restore $wall $cpu $rss" | tee -a "$RESULTS"
+    if [ "$REFERENCE" = 1 ]; then
+      timed sh -c "'$PGBIN/pg_dump' -Fp -d bench | zstd -q -f -3 -o '$WORK/dump.sql.zst'"
+      echo "$size $gb pg_dump_zstd $wall $cpu $rss" | tee -a "$RESULTS"
+      psql_q -d postgres -c "DROP DATABASE IF EXISTS r_scale" -c "CREATE DATABASE r_scale" -c CHECKPOINT
+      timed sh -c "zstd -dc '$WORK/dump.sql.zst' | '$PGBIN/psql' -X -q -v ON_ERROR_STOP=1 --single-transaction -d r_scale"
+      echo "$size $gb psql_restore $wall $cpu $rss" | tee -a "$RESULTS"
+      rm -f "$WORK/dump.sql.zst"
+    fi
   done
   psql_q -d postgres -c "DROP DATABASE IF EXISTS r_scale" -c CHECKPOINT
 done
@@ -72,10 +83,12 @@ done
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr); PostgreSQL 15 (same host)"
 echo "$ROUNDS rounds per size, medians (spread = max - min); cpdb: bin/cpdb, CPDB_JAVA_OPTS=$CPDB_JAVA_OPTS"
-printf "%-8s %-8s %8s %10s %8s %8s %12s %10s\n" size_MB db_GB step wall_s spread cpu_s peak_RSS_MiB s_per_GB
+printf "%-8s %-8s %12s %10s %8s %8s %12s %10s\n" size_MB db_GB step wall_s spread cpu_s peak_RSS_MiB s_per_GB
+STEPS="backup restore"
+[ "$REFERENCE" = 1 ] && STEPS="$STEPS pg_dump_zstd psql_restore"
 declare -A PER_GB PEAK
 for size in $SIZES; do
-  for step in backup restore; do
+  for step in $STEPS; do
     mapfile -t rows < <(awk -v s="$size" -v t="$step" '$1 == s && $3 == t' "$RESULTS")
     walls=(); cpus=(); rsss=()
     for row in "${rows[@]}"; do
@@ -84,7 +97,7 @@ for size in $SIZES; do
     done
     w=$(median "${walls[@]}"); c=$(median "${cpus[@]}"); r=$(( $(median "${rsss[@]}") / 1024 ))
     PER_GB[$size.$step]=$(echo "scale=2; $w / $gb" | bc); PEAK[$size.$step]=$r
-    printf "%-8s %-8s %8s %10s %8s %8s %12s %10s\n" "$size" "$gb" "$step" "$w" "$(spread "${walls[@]}")" "$c" "$r" \
+    printf "%-8s %-8s %12s %10s %8s %8s %12s %10s\n" "$size" "$gb" "$step" "$w" "$(spread "${walls[@]}")" "$c" "$r" \
       "${PER_GB[$size.$step]}"
   done
 done
@@ -92,7 +105,7 @@ first=${SIZES%% *}
 echo
 for size in $SIZES; do
   [ "$size" = "$first" ] && continue
-  for step in backup restore; do
+  for step in $STEPS; do
     echo "$step at $size MB against $first MB: peak RSS $(echo "scale=1; 100 * ${PEAK[$size.$step]} / ${PEAK[$first.$step]} - 100" | bc) %" \
       "(bound ±10 %), time per GB $(echo "scale=1; 100 * ${PER_GB[$size.$step]} / ${PER_GB[$first.$step]} - 100" | bc) % (bound +10 %)"
   done
