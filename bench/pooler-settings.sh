@@ -133,26 +133,9 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-# stats RUN KEY: "median/spread" over the rounds (spread = max - min), or the sum with "sum" as a third word.
-stats() {
-  python3 - "$RESULTS" "$@" <<'PY'
-import re, statistics, sys
-path, run, key = sys.argv[1:4]
-values = []
-for line in open(path):
-    words = line.split()
-    match = re.search(r"\b" + re.escape(key) + r"=([0-9.]+)", line)
-    if words and words[0] == run and match:
-        values.append(float(match.group(1)))
-if not values:
-    print("n/a")
-elif len(sys.argv) > 4:
-    print(f"{sum(values):.0f}")
-else:
-    print(f"{statistics.median(values):.1f}/{max(values) - min(values):.1f}")
-PY
-}
-median() { stats "$1" "$2" | cut -d/ -f1; }
+# stats RUN KEY [STATISTIC]: median/spread (max - min) over the rounds by default, see run-stats.py.
+stats() { python3 bench/run-stats.py "$RESULTS" "$@"; }
+median() { stats "$1" "$2" median; }
 ratio() { python3 -c "a, b = '$1', '$2'; print(f'{float(a) / float(b):.2f}' if a and b and a != 'n/a' and b != 'n/a' and float(b) else 'n/a')"; }
 echo
 echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ)): median/spread (max - min) of $ROUNDS rounds"

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Runtime API benchmark: issue-get and issue-list endpoints, straight to PostgreSQL and through PgBouncer in
-# transaction mode, next to `pgbench -S` run the same two ways at the same concurrency. Prints requests/s, p50 and
-# p99 and the ratios the issue sets as targets. Everything runs on 127.0.0.1, in a temporary folder that is removed
-# at the end, and every run is bounded in time and requests.
+# Runtime API benchmark: issue-get and issue-list endpoints, straight to PostgreSQL (with the statement cache, and
+# with the transaction-pooler settings) and through PgBouncer in transaction mode, next to `pgbench -S` run direct
+# and through PgBouncer at the same concurrency. Every round runs each of them once, interleaved; the summary prints
+# the median and spread (max - min) over the rounds of requests/s, p50 and p99, and the ratios the issue sets as
+# targets. Everything runs on 127.0.0.1, in a temporary folder that is removed at the end, and every run is bounded
+# in time and requests.
 #
 # Usage (from the project root, after ./mvnw -B package -DskipTests):
 #   bench/runtime-api.sh
-# Knobs (environment): CONCURRENCY (64), SECONDS_PER_RUN (15), WARMUP_SECONDS (5), MAX_REQUESTS (2000000),
-#   COMPANIES (50), ISSUES_PER_COMPANY (2000), BOUNCER_POOL (8 server connections), PGBENCH_SCALE (10),
-#   RUNS (which runs, by name; default all of them), POOLED_ENV (extra settings for the cpdb behind PgBouncer,
+# Knobs (environment): ROUNDS (3), CONCURRENCY (64), SECONDS_PER_RUN (15), WARMUP_SECONDS (5),
+#   MAX_REQUESTS (2000000), COMPANIES (50), ISSUES_PER_COMPANY (2000), BOUNCER_POOL (8 server connections),
+#   PGBENCH_SCALE (10), RUNS (which runs, by name; default all of them), POOLED_ENV and SAFE_ENV (extra settings for
+#   the cpdb behind PgBouncer and for the one with the transaction-pooler settings on the direct connection,
 #   e.g. "DATABASE_STATEMENT_PROTOCOL=extended"), LOADGEN (wrk when installed, else java).
 # Needs: java 17, psql, pgbench and pgbouncer (Debian: postgresql-client, pgbouncer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-64}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-5}
@@ -22,7 +26,9 @@ COMPANIES=${COMPANIES:-50}
 ISSUES_PER_COMPANY=${ISSUES_PER_COMPANY:-2000}
 BOUNCER_POOL=${BOUNCER_POOL:-8}
 PGBENCH_SCALE=${PGBENCH_SCALE:-10}
-RUNS=${RUNS:-pgbench-S-direct pgbench-S-pgbouncer http-ceiling get-direct get-pgbouncer list-direct list-pgbouncer}
+ALL_RUNS="pgbench-S-direct pgbench-S-pgbouncer http-ceiling get-direct get-safe-direct get-pgbouncer list-direct"
+ALL_RUNS+=" list-safe-direct list-pgbouncer"
+RUNS=${RUNS:-$ALL_RUNS}
 JAR=target/quarkus-app/quarkus-run.jar
 
 [ -f "$JAR" ] || { echo "no $JAR: run ./mvnw -B package -DskipTests first" >&2; exit 2; }
@@ -54,6 +60,7 @@ wait_ready() {
 }
 
 PG_PORT=$(free_port); BOUNCER_PORT=$(free_port); HTTP_DIRECT=$(free_port); HTTP_POOLED=$(free_port)
+HTTP_SAFE=$(free_port)
 TOKEN=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
 MASTER_KEY=$(head -c 32 /dev/urandom | base64)
 
@@ -127,6 +134,15 @@ DATABASE_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$BOUNCER_PORT/cpdb?sslmode=d
 PIDS+=($!)
 wait_ready "$HTTP_POOLED" "$WORK/pooled.log"
 
+# The same pool size as the first cpdb's default: the two differ only in the pooler settings.
+echo "== starting a third cpdb straight to PostgreSQL with the transaction-pooler settings, HTTP $HTTP_SAFE"
+DIRECT_URL="postgres://cpdb:$PGPASSWORD@127.0.0.1:$PG_PORT/cpdb?sslmode=disable"
+DATABASE_URL="$DIRECT_URL" DATABASE_MIGRATION_URL="$DIRECT_URL" CPDB_POOLER=transaction DATABASE_POOL_MAX=10 \
+  CPDB_HOME="$WORK/home-safe" QUARKUS_HTTP_PORT=$HTTP_SAFE CPDB_ADMIN_TOKEN=$TOKEN CPDB_BACKUP_ENABLED=false \
+  CPDB_SECRETS_MASTER_KEY=$MASTER_KEY env ${SAFE_ENV:-} java -jar "$JAR" >"$WORK/safe.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$HTTP_SAFE" "$WORK/safe.log"
+
 RESULTS="$WORK/results.txt"
 LOADGEN=${LOADGEN:-$(command -v wrk >/dev/null && echo wrk || echo java)}
 generate() { # port paths seconds
@@ -154,29 +170,40 @@ pgb() { # name port
   echo "$1 requests=- errors=0 rps=${tps%.*} p50_ms=- p99_ms=- avg_ms=$latency" | tee -a "$RESULTS"
 }
 
-echo "== measuring: $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up), load generator $LOADGEN"
-pgb pgbench-S-direct "$PG_PORT"
-pgb pgbench-S-pgbouncer "$BOUNCER_PORT"
-load http-ceiling "$HTTP_DIRECT" "$WORK/ceiling-paths.txt"
-load get-direct "$HTTP_DIRECT" "$WORK/get-paths.txt"
-load get-pgbouncer "$HTTP_POOLED" "$WORK/get-paths.txt"
-load list-direct "$HTTP_DIRECT" "$WORK/list-paths.txt"
-load list-pgbouncer "$HTTP_POOLED" "$WORK/list-paths.txt"
-
-value() { sed -n "s/^$1 .*$2=\([0-9.a-z-]*\).*/\1/p" "$RESULTS"; }
-echo
-echo "== summary"
-printf '%-22s %10s %8s %8s %8s\n' run req/s p50_ms p99_ms errors
-for run in $RUNS; do
-  printf '%-22s %10s %8s %8s %8s\n' "$run" "$(value $run rps)" "$(value $run p50_ms)" "$(value $run p99_ms)" \
-    "$(value $run errors)"
+echo "== measuring: $ROUNDS rounds, $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up), load generator $LOADGEN"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "-- round $round of $ROUNDS"
+  pgb pgbench-S-direct "$PG_PORT"
+  pgb pgbench-S-pgbouncer "$BOUNCER_PORT"
+  load http-ceiling "$HTTP_DIRECT" "$WORK/ceiling-paths.txt"
+  for endpoint in get list; do
+    load "$endpoint-direct" "$HTTP_DIRECT" "$WORK/$endpoint-paths.txt"
+    load "$endpoint-safe-direct" "$HTTP_SAFE" "$WORK/$endpoint-paths.txt"
+    load "$endpoint-pgbouncer" "$HTTP_POOLED" "$WORK/$endpoint-paths.txt"
+  done
 done
-ratio() { python3 -c "a, b = '$1', '$2'; print(f'{float(a) / float(b):.2f}' if a and b and float(b) else 'n/a')"; }
-GET_RATIO=$(ratio "$(value get-pgbouncer rps)" "$(value pgbench-S-pgbouncer rps)")
+
+# stats RUN KEY [STATISTIC]: median/spread (max - min) over the rounds by default, see run-stats.py.
+stats() { python3 bench/run-stats.py "$RESULTS" "$@"; }
+median() { stats "$1" "$2" median; }
+ratio() { python3 -c "a, b = '$1', '$2'; print(f'{float(a) / float(b):.2f}' if a and b and a != 'n/a' and b != 'n/a' and float(b) else 'n/a')"; }
+rps_ratio() { ratio "$(median "$1" rps)" "$(median "$2" rps)"; }
 echo
-echo "get through PgBouncer / pgbench -S through PgBouncer = $GET_RATIO (target >= 0.35)"
-echo "get direct / pgbench -S direct                      = $(ratio "$(value get-direct rps)" "$(value pgbench-S-direct rps)")"
-echo "list through PgBouncer / pgbench -S through PgBouncer = $(ratio "$(value list-pgbouncer rps)" "$(value pgbench-S-pgbouncer rps)")"
-echo "get through PgBouncer: p99 $(value get-pgbouncer p99_ms) ms (target < 50), errors $(value get-pgbouncer errors) (target 0)"
+echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ)): median/spread (max - min) of $ROUNDS rounds"
+printf '%-22s %16s %12s %12s %8s\n' run req/s p50_ms p99_ms errors
+for run in $RUNS; do
+  printf '%-22s %16s %12s %12s %8s\n' "$run" "$(stats "$run" rps)" "$(stats "$run" p50_ms)" \
+    "$(stats "$run" p99_ms)" "$(stats "$run" errors sum)"
+done
+echo
+echo "pooler-safe settings on the direct connection / statement cache (medians; target >= 0.90):"
+echo "  get  safe / extended-cached = $(rps_ratio get-safe-direct get-direct)"
+echo "  list safe / extended-cached = $(rps_ratio list-safe-direct list-direct)"
+echo "through PgBouncer (medians):"
+echo "  get  / pgbench -S through PgBouncer = $(rps_ratio get-pgbouncer pgbench-S-pgbouncer) (target >= 0.50)"
+echo "  list / pgbench -S through PgBouncer = $(rps_ratio list-pgbouncer pgbench-S-pgbouncer)"
+echo "  list p99 $(median list-pgbouncer p99_ms) ms (target < 50), get p99 $(median get-pgbouncer p99_ms) ms"
+echo "  errors: get $(stats get-pgbouncer errors sum), list $(stats list-pgbouncer errors sum) (target 0)"
+echo "get direct / pgbench -S direct = $(rps_ratio get-direct pgbench-S-direct)"
 echo "http-ceiling is /q/health/live (no database): what HTTP and this load generator ($LOADGEN) reach on this machine"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews every number)"

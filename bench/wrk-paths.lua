@@ -18,7 +18,8 @@ end
 done = function(summary, latency, requests)
   local e = summary.errors
   local errors = e.connect + e.read + e.write + e.status + e.timeout
-  io.write(string.format("requests=%d errors=%d rps=%d p50_ms=%.2f p99_ms=%.2f\n", summary.requests, errors,
-    math.floor(summary.requests / (summary.duration / 1e6)), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000))
+  -- errors counts every kind; status (answers other than 2xx/3xx) and timeout (no answer within 2 s) tell them apart
+  io.write(string.format("requests=%d errors=%d rps=%d p50_ms=%.2f p99_ms=%.2f status_errors=%d timeouts=%d\n",
+    summary.requests, errors, math.floor(summary.requests / (summary.duration / 1e6)), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, e.status, e.timeout))
 end

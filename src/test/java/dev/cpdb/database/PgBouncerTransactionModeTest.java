@@ -272,6 +272,42 @@ class PgBouncerTransactionModeTest {
                 "a plain SET stays on backend " + polluted + " for whichever client comes next");
     }
 
+    @Test
+    void afterParameterizedStatementsAndTransactionsNoServerConnectionHoldsANamedPreparedStatement() {
+        List<Answer> answers = Uni.join().all(IntStream.range(0, CONCURRENT_QUERIES)
+                .mapToObj(this::doubleAndEcho)
+                .toList()).andCollectFailures().await().atMost(TIMEOUT);
+        assertEquals(List.of(), answers.stream().map(Answer::error).filter(Objects::nonNull).toList());
+        Uni.join().all(IntStream.rangeClosed(1, 10)
+                .mapToObj(number -> database.pool()
+                        .withTransaction(connection -> observe(connection, "statement_timeout")))
+                .toList()).andCollectFailures().await().atMost(TIMEOUT);
+
+        Map<Integer, Long> named = namedStatementsPerServerConnection();
+
+        assertEquals(PgBouncer.SERVER_POOL_SIZE, named.size(), "server connections the probe reached: " + named);
+        assertEquals(Set.of(0L), Set.copyOf(named.values()),
+                "named prepared statements per backend (pg_prepared_statements): " + named);
+    }
+
+    /**
+     * The control for the test above: the probe's view lists a statement prepared by name on the backend it runs on.
+     * It prepares and deallocates within one transaction, so nothing stays behind.
+     */
+    @Test
+    void theProbeOfNamedStatementsSeesOneThatIsPreparedOnItsBackend() {
+        long seen = database.pool()
+                .withTransaction(connection -> connection
+                        .query("PREPARE cpdb_test_control AS SELECT 1")
+                        .execute()
+                        .chain(() -> connection.query("SELECT count(*) FROM pg_prepared_statements").execute())
+                        .onItem().transform(rows -> rows.iterator().next().getLong(0))
+                        .call(() -> connection.query("DEALLOCATE cpdb_test_control").execute()))
+                .await().atMost(TIMEOUT);
+
+        assertEquals(1L, seen);
+    }
+
     // --- workload pieces ------------------------------------------------------------------------------------
 
     private record Answer(int sent, Integer doubled, String echoed, Integer backendPid, String error) {
@@ -400,6 +436,26 @@ class PgBouncerTransactionModeTest {
         }
         assertNotEquals(List.of(), values, "no later request reached backend " + backendPid);
         return values;
+    }
+
+    /**
+     * Backend pid to the number of named prepared statements it holds, read with plain statements through the pool
+     * until every server connection of PgBouncer has answered.
+     */
+    private Map<Integer, Long> namedStatementsPerServerConnection() {
+        Map<Integer, Long> named = new HashMap<>();
+        for (int round = 0; round < PROBE_ROUNDS && named.size() < PgBouncer.SERVER_POOL_SIZE; round++) {
+            List<Uni<Row>> probes = IntStream.range(0, 8)
+                    .mapToObj(i -> database.pool()
+                            .query("SELECT pg_backend_pid(), (SELECT count(*) FROM pg_prepared_statements)")
+                            .execute()
+                            .onItem().transform(rows -> rows.iterator().next()))
+                    .toList();
+            for (Row row : Uni.join().all(probes).andCollectFailures().await().atMost(TIMEOUT)) {
+                named.put(row.getInteger(0), row.getLong(1));
+            }
+        }
+        return named;
     }
 
     private static Map<String, String> settingsOf(Row row) {
