@@ -96,8 +96,7 @@ public class AgentService {
     public Uni<Page<Agent>> list(Caller caller, UUID companyId, AgentStatus status, PageRequest page) {
         Access.requireCompany(caller, companyId);
         SqlClient client = reads.client(caller);
-        return companies.requireExists(client, companyId)
-                .chain(ignored -> agents.list(client, companyId, status, page))
+        return companies.rowsOfExisting(client, companyId, agents.list(client, companyId, status, page))
                 .onItem().transform(rows -> Page.of(rows, page, Agent::id));
     }
 

@@ -58,6 +58,19 @@ public class CompanyRepository {
                 .replaceWithVoid();
     }
 
+    /**
+     * A page of one company's rows, read before asking whether the company exists: a row found proves it (every
+     * company-owned table has a foreign key to it), so only an empty page pays the second statement that tells "none
+     * yet" from an unknown company.
+     *
+     * @throws EntityNotFoundException (in the Uni) when the page is empty and the company does not exist
+     */
+    public <T> Uni<List<T>> rowsOfExisting(SqlClient client, UUID id, Uni<List<T>> rows) {
+        return rows.chain(found -> found.isEmpty()
+                ? requireExists(client, id).replaceWith(found)
+                : Uni.createFrom().item(found));
+    }
+
     /** Whether the company exists. */
     public Uni<Boolean> exists(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT 1 FROM public.companies WHERE id = $1")

@@ -73,8 +73,7 @@ public class GoalService {
     public Uni<Page<Goal>> list(Caller caller, UUID companyId, GoalFilter filter, PageRequest page) {
         Access.requireCompany(caller, companyId);
         SqlClient client = reads.client(caller);
-        return companies.requireExists(client, companyId)
-                .chain(ignored -> goals.list(client, companyId, filter, page))
+        return companies.rowsOfExisting(client, companyId, goals.list(client, companyId, filter, page))
                 .onItem().transform(rows -> Page.of(rows, page, Goal::id));
     }
 

@@ -91,8 +91,7 @@ public class IssueService {
     public Uni<Page<Issue>> list(Caller caller, UUID companyId, IssueFilter filter, PageRequest page) {
         Access.requireCompany(caller, companyId);
         SqlClient client = reads.client(caller);
-        return companies.requireExists(client, companyId)
-                .chain(ignored -> issues.list(client, companyId, filter, page))
+        return companies.rowsOfExisting(client, companyId, issues.list(client, companyId, filter, page))
                 .onItem().transform(rows -> Page.of(rows, page, Issue::id));
     }
 

@@ -65,8 +65,7 @@ public class ProjectService {
     public Uni<Page<Project>> list(Caller caller, UUID companyId, ProjectStatus status, PageRequest page) {
         Access.requireCompany(caller, companyId);
         SqlClient client = reads.client(caller);
-        return companies.requireExists(client, companyId)
-                .chain(ignored -> projects.list(client, companyId, status, page))
+        return companies.rowsOfExisting(client, companyId, projects.list(client, companyId, status, page))
                 .onItem().transform(rows -> Page.of(rows, page, Project::id));
     }
 

@@ -71,8 +71,7 @@ public class SecretService {
 
     public Uni<Page<Secret>> list(Caller caller, UUID companyId, PageRequest page) {
         Access.requireCompany(caller, companyId);
-        return companies.requireExists(database.pool(), companyId)
-                .chain(ignored -> secrets.list(database.pool(), companyId, page))
+        return companies.rowsOfExisting(database.pool(), companyId, secrets.list(database.pool(), companyId, page))
                 .onItem().transform(rows -> Page.of(rows, page, Secret::id));
     }
 

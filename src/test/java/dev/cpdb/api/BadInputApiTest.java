@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,17 @@ abstract class BadInputApiTest {
                 .body("detail", containsString("neither an issue id"));
         operator().get("/api/issues/{ref}", "ACME--5").then().statusCode(400);
         operator().get("/api/companies/{id}", "00000000-0000-7000-8000-000000000000").then().statusCode(404);
+    }
+
+    @Test
+    void listsOfAnUnknownCompanyAre404AndOfACompanyWithoutRowsAreEmpty() {
+        String unknown = "00000000-0000-7000-8000-000000000000";
+        String empty = newCompany();
+        for (String list : List.of("issues", "goals", "projects", "agents", "secrets")) {
+            expectProblem(operator().get("/api/companies/{id}/" + list, unknown).then(), 404,
+                    "No company with id " + unknown);
+            operator().get("/api/companies/{id}/" + list, empty).then().statusCode(200).body("items", hasSize(0));
+        }
     }
 
     @Test
