@@ -8,6 +8,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import dev.cpdb.backup.engine.BackupEngine;
 import dev.cpdb.backup.engine.Compression;
 import dev.cpdb.backup.engine.SchemaSelection;
@@ -39,14 +42,16 @@ public class BackupCommand implements CliCommand {
     private static final Set<String> FLAGS = Set.of("owners-and-privileges", "json", "no-wait");
     private static final Set<String> REPEATABLE = Set.of("schema", "exclude-schema");
 
-    private final BackupService backups;
+    private final BackupOptions backups;
     private final BackupJobs jobs;
     private final InstanceSettings settings;
+    private final ObjectMapper json;
 
-    public BackupCommand(BackupService backups, BackupJobs jobs, InstanceSettings settings) {
+    public BackupCommand(BackupOptions backups, BackupJobs jobs, InstanceSettings settings, ObjectMapper json) {
         this.backups = backups;
         this.jobs = jobs;
         this.settings = settings;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     /** The command's arguments, checked. */
@@ -72,9 +77,9 @@ public class BackupCommand implements CliCommand {
     }
 
     @Override
-    public int run(List<String> args) throws InterruptedException {
+    public int run(List<String> args) throws Exception {
         Options options = parse(args);
-        backups.options().validateEncryptionSettings();
+        backups.validateEncryptionSettings();
         loadLiveSettings();
         BackupStore store = options.target().map(backups::store).orElseGet(backups::defaultStore);
         BackupRequest request = backups.request(store);
@@ -85,7 +90,7 @@ public class BackupCommand implements CliCommand {
                 .withSelection(selection(options, request.selection()));
         BackupManifest manifest = take(request, options.noWait()).manifest();
         if (options.json()) {
-            System.out.println(backups.toJson(manifest));
+            System.out.println(json.writeValueAsString(manifest));
         } else {
             double seconds = Duration.between(manifest.startedAt(), manifest.finishedAt()).toMillis() / 1000.0;
             System.out.printf("backup %s written to %s: %d bytes (%s), %d tables, %d rows in %.1f s%s%n",

@@ -22,9 +22,6 @@ import dev.cpdb.backup.crypto.AgeRecipient;
  */
 public final class BackupEncryption {
 
-    /** What the name of an encrypted data object ends with, after the compression's extension. */
-    public static final String EXTENSION = ".age";
-
     static final String RECIPIENT_SETTING = "CPDB_BACKUP_ENCRYPTION_RECIPIENT (cpdb.backup.encryption-recipient)";
     static final String IDENTITY_SETTING = "CPDB_BACKUP_ENCRYPTION_IDENTITY (cpdb.backup.encryption-identity)";
     static final String IDENTITY_FILE_SETTING = "CPDB_BACKUP_ENCRYPTION_IDENTITY_FILE (cpdb.backup.encryption-identity-file)";

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,17 +20,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.cpdb.backup.archive.BackupCatalog;
 import dev.cpdb.backup.archive.CatalogReader;
 import dev.cpdb.backup.archive.StoreUnreachableException;
+import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.database.Database;
 
 /**
- * The backups the operator API shows: what the run table ({@code backup_runs}) knows, joined with a bounded read of
- * the configured store (one listing and the manifests of one page, see {@link CatalogReader}). Backups that are in
- * the store without a run (taken by another instance or an older command) are shown too. When the store cannot be
- * read, the answers come from the run table alone and say so in {@link StoreState}.
+ * The backups there are, as each reader needs them. The operator API sees what the run table ({@code backup_runs})
+ * knows, joined with a bounded read of the configured store (one listing and the manifests of one page, see
+ * {@link CatalogReader}). Backups that are in the store without a run (taken by another instance or an older command)
+ * are shown too. When the store cannot be read, the answers come from the run table alone and say so in
+ * {@link StoreState}. The {@code backups list} command sees a store's committed backups, and the drill schedule the
+ * one backup it may trust ({@link #drillCandidate}).
  *
  * <p>
  * Blocking: direct-path JDBC and store reads on the calling (worker) thread.
@@ -38,13 +45,20 @@ public class BackupListing {
     private static final Logger LOG = Logger.getLogger(BackupListing.class);
 
     private final Database database;
-    private final BackupService backups;
+    private final BackupOptions options;
+    private final BackupSigning signing;
     private final CatalogReader reader;
+    private final ObjectMapper json;
+    private final Clock clock;
 
-    public BackupListing(Database database, BackupService backups, CatalogReader reader) {
+    public BackupListing(Database database, BackupOptions options, BackupSigning signing, CatalogReader reader,
+            ObjectMapper json) {
         this.database = database;
-        this.backups = backups;
+        this.options = options;
+        this.signing = signing;
         this.reader = reader;
+        this.json = BackupManifest.reader(json);
+        this.clock = Clock.systemUTC();
     }
 
     /** A backup as listed: committed (with its manifest's numbers) or from its run. */
@@ -80,7 +94,51 @@ public class BackupListing {
 
     /** The configured store's backups. */
     public BackupCatalog catalog() {
-        return backups.catalog(backups.defaultStore());
+        return new BackupCatalog(options.defaultStore(), json);
+    }
+
+    /** Committed backups in {@code store}, newest first: one listing and every manifest, read without time limit. */
+    public List<BackupManifest> committed(BackupStore store) {
+        try {
+            return new BackupCatalog(store, json).manifests();
+        } catch (IOException e) {
+            throw new BackupFailedException("cannot list backups in " + store.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The backup a scheduled drill restores. Ids in the store can be forged by whoever writes to it (a future-dated id
+     * would be "newest" forever), so it is the newest committed backup recorded as taken in {@code backup_runs}, which
+     * the store cannot write; failing that (backups taken by the command alone on a database without runs), the
+     * newest one whose id is not in the future and, while a signing key is configured, whose signature verifies.
+     */
+    public Optional<BackupManifest> drillCandidate(BackupStore store) {
+        List<BackupManifest> committed = committed(store);
+        List<String> recorded;
+        try (Connection connection = database.direct().open()) {
+            recorded = BackupRunRepository.succeededBackupIds(connection, 100);
+        } catch (SQLException e) {
+            throw new BackupFailedException("cannot read the backup runs: " + e.getMessage(), e);
+        }
+        Optional<BackupManifest> taken = committed.stream().filter(m -> recorded.contains(m.backupId())).findFirst();
+        if (taken.isPresent()) {
+            return taken;
+        }
+        Instant latest = clock.instant().plus(Duration.ofMinutes(5));
+        return committed.stream()
+                .filter(m -> BackupId.startedAt(m.backupId()).map(at -> !at.isAfter(latest)).orElse(false))
+                .filter(this::signatureHolds)
+                .findFirst();
+    }
+
+    private boolean signatureHolds(BackupManifest manifest) {
+        try {
+            signing.check(manifest.backupId(), manifest, json, false);
+            return true;
+        } catch (BackupFailedException e) {
+            LOG.warnf("backup %s is not drilled on schedule: %s", manifest.backupId(), e.getMessage());
+            return false;
+        }
     }
 
     /**

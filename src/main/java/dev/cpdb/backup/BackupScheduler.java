@@ -24,7 +24,8 @@ public class BackupScheduler {
 
     private final BackupConfig config;
     private final BackupJobs jobs;
-    private final BackupService backups;
+    private final BackupListing listing;
+    private final RestoreService restores;
     private final BackupOptions options;
     private final Scheduler scheduler;
     private static final String JOB = "cpdb-backup-schedule";
@@ -37,11 +38,12 @@ public class BackupScheduler {
     private volatile Instant handledBackupSlot;
     private volatile Instant handledVerifySlot;
 
-    public BackupScheduler(BackupConfig config, BackupJobs jobs, BackupService backups, BackupOptions options,
-            Scheduler scheduler) {
+    public BackupScheduler(BackupConfig config, BackupJobs jobs, BackupListing listing, RestoreService restores,
+            BackupOptions options, Scheduler scheduler) {
         this.config = config;
         this.jobs = jobs;
-        this.backups = backups;
+        this.listing = listing;
+        this.restores = restores;
         this.options = options;
         this.scheduler = scheduler;
     }
@@ -163,12 +165,12 @@ public class BackupScheduler {
         if (slot.equals(handledVerifySlot)) {
             return;
         }
-        Optional<BackupManifest> candidate = backups.drillCandidate(options.defaultStore());
+        Optional<BackupManifest> candidate = listing.drillCandidate(options.defaultStore());
         if (candidate.isEmpty()) {
             return;
         }
         String newest = candidate.get().backupId();
-        BackupJobs.Start start = jobs.startVerify(backups.locate(options.defaultStore(), newest), "schedule", slot);
+        BackupJobs.Start start = jobs.startVerify(restores.locate(options.defaultStore(), newest), "schedule", slot);
         if (start instanceof BackupJobs.Started started) {
             LOG.infof("scheduled restore drill %s of backup %s started", started.runId(), newest);
         }

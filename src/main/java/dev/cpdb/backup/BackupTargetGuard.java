@@ -47,12 +47,12 @@ public class BackupTargetGuard {
     private static final Logger LOG = Logger.getLogger(BackupTargetGuard.class);
 
     private final BackupConfig config;
-    private final BackupService backups;
+    private final BackupOptions options;
     private final Database database;
 
-    public BackupTargetGuard(BackupConfig config, BackupService backups, Database database) {
+    public BackupTargetGuard(BackupConfig config, BackupOptions options, Database database) {
         this.config = config;
-        this.backups = backups;
+        this.options = options;
         this.database = database;
     }
 
@@ -98,7 +98,7 @@ public class BackupTargetGuard {
      * @param connection a direct connection; left open
      */
     public Optional<String> problem(Connection connection) throws SQLException {
-        Optional<Path> folder = backups.defaultStore().localFolder();
+        Optional<Path> folder = options.defaultStore().localFolder();
         if (folder.isEmpty()) {
             return Optional.empty();
         }

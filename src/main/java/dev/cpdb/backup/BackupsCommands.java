@@ -5,6 +5,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
@@ -21,10 +24,14 @@ public final class BackupsCommands {
     @ApplicationScoped
     public static class ListCommand implements CliCommand {
 
-        private final BackupService backups;
+        private final BackupOptions backups;
+        private final BackupListing listing;
+        private final ObjectMapper json;
 
-        public ListCommand(BackupService backups) {
+        public ListCommand(BackupOptions backups, BackupListing listing, ObjectMapper json) {
             this.backups = backups;
+            this.listing = listing;
+            this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
         }
 
         @Override
@@ -48,12 +55,12 @@ public final class BackupsCommands {
         }
 
         @Override
-        public int run(List<String> args) {
+        public int run(List<String> args) throws Exception {
             CommandArguments options = parse(args);
             BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
-            List<BackupManifest> manifests = backups.list(store);
+            List<BackupManifest> manifests = listing.committed(store);
             if (options.flag("json")) {
-                System.out.println(backups.toJson(manifests));
+                System.out.println(json.writeValueAsString(manifests));
                 return 0;
             }
             System.out.printf("%-24s %-20s %12s %-5s %7s %12s%n", "ID", "FINISHED", "BYTES", "COMP", "TABLES", "ROWS");
@@ -78,10 +85,14 @@ public final class BackupsCommands {
     @ApplicationScoped
     public static class ShowCommand implements CliCommand {
 
-        private final BackupService backups;
+        private final BackupOptions backups;
+        private final RestoreService restores;
+        private final ObjectMapper json;
 
-        public ShowCommand(BackupService backups) {
+        public ShowCommand(BackupOptions backups, RestoreService restores, ObjectMapper json) {
             this.backups = backups;
+            this.restores = restores;
+            this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
         }
 
         @Override
@@ -105,10 +116,11 @@ public final class BackupsCommands {
         }
 
         @Override
-        public int run(List<String> args) {
+        public int run(List<String> args) throws Exception {
             CommandArguments options = parse(args);
             BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
-            System.out.println(backups.toJson(backups.locate(store, BackupArguments.reference(options)).manifest()));
+            System.out.println(json.writeValueAsString(restores.locate(store, BackupArguments.reference(options))
+                    .manifest()));
             return 0;
         }
 

@@ -5,6 +5,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import dev.cpdb.InvalidConfigurationException;
 import dev.cpdb.backup.engine.LargeObjectStats;
 import dev.cpdb.cli.CliCommand;
@@ -24,12 +27,16 @@ public class RestoreCommand implements CliCommand {
     private static final Set<String> VALUED = Set.of("target-url", "target");
     private static final Set<String> FLAGS = Set.of("clean", "json", "allow-unsigned");
 
-    private final BackupService backups;
+    private final BackupOptions backups;
+    private final RestoreService restores;
     private final Database database;
+    private final ObjectMapper json;
 
-    public RestoreCommand(BackupService backups, Database database) {
+    public RestoreCommand(BackupOptions backups, RestoreService restores, Database database, ObjectMapper json) {
         this.backups = backups;
+        this.restores = restores;
         this.database = database;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     @Override
@@ -57,19 +64,19 @@ public class RestoreCommand implements CliCommand {
     }
 
     @Override
-    public int run(List<String> args) {
+    public int run(List<String> args) throws Exception {
         CommandArguments options = parse(args);
         String reference = BackupArguments.reference(options);
-        backups.options().validateEncryptionSettings();
+        backups.validateEncryptionSettings();
         DirectConnections target = options.value("target-url")
                 .map(this::targetConnections)
                 .orElseGet(database::direct);
-        RestoreService.Located backup = backups.locate(
+        RestoreService.Located backup = restores.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
-        RestoreOutcome outcome = backups.restore(backup, target, options.flag("clean"),
+        RestoreOutcome outcome = restores.restore(backup, target, options.flag("clean"),
                 options.flag("allow-unsigned"));
         if (options.flag("json")) {
-            System.out.println(backups.toJson(outcome));
+            System.out.println(json.writeValueAsString(outcome));
         } else {
             System.out.printf("restored backup %s into %s:%d/%s: %d tables, %d rows%s in %.1f s%n",
                     outcome.backupId(), outcome.target().host(), outcome.target().port(), outcome.target().database(),

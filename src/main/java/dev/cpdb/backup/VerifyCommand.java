@@ -5,6 +5,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import dev.cpdb.cli.CliCommand;
 import dev.cpdb.cli.CommandArguments;
 
@@ -16,12 +19,16 @@ import dev.cpdb.cli.CommandArguments;
 @ApplicationScoped
 public class VerifyCommand implements CliCommand {
 
-    private final BackupService backups;
+    private final BackupOptions backups;
+    private final RestoreService restores;
     private final BackupJobs jobs;
+    private final ObjectMapper json;
 
-    public VerifyCommand(BackupService backups, BackupJobs jobs) {
+    public VerifyCommand(BackupOptions backups, RestoreService restores, BackupJobs jobs, ObjectMapper json) {
         this.backups = backups;
+        this.restores = restores;
         this.jobs = jobs;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     @Override
@@ -41,15 +48,15 @@ public class VerifyCommand implements CliCommand {
     }
 
     @Override
-    public int run(List<String> args) {
+    public int run(List<String> args) throws Exception {
         CommandArguments options = parse(args);
         String reference = BackupArguments.reference(options);
-        backups.options().validateEncryptionSettings();
-        RestoreService.Located backup = backups.locate(
+        backups.validateEncryptionSettings();
+        RestoreService.Located backup = restores.locate(
                 options.value("target").map(backups::store).orElseGet(backups::defaultStore), reference);
         VerifyResult result = jobs.verifyHere(backup, "cli", options.flag("allow-unsigned"));
         if (options.flag("json")) {
-            System.out.println(backups.toJson(result));
+            System.out.println(json.writeValueAsString(result));
         } else if (result.passed()) {
             System.out.printf("backup %s verified: %d tables, %d rows, counts match the manifest%n", result.backupId(),
                     result.tables(), result.rows());

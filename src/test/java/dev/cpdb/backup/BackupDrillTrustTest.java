@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.cpdb.backup.engine.BackupEngine;
 import dev.cpdb.backup.store.FilesystemBackupStore;
@@ -63,7 +62,10 @@ class BackupDrillTrustTest {
     Database database;
 
     @Inject
-    BackupService backups;
+    RestoreService restores;
+
+    @Inject
+    BackupListing listing;
 
     @Inject
     ObjectMapper json;
@@ -115,7 +117,7 @@ class BackupDrillTrustTest {
 
         // Control: the same signed backup restored by the service's own (superuser) user does run the program, so
         // the drill's role is what stopped it.
-        backups.restore(backups.locate(store, id),
+        restores.restore(restores.locate(store, id),
                 RestoreTrustTest.direct(TestPostgres.createDatabase("drill_control")),
                 false);
         try {
@@ -141,8 +143,8 @@ class BackupDrillTrustTest {
     void anUnsignedBackupFailsItsDrillUnlessAllowedOnPurpose() throws Exception {
         String id = backupOverHttp();
         Path manifestFile = FOLDER.resolve(id).resolve(BackupManifest.FILE_NAME);
-        BackupManifest manifest = backups.manifest(store, id).orElseThrow();
-        Files.writeString(manifestFile, backups.toJson(manifest.withSignature(null)));
+        BackupManifest manifest = restores.manifest(store, id).orElseThrow();
+        Files.writeString(manifestFile, manifests().writeValueAsString(manifest.withSignature(null)));
 
         Response refused = drill(id, "");
         assertEquals("failed", refused.path("lastVerify.status"));
@@ -159,17 +161,17 @@ class BackupDrillTrustTest {
         // signature covers the id.
         String forged = BackupId.next(Instant.now().plus(Duration.ofDays(365)));
         Files.createDirectories(FOLDER.resolve(forged));
-        BackupManifest manifest = backups.manifest(store, id).orElseThrow();
+        BackupManifest manifest = restores.manifest(store, id).orElseThrow();
         Files.copy(FOLDER.resolve(id).resolve(manifest.data().key()), FOLDER.resolve(forged)
                 .resolve(manifest.data().key()));
         Files.writeString(FOLDER.resolve(forged).resolve(BackupManifest.FILE_NAME),
-                backups.toJson(new BackupManifest(manifest.formatVersion(), forged, manifest.tool(),
+                manifests().writeValueAsString(new BackupManifest(manifest.formatVersion(), forged, manifest.tool(),
                         manifest.startedAt(), manifest.finishedAt(), manifest.source(), manifest.compression(),
                         manifest.ownersAndPrivileges(), manifest.data(), manifest.schemas(), manifest.tables(),
                         manifest.migrations(), manifest.signature())));
 
-        assertEquals(forged, backups.list(store).get(0).backupId(), "listed first");
-        Optional<BackupManifest> candidate = backups.drillCandidate(store);
+        assertEquals(forged, listing.committed(store).get(0).backupId(), "listed first");
+        Optional<BackupManifest> candidate = listing.drillCandidate(store);
 
         assertEquals(id, candidate.orElseThrow().backupId());
     }
@@ -181,7 +183,7 @@ class BackupDrillTrustTest {
      * @return the line the statements start on
      */
     private long resign(String id, String statements) throws Exception {
-        BackupManifest manifest = backups.manifest(store, id).orElseThrow();
+        BackupManifest manifest = restores.manifest(store, id).orElseThrow();
         assertEquals("none", manifest.compression(), "the profile's backups are written uncompressed");
         Path data = FOLDER.resolve(id).resolve(manifest.data().key());
         String script = Files.readString(data);
@@ -200,10 +202,14 @@ class BackupDrillTrustTest {
                 return Optional.of(KEY);
             }
         }, null, null);
-        ObjectMapper manifests = BackupManifest.reader(json).enable(SerializationFeature.INDENT_OUTPUT);
         Files.writeString(FOLDER.resolve(id).resolve(BackupManifest.FILE_NAME),
-                backups.toJson(signing.sign(unsigned, manifests)));
+                manifests().writeValueAsString(signing.sign(unsigned, manifests())));
         return line;
+    }
+
+    /** Reads and writes manifests as the service stores them. */
+    private ObjectMapper manifests() {
+        return BackupManifest.writer(json);
     }
 
     private static String backupOverHttp() throws InterruptedException {

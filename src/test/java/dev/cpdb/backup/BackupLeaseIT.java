@@ -1,7 +1,6 @@
 package dev.cpdb.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -111,15 +110,23 @@ class BackupLeaseIT {
                 blocker.rollback();
             }
         }
+        assertCancelledByShutdown(database, backups, "locking tables");
+    }
+
+    /**
+     * What the one backup of {@code database}, cancelled by SIGTERM while in {@code phase}, leaves behind: its run
+     * failed naming the shutdown and the phase, the lease released, and no file of it in the folder {@code backups}.
+     */
+    static void assertCancelledByShutdown(DatabaseUrl database, Path backups, String phase) throws Exception {
         assertEquals(List.of("failed"), query(database, "SELECT status FROM public.backup_runs"));
         String error = query(database, "SELECT error FROM public.backup_runs").get(0);
-        assertTrue(error.startsWith("cancelled by shutdown while locking tables"), "the real cause: " + error);
+        assertTrue(error.startsWith("cancelled by shutdown while " + phase), "the real cause: " + error);
         assertEquals(List.of("0"), query(database, "SELECT count(*) FROM public.backup_lease"));
         try (Stream<Path> files = Files.walk(backups)) {
             // The target's marker file (BackupTargetGuard) stays: it belongs to the folder, not to a backup.
-            assertFalse(files.filter(Files::isRegularFile)
-                    .anyMatch(file -> !file.getFileName().toString().equals(BackupTargetGuard.MARKER_FILE)),
-                    "no manifest, no data object, no temporary file");
+            assertEquals(List.of(), files.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().equals(BackupTargetGuard.MARKER_FILE))
+                    .toList(), "no manifest, no data object, no temporary file");
         }
     }
 

@@ -151,6 +151,31 @@ class BackupRunnerIT {
         }
     }
 
+    @Test
+    void theBackupCommandStoppedBySigtermRecordsTheShutdownAndLeavesNothingInTheStore() throws Exception {
+        DatabaseUrl database = TestPostgres.createDatabase("runner_command_sigterm");
+        Path backups = TestFolders.create("cpdb-runner-sigterm");
+        // Migrated as for a deployed service, so the command's backup takes the lease and records its run.
+        CpdbProcess migrate = CpdbProcess.run(environment(database, backups, 0), "migrate");
+        assertEquals(0, migrate.exitCode(), migrate.stderr());
+        try (Connection blocker = TestPostgres.connect(database); Statement sql = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            sql.execute("LOCK TABLE public.companies IN ACCESS EXCLUSIVE MODE");
+            try (CpdbProcess command = CpdbProcess.start(environment(database, backups, 0), "backup")) {
+                await(() -> count(database, "status = 'running' AND phase = 'locking tables'") == 1);
+                await(() -> !partialFiles(backups).isEmpty());
+
+                command.terminate();
+                int exit = command.awaitExit(Duration.ofSeconds(30));
+
+                assertNotEquals(0, exit, command.stdout());
+                assertTrue(command.stderr().contains("cancelled by shutdown while locking tables"), command.stderr());
+            }
+            blocker.rollback();
+        }
+        BackupLeaseIT.assertCancelledByShutdown(database, backups, "locking tables");
+    }
+
     private static Map<String, String> environment(DatabaseUrl database, Path backups, int port) {
         Map<String, String> env = new HashMap<>(BackupLeaseIT.environment(database, backups, port, "off"));
         // Backups wait on a test's table lock for as long as the test needs.

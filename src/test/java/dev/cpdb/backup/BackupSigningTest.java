@@ -65,37 +65,37 @@ class BackupSigningTest {
 
     @Test
     void aSignedBackupRestoresUnderItsKeyAndTheManifestNamesTheKey() throws Exception {
-        BackupManifest manifest = TestBackups.take(service(OLD_KEY), store, Compression.ZSTD);
+        BackupManifest manifest = backups(OLD_KEY).take(store, Compression.ZSTD);
 
         assertNotNull(manifest.signature());
         assertEquals("HMAC-SHA256", manifest.signature().algorithm());
         assertEquals(manifest, reread(manifest.backupId()), "the signature is in the stored manifest");
         assertTrue(Files.readString(manifestFile(manifest)).contains(manifest.signature().keyId()));
-        service(OLD_KEY).restore(located(manifest), RestoreTrustTest.direct(target), true);
+        backups(OLD_KEY).restores().restore(located(manifest), RestoreTrustTest.direct(target), true);
 
         assertEquals("10", RestoreTrustTest.query(target, "SELECT count(*) FROM signing.notes"));
-        assertNull(TestBackups.take(service(null), store, Compression.ZSTD).signature(), "without a key, no signature");
+        assertNull(backups(null).take(store, Compression.ZSTD).signature(), "without a key, no signature");
     }
 
     @Test
     void anUnsignedBackupIsRefusedWhileAKeyIsConfiguredUnlessAllowedOnPurpose() throws Exception {
-        BackupManifest manifest = TestBackups.take(service(null), store, Compression.ZSTD);
+        BackupManifest manifest = backups(null).take(store, Compression.ZSTD);
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> service(NEW_KEY).restore(located(manifest), RestoreTrustTest.direct(target), true));
+                () -> backups(NEW_KEY).restores().restore(located(manifest), RestoreTrustTest.direct(target), true));
 
         assertTrue(e.getMessage().contains("backup " + manifest.backupId() + " is not signed"), e.getMessage());
         assertTrue(e.getMessage().contains("--allow-unsigned"), e.getMessage());
         assertEquals(before, RestoreTrustTest.fingerprint(target));
 
-        service(NEW_KEY).restore(located(manifest), RestoreTrustTest.direct(target), true, true);
+        backups(NEW_KEY).restores().restore(located(manifest), RestoreTrustTest.direct(target), true, true);
         assertEquals("10", RestoreTrustTest.query(target, "SELECT count(*) FROM signing.notes"));
     }
 
     @Test
     void aManifestChangedAfterSigningIsRefusedEvenWhenUnsignedBackupsAreAllowed() throws Exception {
-        BackupManifest manifest = TestBackups.take(service(OLD_KEY), store, Compression.NONE);
+        BackupManifest manifest = backups(OLD_KEY).take(store, Compression.NONE);
         // What someone who can write to the store but lacks the key can do: change the script and make the manifest's
         // checksum match it again.
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
@@ -107,12 +107,12 @@ class BackupSigningTest {
                 manifest.ownersAndPrivileges(), new BackupManifest.DataObject(manifest.data().key(), changed.length,
                         RestoreTrustTest.sha256(changed), changed.length),
                 manifest.schemas(), manifest.tables(), manifest.migrations(), manifest.signature());
-        Files.writeString(manifestFile(manifest), service(null).toJson(forged));
+        Files.writeString(manifestFile(manifest), BackupManifest.writer(json).writeValueAsString(forged));
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
 
         for (boolean allowUnsigned : new boolean[] { false, true }) {
-            BackupFailedException e = assertThrows(BackupFailedException.class, () -> service(OLD_KEY)
-                    .restore(located(forged), RestoreTrustTest.direct(target), true, allowUnsigned));
+            BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups(OLD_KEY)
+                    .restores().restore(located(forged), RestoreTrustTest.direct(target), true, allowUnsigned));
 
             assertTrue(e.getMessage().contains("the signature of backup " + manifest.backupId()
                     + " does not match its manifest"), e.getMessage());
@@ -122,36 +122,36 @@ class BackupSigningTest {
 
     @Test
     void aRotatedKeyStillVerifiesOlderBackupsAndAnUnknownKeyIsNamed() throws Exception {
-        BackupManifest old = TestBackups.take(service(OLD_KEY), store, Compression.ZSTD);
+        BackupManifest old = backups(OLD_KEY).take(store, Compression.ZSTD);
 
-        BackupManifest fresh = TestBackups.take(service(NEW_KEY + "," + OLD_KEY), store, Compression.ZSTD);
+        BackupManifest fresh = backups(NEW_KEY + "," + OLD_KEY).take(store, Compression.ZSTD);
         assertTrue(!fresh.signature().keyId().equals(old.signature().keyId()), "the first key signs");
-        service(NEW_KEY + "," + OLD_KEY).restore(located(old), RestoreTrustTest.direct(target), true);
+        backups(NEW_KEY + "," + OLD_KEY).restores().restore(located(old), RestoreTrustTest.direct(target), true);
         assertEquals("10", RestoreTrustTest.query(target, "SELECT count(*) FROM signing.notes"));
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> service(NEW_KEY).restore(located(old), RestoreTrustTest.direct(target), true));
+                () -> backups(NEW_KEY).restores().restore(located(old), RestoreTrustTest.direct(target), true));
         assertTrue(e.getMessage().contains("is signed with key " + old.signature().keyId()
                 + ", which is not one of the configured keys"), e.getMessage());
-        service(NEW_KEY).restore(located(old), RestoreTrustTest.direct(target), true, true);
+        backups(NEW_KEY).restores().restore(located(old), RestoreTrustTest.direct(target), true, true);
     }
 
     @Test
     void keysFromAFileVerifyAndAShortKeyIsRefusedNamingTheSetting() throws Exception {
         Path file = TestFolders.create("cpdb-signing-keys").resolve("keys");
         Files.writeString(file, "# rotated keys, the first signs\n" + NEW_KEY + "\n" + OLD_KEY + "\n");
-        BackupManifest old = TestBackups.take(service(OLD_KEY), store, Compression.ZSTD);
+        BackupManifest old = backups(OLD_KEY).take(store, Compression.ZSTD);
 
-        service(null, file.toString()).restore(located(old), RestoreTrustTest.direct(target), true);
+        backups(null, file.toString()).restores().restore(located(old), RestoreTrustTest.direct(target), true);
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> service("too-short").restore(located(old), RestoreTrustTest.direct(target), true));
+                () -> backups("too-short").restores().restore(located(old), RestoreTrustTest.direct(target), true));
         assertTrue(e.getMessage().contains("CPDB_BACKUP_SIGNING_KEY (cpdb.backup.signing-key) holds a key shorter "
                 + "than 32 characters"), e.getMessage());
     }
 
     private BackupManifest reread(String id) {
-        return service(null).manifest(store, id).orElseThrow();
+        return backups(null).restores().manifest(store, id).orElseThrow();
     }
 
     private Path manifestFile(BackupManifest manifest) {
@@ -162,13 +162,13 @@ class BackupSigningTest {
         return new RestoreService.Located(store, manifest.backupId(), reread(manifest.backupId()));
     }
 
-    private BackupService service(String keys) {
-        return service(keys, null);
+    private TestBackups backups(String keys) {
+        return backups(keys, null);
     }
 
     /** A service signing with {@code keys} (comma-separated) and the keys of {@code file}; neither: no signing. */
-    BackupService service(String keys, String file) {
-        return new BackupService(database, new ShortLockTimeout() {
+    TestBackups backups(String keys, String file) {
+        return TestBackups.wired(database, new ShortLockTimeout() {
             @Override
             public Optional<String> signingKey() {
                 return Optional.ofNullable(keys);
@@ -178,6 +178,6 @@ class BackupSigningTest {
             public Optional<String> signingKeyFile() {
                 return Optional.ofNullable(file);
             }
-        }, null, json, null);
+        }, json);
     }
 }

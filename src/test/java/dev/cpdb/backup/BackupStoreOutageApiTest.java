@@ -76,14 +76,14 @@ class BackupStoreOutageApiTest {
     }
 
     @Inject
-    BackupService backups;
+    TestBackups backups;
 
     @Test
     void withTheStoreDownListAndStatusAnswerFromTheRunTableAndOnlyContentNeedsTheStore() throws Exception {
         String overHttp = given().auth().oauth2(TOKEN).when().post("/api/db/backups").then().statusCode(202)
                 .extract().path("backupId");
         awaitCommitted(overHttp);
-        String byCommand = TestBackups.take(backups, backups.defaultStore(), Compression.ZSTD).backupId();
+        String byCommand = backups.take(backups.options().defaultStore(), Compression.ZSTD).backupId();
 
         Response before = given().auth().oauth2(TOKEN).when().get("/api/db/backups");
         before.then().statusCode(200)

@@ -81,9 +81,9 @@ class EncryptedBackupTest {
 
     @Test
     void anEncryptedBackupRestoresWithCpdbAndWithStockAgeZstdAndPsql() throws Exception {
-        BackupService writer = service(Optional.of(recipient), Optional.empty());
+        TestBackups writer = backups(Optional.of(recipient), Optional.empty());
         DatabaseUrl source = database.plan().direct();
-        BackupManifest manifest = TestBackups.take(writer, store, Compression.ZSTD);
+        BackupManifest manifest = writer.take(store, Compression.ZSTD);
         RestoreTrustTest.Fingerprint sourceObjects = RestoreTrustTest.fingerprint(source);
 
         assertEquals("data.sql.zst.age", manifest.data().key());
@@ -103,7 +103,7 @@ class EncryptedBackupTest {
         assertEquals("5000", RestoreTrustTest.query(byHand, "SELECT count(*) FROM sealed.secrets"));
 
         // With cpdb, which needs the identity.
-        BackupService reader = service(Optional.empty(), Optional.of(keyFile));
+        RestoreService reader = backups(Optional.empty(), Optional.of(keyFile)).restores();
         DatabaseUrl restored = TestPostgres.createDatabase("age_cpdb");
         RestoreOutcome outcome = reader.restore(reader.locate(store, manifest.backupId()),
                 RestoreTrustTest.direct(restored), false);
@@ -120,14 +120,14 @@ class EncryptedBackupTest {
                         + "''::bytea) FROM generate_series(1, 10000) g))");
         try {
             String md5 = "SELECT md5(lo_get(" + oid + "))";
-            BackupManifest manifest = TestBackups.take(service(Optional.of(recipient), Optional.empty()), store,
+            BackupManifest manifest = backups(Optional.of(recipient), Optional.empty()).take(store,
                     Compression.ZSTD);
 
             DatabaseUrl byHand = TestPostgres.createDatabase("age_lo_psql");
             restoreByHand(data(manifest), byHand);
             assertEquals(RestoreTrustTest.query(source, md5), RestoreTrustTest.query(byHand, md5));
 
-            BackupService reader = service(Optional.empty(), Optional.of(keyFile));
+            RestoreService reader = backups(Optional.empty(), Optional.of(keyFile)).restores();
             DatabaseUrl restored = TestPostgres.createDatabase("age_lo_cpdb");
             RestoreOutcome outcome = reader.restore(reader.locate(store, manifest.backupId()),
                     RestoreTrustTest.direct(restored), false);
@@ -172,13 +172,14 @@ class EncryptedBackupTest {
 
     @Test
     void withoutAnIdentityTheRestoreIsRefusedBeforeAnyStatement() throws Exception {
-        BackupService writer = service(Optional.of(recipient), Optional.empty());
-        BackupManifest manifest = TestBackups.take(writer, store, Compression.ZSTD);
+        TestBackups writer = backups(Optional.of(recipient), Optional.empty());
+        RestoreService withoutIdentity = writer.restores();
+        BackupManifest manifest = writer.take(store, Compression.ZSTD);
         DatabaseUrl target = fullTarget();
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
 
-        BackupFailedException refused = assertThrows(BackupFailedException.class, () -> writer.restore(
-                writer.locate(store, manifest.backupId()), RestoreTrustTest.direct(target), true));
+        BackupFailedException refused = assertThrows(BackupFailedException.class, () -> withoutIdentity.restore(
+                withoutIdentity.locate(store, manifest.backupId()), RestoreTrustTest.direct(target), true));
 
         assertTrue(refused.getMessage().contains("is encrypted"), refused.getMessage());
         assertTrue(refused.getMessage().contains("CPDB_BACKUP_ENCRYPTION_IDENTITY"), refused.getMessage());
@@ -188,7 +189,7 @@ class EncryptedBackupTest {
         // Another identity: refused by fingerprint, still before anything runs.
         Path otherKey = folder.resolve("other.key");
         AgeTool.keygen(otherKey);
-        BackupService other = service(Optional.empty(), Optional.of(otherKey));
+        RestoreService other = backups(Optional.empty(), Optional.of(otherKey)).restores();
         BackupFailedException wrongKey = assertThrows(BackupFailedException.class, () -> other.restore(
                 other.locate(store, manifest.backupId()), RestoreTrustTest.direct(target), true));
         assertTrue(wrongKey.getMessage().contains("none of the configured identities matches"), wrongKey.getMessage());
@@ -197,8 +198,9 @@ class EncryptedBackupTest {
 
     @Test
     void aFlippedByteIsRefusedBeforeAnyStatementEvenWithARewrittenHash() throws Exception {
-        BackupService service = service(Optional.of(recipient), Optional.of(keyFile));
-        BackupManifest manifest = TestBackups.take(service, store, Compression.ZSTD);
+        TestBackups withBothKeys = backups(Optional.of(recipient), Optional.of(keyFile));
+        RestoreService restores = withBothKeys.restores();
+        BackupManifest manifest = withBothKeys.take(store, Compression.ZSTD);
         DatabaseUrl target = fullTarget();
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
         Path stored = data(manifest);
@@ -206,8 +208,8 @@ class EncryptedBackupTest {
         altered[altered.length - 40] ^= 0x01;
         Files.write(stored, altered);
 
-        BackupFailedException damaged = assertThrows(BackupFailedException.class, () -> service.restore(
-                service.locate(store, manifest.backupId()), RestoreTrustTest.direct(target), true));
+        BackupFailedException damaged = assertThrows(BackupFailedException.class, () -> restores.restore(
+                restores.locate(store, manifest.backupId()), RestoreTrustTest.direct(target), true));
         assertTrue(damaged.getMessage().contains("SHA-256 does not match"), damaged.getMessage());
         assertTrue(damaged.getMessage().contains("nothing was run, the target was not changed"), damaged.getMessage());
         assertEquals(before, RestoreTrustTest.fingerprint(target));
@@ -217,8 +219,8 @@ class EncryptedBackupTest {
         ObjectNode tree = (ObjectNode) json.readTree(manifestFile.toFile());
         ((ObjectNode) tree.get("data")).put("sha256", RestoreTrustTest.sha256(altered));
         Files.write(manifestFile, json.writeValueAsBytes(tree));
-        BackupFailedException forged = assertThrows(BackupFailedException.class, () -> service.restore(
-                service.locate(store, manifest.backupId()), RestoreTrustTest.direct(target), true));
+        BackupFailedException forged = assertThrows(BackupFailedException.class, () -> restores.restore(
+                restores.locate(store, manifest.backupId()), RestoreTrustTest.direct(target), true));
         assertTrue(forged.getMessage().contains("cannot be decrypted"), forged.getMessage());
         assertTrue(forged.getMessage().contains("fails authentication"), forged.getMessage());
         assertTrue(forged.getMessage().contains("nothing was run, the target was not changed"), forged.getMessage());
@@ -230,22 +232,22 @@ class EncryptedBackupTest {
     @Test
     void badKeySettingsAreRefusedNamingTheSetting() {
         BackupFailedException recipientRefused = assertThrows(BackupFailedException.class,
-                () -> service(Optional.of(recipient + ",age1notakey"), Optional.empty()).options()
+                () -> backups(Optional.of(recipient + ",age1notakey"), Optional.empty()).options()
                         .validateEncryptionSettings());
         assertTrue(recipientRefused.getMessage().startsWith("CPDB_BACKUP_ENCRYPTION_RECIPIENT"),
                 recipientRefused.getMessage());
         assertTrue(recipientRefused.getMessage().contains("recipient 2"), recipientRefused.getMessage());
 
         BackupFailedException identityRefused = assertThrows(BackupFailedException.class,
-                () -> service(Optional.empty(), Optional.of(folder.resolve("missing.key")))
+                () -> backups(Optional.empty(), Optional.of(folder.resolve("missing.key")))
                         .options().validateEncryptionSettings());
         assertTrue(identityRefused.getMessage().startsWith("CPDB_BACKUP_ENCRYPTION_IDENTITY_FILE"),
                 identityRefused.getMessage());
         assertFalse(identityRefused.getMessage().contains("AGE-SECRET-KEY"), identityRefused.getMessage());
     }
 
-    private BackupService service(Optional<String> recipients, Optional<Path> identityFile) {
-        return new BackupService(database, new ShortLockTimeout() {
+    private TestBackups backups(Optional<String> recipients, Optional<Path> identityFile) {
+        return TestBackups.wired(database, new ShortLockTimeout() {
             @Override
             public Optional<String> encryptionRecipient() {
                 return recipients;
@@ -255,7 +257,7 @@ class EncryptedBackupTest {
             public Optional<String> encryptionIdentityFile() {
                 return identityFile.map(Path::toString);
             }
-        }, null, json, null);
+        }, json);
     }
 
     private DatabaseUrl fullTarget() throws SQLException {

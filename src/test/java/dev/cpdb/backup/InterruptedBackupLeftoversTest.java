@@ -60,7 +60,13 @@ class InterruptedBackupLeftoversTest {
     BackupScheduler scheduler;
 
     @Inject
-    BackupService backups;
+    TestBackups backups;
+
+    @Inject
+    BackupOptions options;
+
+    @Inject
+    BackupListing listing;
 
     @Inject
     Database database;
@@ -77,11 +83,11 @@ class InterruptedBackupLeftoversTest {
     void theNextStartAbortsTheMultipartUploadOfABackupInterruptedByACrashAndKeepsEverythingElse() throws Exception {
         String bucket = S3ProxyServer.createBucket("interrupted");
         String target = "s3://" + bucket + "/prod";
-        BackupStore store = backups.store(target);
+        BackupStore store = options.store(target);
         S3Client s3 = S3ProxyServer.admin();
-        BackupManifest committed = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest committed = backups.take(store, Compression.ZSTD);
         // Committed (manifest written), but the replica died before it recorded the run's end.
-        BackupManifest committedUnrecorded = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest committedUnrecorded = backups.take(store, Compression.ZSTD);
         recordRun(committedUnrecorded.backupId(), target, DEAD_REPLICA);
         Map<String, byte[]> committedObjects = contents(store);
 
@@ -110,7 +116,7 @@ class InterruptedBackupLeftoversTest {
         Map<String, byte[]> after = contents(store);
         committedObjects.forEach((key, bytes) -> assertArrayEquals(bytes, after.get(key), key + " is unchanged"));
         assertEquals(Stream.of(committed.backupId(), committedUnrecorded.backupId()).sorted().toList(),
-                backups.list(store).stream().map(BackupManifest::backupId).sorted().toList());
+                listing.committed(store).stream().map(BackupManifest::backupId).sorted().toList());
         // The replica that wrote the manifest and died before recording it: the run says what the store shows.
         assertEquals(Map.of(crashedWhileUploading, "failed", crashedBeforeManifest, "failed",
                 committedUnrecorded.backupId(), "succeeded", runningElsewhere, "running"), statuses());
@@ -120,8 +126,8 @@ class InterruptedBackupLeftoversTest {
     void theNextStartDeletesTheTemporaryFileOfABackupInterruptedByACrashAndKeepsEverythingElse() throws Exception {
         Path root = TestFolders.create("cpdb-interrupted");
         String target = root.toString();
-        BackupStore store = backups.store(target);
-        BackupManifest committed = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupStore store = options.store(target);
+        BackupManifest committed = backups.take(store, Compression.ZSTD);
         Map<String, byte[]> committedObjects = contents(store);
         String crashed = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
         String runningElsewhere = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
@@ -145,7 +151,7 @@ class InterruptedBackupLeftoversTest {
         assertEquals(committedObjects.keySet().stream().toList(), StoredKeys.of(store, ""));
         Map<String, byte[]> after = contents(store);
         committedObjects.forEach((key, bytes) -> assertArrayEquals(bytes, after.get(key), key + " is unchanged"));
-        assertEquals(List.of(committed.backupId()), backups.list(store).stream().map(BackupManifest::backupId)
+        assertEquals(List.of(committed.backupId()), listing.committed(store).stream().map(BackupManifest::backupId)
                 .toList());
         assertEquals(Map.of(crashed, "failed", runningElsewhere, "running"), statuses());
     }
@@ -156,7 +162,7 @@ class InterruptedBackupLeftoversTest {
         String lostInMissingBucket = BackupId.next(Instant.now().minus(Duration.ofHours(3)));
         recordRun(lostInMissingBucket, missingBucket, DEAD_REPLICA);
         Path root = TestFolders.create("cpdb-interrupted-soft");
-        BackupStore store = backups.store(root.toString());
+        BackupStore store = options.store(root.toString());
         String crashed = BackupId.next(Instant.now().minus(Duration.ofHours(2)));
 
         try (BackupStore.Upload crashedUpload = store.create(crashed + "/data.sql.zst")) {

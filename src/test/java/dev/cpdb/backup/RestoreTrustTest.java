@@ -60,7 +60,10 @@ import io.quarkus.test.junit.QuarkusTest;
 class RestoreTrustTest {
 
     @Inject
-    BackupService backups;
+    TestBackups backups;
+
+    @Inject
+    RestoreService restores;
 
     @Inject
     Database database;
@@ -108,12 +111,12 @@ class RestoreTrustTest {
         Path file = Path.of(System.getProperty("java.io.tmpdir"), "cpdb-trust-" + UUID.randomUUID());
         String role = "cpdb_trust_" + Long.toHexString(System.nanoTime());
         String injected = statement.replace("\\n", "\n").replace("FILE", file.toString()).replace("ROLENAME", role);
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+        BackupManifest manifest = backups.take(store, Compression.NONE);
         long line = appendWithMatchingManifest(manifest, injected);
         Fingerprint before = fingerprint(target);
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), true));
 
         assertTrue(e.getMessage().contains("line " + line + " is refused: " + reason), e.getMessage());
         assertTrue(e.getMessage().contains("nothing was run, the target was not changed"), e.getMessage());
@@ -124,7 +127,7 @@ class RestoreTrustTest {
 
     @Test
     void aDataObjectChangedWithoutItsManifestIsRefusedBeforeAnythingRuns() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+        BackupManifest manifest = backups.take(store, Compression.NONE);
         Path data = data(manifest);
         String script = Files.readString(data);
         Files.writeString(data, script.replace(BackupEngine.END_MARKER, "DROP TABLE \"trust\".\"items\";\n"
@@ -132,7 +135,7 @@ class RestoreTrustTest {
         Fingerprint before = fingerprint(target);
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), true));
 
         assertTrue(e.getMessage().contains("is damaged"), e.getMessage());
         assertTrue(e.getMessage().contains("nothing was run"), e.getMessage());
@@ -141,7 +144,7 @@ class RestoreTrustTest {
 
     @Test
     void aFileRenamedOverTheDataObjectBetweenThePassesIsNotRead() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+        BackupManifest manifest = backups.take(store, Compression.NONE);
         Path data = data(manifest);
         byte[] checked = Files.readAllBytes(data);
         BackupStore swapping = new SecondReadStore(store, () -> {
@@ -152,14 +155,14 @@ class RestoreTrustTest {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         });
 
-        backups.restore(new RestoreService.Located(swapping, manifest.backupId(), manifest), direct(target), true);
+        restores.restore(new RestoreService.Located(swapping, manifest.backupId(), manifest), direct(target), true);
 
         assertEquals("item 7", query(target, "SELECT name FROM trust.items WHERE id = 7"), "the checked bytes ran");
     }
 
     @Test
     void aDataObjectChangedInPlaceBetweenThePassesIsRolledBack() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+        BackupManifest manifest = backups.take(store, Compression.NONE);
         Path data = data(manifest);
         Fingerprint before = fingerprint(target);
         BackupStore changing = new SecondReadStore(store, () -> {
@@ -171,7 +174,7 @@ class RestoreTrustTest {
             }
         });
 
-        BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.restore(
+        BackupFailedException e = assertThrows(BackupFailedException.class, () -> restores.restore(
                 new RestoreService.Located(changing, manifest.backupId(), manifest), direct(target), true));
 
         assertTrue(e.getMessage().contains("is damaged") && e.getMessage().contains("SHA-256"), e.getMessage());
@@ -184,14 +187,14 @@ class RestoreTrustTest {
         String created = query(source, "SELECT lo_from_bytea(0, 'carried contents')");
         String theirs = query(target, "SELECT lo_from_bytea(0, 'the target''s own contents')");
         try {
-            BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+            BackupManifest manifest = backups.take(store, Compression.NONE);
             // A store writer aims the chunk at the target's object, and fixes the manifest to match.
             String chunk = "SELECT pg_catalog.lo_put('" + created + "', 0, ";
             long line = replaceWithMatchingManifest(manifest, chunk, "SELECT pg_catalog.lo_put('" + theirs + "', 0, ");
             Fingerprint before = fingerprint(target);
 
             BackupFailedException e = assertThrows(BackupFailedException.class,
-                    () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true));
+                    () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), true));
 
             assertTrue(e.getMessage().contains("line " + line + " is refused: it concerns large object " + theirs),
                     e.getMessage());
@@ -209,7 +212,7 @@ class RestoreTrustTest {
         DatabaseUrl source = database.plan().direct();
         String created = query(source, "SELECT lo_from_bytea(0, 'carried contents')");
         try {
-            BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+            BackupManifest manifest = backups.take(store, Compression.NONE);
             Path data = data(manifest);
             String hex = HexFormat.of().formatHex("carried contents".getBytes(StandardCharsets.UTF_8));
             String script = Files.readString(data);
@@ -218,7 +221,7 @@ class RestoreTrustTest {
             Fingerprint before = fingerprint(target);
 
             BackupFailedException e = assertThrows(BackupFailedException.class,
-                    () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true));
+                    () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), true));
 
             assertTrue(e.getMessage().contains("is damaged"), e.getMessage());
             assertTrue(e.getMessage().contains("nothing was run"), e.getMessage());

@@ -3,7 +3,6 @@ package dev.cpdb.backup.archive;
 import java.util.Arrays;
 import java.util.Optional;
 
-import dev.cpdb.backup.BackupEncryption;
 import dev.cpdb.backup.BackupId;
 import dev.cpdb.backup.BackupManifest;
 import dev.cpdb.backup.engine.Compression;
@@ -15,6 +14,9 @@ import dev.cpdb.backup.store.BackupStore;
  * ({@code manifest.json}), e.g. {@code 20261125T101500Z-3f9a1c/manifest.json}.
  */
 public final class BackupLayout {
+
+    /** What the name of an encrypted data object ends with, after the compression's extension: age's own. */
+    private static final String ENCRYPTED = ".age";
 
     private BackupLayout() {
     }
@@ -36,7 +38,7 @@ public final class BackupLayout {
 
     /** The name a backup gives its data object. */
     public static String dataName(Compression compression, boolean encrypted) {
-        return "data" + compression.extension() + (encrypted ? BackupEncryption.EXTENSION : "");
+        return "data" + compression.extension() + (encrypted ? ENCRYPTED : "");
     }
 
     /** Whether {@code name} (inside a backup folder) is a name backups give their data object. */

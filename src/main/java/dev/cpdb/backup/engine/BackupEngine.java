@@ -498,9 +498,26 @@ public final class BackupEngine {
             case "55P03" -> new BackupException(phase, "could not lock every table within "
                     + options.lockTimeout().toSeconds() + " s because other sessions hold conflicting locks "
                     + "(schema changes or maintenance); try again later", true, e);
-            case "57014" -> new BackupException(phase, "the backup deadline passed", true, e);
+            case "57014" -> cancelled(phase, e);
             case "40001" -> new BackupException(phase, "the snapshot could not be kept: " + e.getMessage(), true, e);
             default -> new BackupException(phase, e.getMessage(), state.startsWith("08"), e);
         };
+    }
+
+    /**
+     * A statement the server cancelled. The server says the same for the statement timeout this engine sets from the
+     * deadline (each statement gets at most the time left, so it fires only once the deadline has passed), for this
+     * backup's own cancellation and for a cancel request of another session ({@code pg_cancel_backend}), so the
+     * cause is told by the cancellation flag and the clock.
+     */
+    private BackupException cancelled(String phase, SQLException e) {
+        if (options.cancelled().getAsBoolean()) {
+            return new BackupException(phase, "the backup was cancelled", true, e);
+        }
+        if (!options.clock().instant().isBefore(options.deadline())) {
+            return new BackupException(phase, "the backup deadline passed", true, e);
+        }
+        return new BackupException(phase, "its statement was cancelled by an administrator or another session "
+                + "(pg_cancel_backend), before the backup deadline", true, e);
     }
 }

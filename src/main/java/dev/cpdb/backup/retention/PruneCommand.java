@@ -7,9 +7,12 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import dev.cpdb.backup.BackupArguments;
 import dev.cpdb.backup.BackupFailedException;
-import dev.cpdb.backup.BackupService;
+import dev.cpdb.backup.BackupOptions;
 import dev.cpdb.backup.retention.PruneReport.Action;
 import dev.cpdb.backup.store.BackupStore;
 import dev.cpdb.cli.CliCommand;
@@ -22,12 +25,14 @@ import dev.cpdb.cli.CommandArguments;
 @ApplicationScoped
 public class PruneCommand implements CliCommand {
 
-    private final BackupService backups;
+    private final BackupOptions backups;
     private final BackupRetention retention;
+    private final ObjectMapper json;
 
-    public PruneCommand(BackupService backups, BackupRetention retention) {
+    public PruneCommand(BackupOptions backups, BackupRetention retention, ObjectMapper json) {
         this.backups = backups;
         this.retention = retention;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     @Override
@@ -52,12 +57,12 @@ public class PruneCommand implements CliCommand {
     }
 
     @Override
-    public int run(List<String> args) {
+    public int run(List<String> args) throws Exception {
         CommandArguments options = parse(args);
         BackupStore store = options.value("target").map(backups::store).orElseGet(backups::defaultStore);
         PruneReport report = retention.prune(store, options.flag("dry-run"));
         if (options.flag("json")) {
-            System.out.println(backups.toJson(report));
+            System.out.println(json.writeValueAsString(report));
         } else {
             print(report);
         }

@@ -42,12 +42,21 @@ import software.amazon.awssdk.services.s3.S3Client;
 @QuarkusTest
 @QuarkusTestResource(value = ExternalPostgresResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = S3ProxyResource.class, restrictToAnnotatedClass = true)
-class S3BackupServiceTest {
+class S3BackupPipelineTest {
 
     private static final long PART_SIZE = 5L * 1024 * 1024;
 
     @Inject
-    BackupService backups;
+    TestBackups backups;
+
+    @Inject
+    BackupOptions options;
+
+    @Inject
+    RestoreService restores;
+
+    @Inject
+    BackupListing listing;
 
     @Inject
     Database database;
@@ -82,12 +91,12 @@ class S3BackupServiceTest {
         TestPostgres.execute(database.plan().direct(), "WITH o AS (INSERT INTO shop.orders (note) "
                 + "SELECT md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) FROM generate_series(1, 200000) g "
                 + "RETURNING id) INSERT INTO shop.lines (order_id, qty) SELECT id, 1 FROM o");
-        BackupStore store = backups.store("s3://" + bucket + "/cpdb/prod");
+        BackupStore store = options.store("s3://" + bucket + "/cpdb/prod");
 
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest manifest = backups.take(store, Compression.ZSTD);
 
         assertTrue(manifest.data().bytes() > 2 * PART_SIZE, "several parts: " + manifest.data().bytes());
-        assertEquals(List.of(manifest.backupId()), backups.list(store).stream().map(BackupManifest::backupId)
+        assertEquals(List.of(manifest.backupId()), listing.committed(store).stream().map(BackupManifest::backupId)
                 .toList());
         assertEquals(List.of(manifest.backupId() + "/data.sql.zst", manifest.backupId() + "/manifest.json"),
                 StoredKeys.of(store, ""));
@@ -95,7 +104,7 @@ class S3BackupServiceTest {
         assertEquals(List.of(), store.pendingUploads(""));
 
         DatabaseUrl target = TestPostgres.createDatabase("s3_restore");
-        RestoreOutcome outcome = backups.restore(backups.locate(store, manifest.backupId()), direct(target), false);
+        RestoreOutcome outcome = restores.restore(restores.locate(store, manifest.backupId()), direct(target), false);
 
         assertEquals(manifest.totalRows(), outcome.rows());
         assertEquals(BackupFixturesAccess.rowHashes(database.plan().direct()), BackupFixturesAccess.rowHashes(target));
@@ -104,13 +113,13 @@ class S3BackupServiceTest {
 
     @Test
     void aFailedBackupLeavesNothingInTheBucket() throws Exception {
-        BackupStore store = backups.store("s3://" + bucket + "/cpdb");
+        BackupStore store = options.store("s3://" + bucket + "/cpdb");
         try (Connection blocker = database.direct().open(); Statement sql = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             sql.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE");
-            BackupService impatient = new BackupService(database, new ShortLockTimeout(), null, json, s3);
+            TestBackups impatient = TestBackups.wired(database, new ShortLockTimeout(), json, s3);
 
-            assertThrows(BackupFailedException.class, () -> TestBackups.take(impatient, store, Compression.ZSTD));
+            assertThrows(BackupFailedException.class, () -> impatient.take(store, Compression.ZSTD));
             blocker.rollback();
         }
 
@@ -120,10 +129,10 @@ class S3BackupServiceTest {
 
     @Test
     void aMissingBucketFailsTheBackupNamingTheBucket() {
-        BackupStore store = backups.store("s3://no-such-bucket-" + Long.toHexString(System.nanoTime()) + "/cpdb");
+        BackupStore store = options.store("s3://no-such-bucket-" + Long.toHexString(System.nanoTime()) + "/cpdb");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> TestBackups.take(backups, store, Compression.ZSTD));
+                () -> backups.take(store, Compression.ZSTD));
 
         assertTrue(e.getMessage().contains("NoSuchBucket") && e.getMessage().contains("s3://no-such-bucket-"),
                 e.getMessage());
@@ -131,10 +140,10 @@ class S3BackupServiceTest {
 
     @Test
     void invalidS3TargetsAreRefusedWithTheReason() {
-        BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.store("s3://Bad_Bucket/x"));
+        BackupFailedException e = assertThrows(BackupFailedException.class, () -> options.store("s3://Bad_Bucket/x"));
         assertTrue(e.getMessage().contains("'Bad_Bucket' is not a valid bucket name"), e.getMessage());
 
-        BackupFailedException missing = assertThrows(BackupFailedException.class, () -> backups.store("s3://"));
+        BackupFailedException missing = assertThrows(BackupFailedException.class, () -> options.store("s3://"));
         assertTrue(missing.getMessage().contains("the bucket name is missing"), missing.getMessage());
     }
 
@@ -142,8 +151,8 @@ class S3BackupServiceTest {
     void anObjectReplacedBetweenTheCheckAndTheRestoreIsRefusedAndTheTargetStaysAsItWas() throws Exception {
         TestPostgres.execute(database.plan().direct(), "INSERT INTO shop.orders (note) SELECT 'order ' || g "
                 + "FROM generate_series(1, 100) g");
-        BackupStore store = backups.store("s3://" + bucket + "/cpdb");
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+        BackupStore store = options.store("s3://" + bucket + "/cpdb");
+        BackupManifest manifest = backups.take(store, Compression.NONE);
         String dataKey = manifest.backupId() + "/" + manifest.data().key();
         byte[] checked;
         try (java.io.InputStream in = store.read(dataKey).orElseThrow()) {
@@ -158,7 +167,7 @@ class S3BackupServiceTest {
         TestPostgres.execute(target, "INSERT INTO public.precious VALUES (1), (2)");
         RestoreTrustTest.Fingerprint before = RestoreTrustTest.fingerprint(target);
 
-        BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.restore(
+        BackupFailedException e = assertThrows(BackupFailedException.class, () -> restores.restore(
                 new RestoreService.Located(replacing, manifest.backupId(), manifest), direct(target), true));
 
         assertTrue(e.getMessage().contains("was replaced or deleted after it was checked"), e.getMessage());

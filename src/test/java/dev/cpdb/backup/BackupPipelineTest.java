@@ -28,6 +28,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.cpdb.backup.engine.BackupEngine;
 import dev.cpdb.backup.engine.BackupFixturesAccess;
 import dev.cpdb.backup.engine.Compression;
@@ -49,10 +51,19 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = ExternalPostgresResource.class, restrictToAnnotatedClass = true)
-class BackupServiceTest {
+class BackupPipelineTest {
 
     @Inject
-    BackupService backups;
+    TestBackups backups;
+
+    @Inject
+    RestoreService restores;
+
+    @Inject
+    BackupListing listing;
+
+    @Inject
+    ObjectMapper json;
 
     @Inject
     Database database;
@@ -75,10 +86,10 @@ class BackupServiceTest {
 
     @Test
     void aBackupRestoresIntoAnotherDatabaseWithTheSameDefinitionsAndRows() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest manifest = backups.take(store, Compression.ZSTD);
         DatabaseUrl target = TestPostgres.createDatabase("svc_restore");
 
-        backups.restore(backups.locate(store, manifest.backupId()), direct(target), false);
+        restores.restore(restores.locate(store, manifest.backupId()), direct(target), false);
 
         // Oracle for the default major (no matching pg_dump here): a second backup of the restored database holds
         // the same definitions and the same data, and every table's rows hash the same.
@@ -95,10 +106,10 @@ class BackupServiceTest {
         String big = query(source, "SELECT lo_from_bytea(0, (SELECT string_agg(sha256(g::text::bytea), ''::bytea) "
                 + "FROM generate_series(1, 13000) g))");
         try {
-            BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+            BackupManifest manifest = backups.take(store, Compression.ZSTD);
             DatabaseUrl target = TestPostgres.createDatabase("svc_large_objects");
 
-            RestoreOutcome outcome = backups.restore(backups.locate(store, manifest.backupId()), direct(target),
+            RestoreOutcome outcome = restores.restore(restores.locate(store, manifest.backupId()), direct(target),
                     false);
 
             LargeObjectStats expected = new LargeObjectStats(2, 5 + 13000 * 32);
@@ -115,7 +126,7 @@ class BackupServiceTest {
 
     @Test
     void theManifestDescribesTheCommittedDataObject() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.GZIP);
+        BackupManifest manifest = backups.take(store, Compression.GZIP);
 
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         assertEquals(Files.size(data), manifest.data().bytes());
@@ -131,19 +142,20 @@ class BackupServiceTest {
         try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(data))) {
             assertEquals(manifest.data().scriptBytes(), in.readAllBytes().length);
         }
-        assertEquals(List.of(manifest.backupId()), backups.list(store).stream().map(BackupManifest::backupId).toList());
+        assertEquals(List.of(manifest.backupId()),
+                listing.committed(store).stream().map(BackupManifest::backupId).toList());
     }
 
     @Test
     void withTheSettingOnBackupsCarryOwnersAndARestoreLackingTheirRolesChangesNothing() throws Exception {
         String role = "svc owner " + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
         String quoted = "\"" + role + "\"";
-        BackupService withOwners = new BackupService(database, new ShortLockTimeout() {
+        TestBackups withOwners = TestBackups.wired(database, new ShortLockTimeout() {
             @Override
             public boolean ownersAndPrivileges() {
                 return true;
             }
-        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+        }, json);
         DatabaseUrl source = database.plan().direct();
         DatabaseUrl sameServer = TestPostgres.createDatabase("svc_owners");
         DatabaseUrl withoutRole = TestPostgres.createDatabase("svc_owners_missing");
@@ -155,8 +167,10 @@ class BackupServiceTest {
             TestPostgres.execute(source, "GRANT SELECT ON shop.orders TO " + quoted);
 
             // Scheduled and HTTP backups take this path: the setting decides.
-            BackupManifest manifest = TestBackups.take(withOwners, store, Compression.NONE);
-            withOwners.restore(withOwners.locate(store, manifest.backupId()), direct(sameServer), false);
+            BackupManifest manifest = withOwners.take(store, Compression.NONE);
+            RestoreService restoresWithOwners = withOwners.restores();
+            restoresWithOwners.restore(restoresWithOwners.locate(store, manifest.backupId()), direct(sameServer),
+                    false);
 
             assertTrue(manifest.ownersAndPrivileges());
             String script = Files.readString(store.root().resolve(manifest.backupId()).resolve("data.sql"));
@@ -172,8 +186,8 @@ class BackupServiceTest {
             TestPostgres.execute(source, "DROP ROLE " + quoted);
             TestPostgres.execute(withoutRole, "CREATE TABLE public.keep_me (id int)");
             TestPostgres.execute(withoutRole, "INSERT INTO public.keep_me VALUES (1), (2)");
-            BackupFailedException e = assertThrows(BackupFailedException.class, () -> withOwners.restore(
-                    withOwners.locate(store, manifest.backupId()), direct(withoutRole), true));
+            BackupFailedException e = assertThrows(BackupFailedException.class, () -> restoresWithOwners.restore(
+                    restoresWithOwners.locate(store, manifest.backupId()), direct(withoutRole), true));
 
             assertTrue(e.getMessage().contains("role " + quoted + " does not exist"), e.getMessage());
             assertTrue(e.getMessage().contains("create role " + quoted + " on the target server first"),
@@ -194,13 +208,13 @@ class BackupServiceTest {
 
     @Test
     void aCorruptedDataObjectIsRefusedAndTheTargetStaysEmpty() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.NONE);
+        BackupManifest manifest = backups.take(store, Compression.NONE);
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         flipOneByte(data, Files.size(data) / 2);
         DatabaseUrl target = TestPostgres.createDatabase("svc_corrupt");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), false));
 
         assertTrue(e.getMessage().contains("is damaged: the data object's SHA-256 does not match"), e.getMessage());
         assertTrue(e.getMessage().contains("the target was not changed"), e.getMessage());
@@ -209,20 +223,20 @@ class BackupServiceTest {
 
     @Test
     void aCorruptedCompressedObjectIsRefusedToo() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest manifest = backups.take(store, Compression.ZSTD);
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         flipOneByte(data, Files.size(data) / 2);
         DatabaseUrl target = TestPostgres.createDatabase("svc_corrupt_zstd");
 
         assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), false));
 
         assertEquals(0, userTables(target));
     }
 
     @Test
     void aTruncatedDataObjectIsRefused() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest manifest = backups.take(store, Compression.ZSTD);
         Path data = store.root().resolve(manifest.backupId()).resolve(manifest.data().key());
         try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
             file.setLength(file.length() * 2 / 3);
@@ -230,7 +244,7 @@ class BackupServiceTest {
         DatabaseUrl target = TestPostgres.createDatabase("svc_truncated");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), false));
 
         assertTrue(e.getMessage().contains("is damaged") && e.getMessage().contains("truncated"), e.getMessage());
         assertEquals(0, userTables(target));
@@ -238,25 +252,25 @@ class BackupServiceTest {
 
     @Test
     void aBackupWithoutManifestIsNotABackup() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest manifest = backups.take(store, Compression.ZSTD);
         Files.delete(store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME));
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.locate(store, manifest.backupId()));
+                () -> restores.locate(store, manifest.backupId()));
 
         assertTrue(e.getMessage().contains("no committed backup"), e.getMessage());
-        assertEquals(List.of(), backups.list(store), "listing shows committed backups only");
+        assertEquals(List.of(), listing.committed(store), "listing shows committed backups only");
     }
 
     @Test
     void aBackupFromANewerFormatIsRefused() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest manifest = backups.take(store, Compression.ZSTD);
         Path file = store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
         Files.writeString(file, Files.readString(file).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
         DatabaseUrl target = TestPostgres.createDatabase("svc_newer");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), false));
 
         assertTrue(e.getMessage().contains("newer cpdb"), e.getMessage());
         assertEquals(0, userTables(target));
@@ -264,18 +278,18 @@ class BackupServiceTest {
 
     @Test
     void aNonEmptyTargetIsRefusedUnlessCleanIsAsked() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD);
+        BackupManifest manifest = backups.take(store, Compression.ZSTD);
         DatabaseUrl target = TestPostgres.createDatabase("svc_nonempty");
         TestPostgres.execute(target, "CREATE TABLE public.precious (id int)");
         TestPostgres.execute(target, "INSERT INTO public.precious VALUES (7)");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), false));
         assertTrue(e.getMessage().contains("not empty"), e.getMessage());
         assertTrue(e.getMessage().contains("--clean"), e.getMessage());
         assertEquals(1, count(target, "public.precious"), "nothing was touched");
 
-        backups.restore(backups.locate(store, manifest.backupId()), direct(target), true);
+        restores.restore(restores.locate(store, manifest.backupId()), direct(target), true);
 
         assertEquals(count("shop.orders"), count(target, "shop.orders"));
         assertEquals(0, userTablesNamed(target, "precious"), "--clean dropped what was there");
@@ -285,7 +299,7 @@ class BackupServiceTest {
     void aSelectedBackupRecordsItsSelectionAndCleanReplacesOnlyItsSchemas() throws Exception {
         TestPostgres.execute(database.plan().direct(), "CREATE SCHEMA IF NOT EXISTS shop_archive");
         TestPostgres.execute(database.plan().direct(), "CREATE TABLE IF NOT EXISTS shop_archive.old (id int)");
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD,
+        BackupManifest manifest = backups.take(store, Compression.ZSTD,
                 BackupOptions.selection(List.of("SHOP*"), List.of("shop_a*", "nothing_like_this"), "test"));
 
         assertEquals(List.of("shop"), manifest.schemas());
@@ -298,7 +312,7 @@ class BackupServiceTest {
                 new BackupManifest.LeftOut("public", "not matched by any include pattern")),
                 manifest.selection().toString());
         assertEquals(List.of("nothing_like_this"), manifest.selection().unmatchedExcludes());
-        assertEquals(manifest, backups.locate(store, manifest.backupId()).manifest(), "the stored manifest has it");
+        assertEquals(manifest, restores.locate(store, manifest.backupId()).manifest(), "the stored manifest has it");
         assertTrue(manifest.tables().stream().allMatch(table -> table.schema().equals("shop")));
 
         // The target holds the backup's schema with other rows, and schemas the backup does not hold.
@@ -311,10 +325,10 @@ class BackupServiceTest {
         TestPostgres.execute(target, "CREATE TABLE public.also_kept (id int)");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), false));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), false));
         assertTrue(e.getMessage().contains("schema shop") && e.getMessage().contains("--clean"), e.getMessage());
 
-        backups.restore(backups.locate(store, manifest.backupId()), direct(target), true);
+        restores.restore(restores.locate(store, manifest.backupId()), direct(target), true);
 
         assertEquals(count("shop.orders"), count(target, "shop.orders"));
         assertEquals(0, userTablesNamed(target, "stale"), "the backup's schema was replaced");
@@ -325,7 +339,7 @@ class BackupServiceTest {
     @Test
     void scheduledAndHttpBackupsFollowTheSchemaSettings() throws Exception {
         TestPostgres.execute(database.plan().direct(), "CREATE SCHEMA IF NOT EXISTS shop_archive");
-        BackupService configured = new BackupService(database, new ShortLockTimeout() {
+        TestBackups configured = TestBackups.wired(database, new ShortLockTimeout() {
             @Override
             public java.util.Optional<String> schemas() {
                 return java.util.Optional.of("shop, Shop_Archive, public");
@@ -335,10 +349,10 @@ class BackupServiceTest {
             public java.util.Optional<String> excludeSchemas() {
                 return java.util.Optional.of("shop_arch*, vault");
             }
-        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+        }, json);
 
         // Scheduled and HTTP backups take this path: the settings decide.
-        BackupManifest manifest = TestBackups.take(configured, store, Compression.NONE);
+        BackupManifest manifest = configured.take(store, Compression.NONE);
 
         assertEquals(List.of("public", "shop"), manifest.schemas());
         assertEquals(List.of("shop", "Shop_Archive", "public"), manifest.selection().include());
@@ -350,36 +364,36 @@ class BackupServiceTest {
 
     @Test
     void aMalformedSchemaSettingIsRefusedNamingTheSetting() throws Exception {
-        BackupService misconfigured = new BackupService(database, new ShortLockTimeout() {
+        TestBackups misconfigured = TestBackups.wired(database, new ShortLockTimeout() {
             @Override
             public java.util.Optional<String> excludeSchemas() {
                 return java.util.Optional.of("auth, \"unterminated");
             }
-        }, null, new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+        }, json);
 
         BackupFailedException e = assertThrows(BackupFailedException.class, misconfigured.options()::defaultSelection);
 
         assertTrue(e.getMessage().contains("CPDB_BACKUP_EXCLUDE_SCHEMAS") && e.getMessage().contains("unterminated"),
                 e.getMessage());
-        assertThrows(BackupFailedException.class, () -> TestBackups.take(misconfigured, store, Compression.NONE));
+        assertThrows(BackupFailedException.class, () -> misconfigured.take(store, Compression.NONE));
         assertEquals(List.of(), store.list(""));
     }
 
     @Test
     void includePatternsThatMatchNothingOrNameAnotherDatabaseFailTheBackupAndLeaveNothing() throws Exception {
-        BackupFailedException e = assertThrows(BackupFailedException.class, () -> TestBackups.take(backups, store,
+        BackupFailedException e = assertThrows(BackupFailedException.class, () -> backups.take(store,
                 Compression.ZSTD, BackupOptions.selection(List.of("shop", "Shpo"), List.of(), "test")));
 
         assertTrue(e.getMessage().contains("\"Shpo\" matches no schema"), e.getMessage());
         assertFalse(e.getMessage().contains("\"shop\" matches"), e.getMessage());
-        BackupFailedException other = assertThrows(BackupFailedException.class, () -> TestBackups.take(backups, store,
+        BackupFailedException other = assertThrows(BackupFailedException.class, () -> backups.take(store,
                 Compression.ZSTD, BackupOptions.selection(List.of("elsewhere.shop"), List.of(), "test")));
         assertTrue(other.getMessage().contains("cross-database"), other.getMessage());
         assertEquals(List.of(), store.list(""));
 
         String name = database.plan().direct().database();
         assertEquals(List.of("shop"),
-                TestBackups.take(backups, store, Compression.ZSTD,
+                backups.take(store, Compression.ZSTD,
                         BackupOptions.selection(List.of(name + ".shop"), List.of(), "test")).schemas(),
                 "a pattern qualified with this database's name");
         assertEquals(List.of(), store.pendingUploads(""));
@@ -387,7 +401,7 @@ class BackupServiceTest {
 
     @Test
     void aManifestWhoseSchemasDifferFromItsScriptIsRefusedBeforeAnythingRuns() throws Exception {
-        BackupManifest manifest = TestBackups.take(backups, store, Compression.ZSTD,
+        BackupManifest manifest = backups.take(store, Compression.ZSTD,
                 BackupOptions.selection(List.of("shop"), List.of(), "test"));
         Path file = store.root().resolve(manifest.backupId()).resolve(BackupManifest.FILE_NAME);
         // An unsigned store's manifest claims a schema the script does not create, which --clean would drop.
@@ -398,7 +412,7 @@ class BackupServiceTest {
         TestPostgres.execute(target, "CREATE TABLE keep_me.t (id int)");
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> backups.restore(backups.locate(store, manifest.backupId()), direct(target), true, true));
+                () -> restores.restore(restores.locate(store, manifest.backupId()), direct(target), true, true));
 
         assertTrue(e.getMessage().contains("its manifest lists the schemas keep_me, shop but its script creates shop"),
                 e.getMessage());
@@ -412,10 +426,9 @@ class BackupServiceTest {
             blocker.setAutoCommit(false);
             sql.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE");
 
-            BackupService impatient = new BackupService(database, new ShortLockTimeout(), null,
-                    new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+            TestBackups impatient = TestBackups.wired(database, new ShortLockTimeout(), json);
             BackupFailedException e = assertThrows(BackupFailedException.class,
-                    () -> TestBackups.take(impatient, store, Compression.ZSTD));
+                    () -> impatient.take(store, Compression.ZSTD));
 
             assertTrue(e.getMessage().contains("locking tables"), e.getMessage());
             blocker.rollback();
@@ -431,8 +444,7 @@ class BackupServiceTest {
         }
         ExecutorService ddl = Executors.newSingleThreadExecutor();
         List<Future<?>> alter = new java.util.concurrent.CopyOnWriteArrayList<>();
-        BackupService impatient = new BackupService(database, new ShortLockTimeout(), null,
-                new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), null);
+        TestBackups impatient = TestBackups.wired(database, new ShortLockTimeout(), json);
         // Once the main connection holds its locks, a schema change queues behind them; the helpers' implicit
         // locks then queue behind the schema change until their lock timeout.
         BackupPipeline.Progress queueASchemaChange = new BackupPipeline.Progress() {
@@ -452,8 +464,8 @@ class BackupServiceTest {
         };
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> BackupFixturesAccess.withTinyChunks(() -> TestBackups.take(impatient,
-                        impatient.request(store).withCompression(Compression.ZSTD), queueASchemaChange)));
+                () -> BackupFixturesAccess.withTinyChunks(() -> impatient.take(
+                        impatient.options().request(store).withCompression(Compression.ZSTD), queueASchemaChange)));
 
         assertTrue(e.getMessage().contains("copying shop."), e.getMessage());
         assertTrue(e.getMessage().contains("could not lock"), e.getMessage());
@@ -501,7 +513,7 @@ class BackupServiceTest {
         };
 
         BackupFailedException e = assertThrows(BackupFailedException.class,
-                () -> BackupFixturesAccess.withTinyChunks(() -> TestBackups.take(backups, backups.request(store)
+                () -> BackupFixturesAccess.withTinyChunks(() -> backups.take(backups.options().request(store)
                         .withCompression(Compression.ZSTD).withJobs(2).withOwnersAndPrivileges(false),
                         cancelWhileCopying)));
 
@@ -539,7 +551,7 @@ class BackupServiceTest {
         Thread.sleep(300);
         // The default two copy connections, with every table of more than one block split into block ranges.
         BackupManifest manifest = BackupFixturesAccess
-                .withTinyChunks(() -> TestBackups.take(backups, store, Compression.ZSTD));
+                .withTinyChunks(() -> backups.take(store, Compression.ZSTD));
         writing.set(false);
         int committed = 0;
         for (Future<Integer> result : results) {
@@ -549,7 +561,7 @@ class BackupServiceTest {
         assertTrue(committed > 0, "writers were busy during the backup");
 
         DatabaseUrl target = TestPostgres.createDatabase("svc_concurrent");
-        backups.restore(backups.locate(store, manifest.backupId()), direct(target), false);
+        restores.restore(restores.locate(store, manifest.backupId()), direct(target), false);
 
         // The restore re-created the foreign key, which PostgreSQL validates against every restored row.
         long orders = count(target, "shop.orders");
