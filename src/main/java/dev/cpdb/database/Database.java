@@ -121,8 +121,8 @@ public class Database {
      * Blocking (the detection waits for the replica's answer): called from start-up code.
      */
     public RuntimePool replicaPool(DatabaseUrl url) {
-        PoolerDecision decision = PoolerDetection.decide(PoolerMode.parse(cpdbConfig.pooler()), url,
-                Optional.empty(), () -> askServer(url));
+        PoolerDecision decision = PoolerDetection.decideForReplica(PoolerMode.parse(cpdbConfig.pooler()), url,
+                () -> askServer(url));
         RuntimePoolSettings settings = ConnectionPlan.poolSettings(databaseConfig, decision.mode());
         return new RuntimePool(vertx, url, settings, ConnectionPlan.transactionSafe(databaseConfig, settings),
                 decision, queryLog(), QueryLog.Path.REPLICA);
