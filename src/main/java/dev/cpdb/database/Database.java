@@ -200,6 +200,16 @@ public class Database {
         return require(direct);
     }
 
+    /**
+     * Direct connections to another server of the same database (a read replica's own address, for a backup that
+     * reads there), with the direct path's application name, connect timeout and statement log.
+     */
+    public DirectConnections directTo(DatabaseUrl url) {
+        ConnectionPlan current = plan();
+        return new DirectConnections(url, current.pool().applicationName(), current.pool().connectTimeout(),
+                queryLog());
+    }
+
     /** Data folder and port of the embedded server, when there is one. */
     public Optional<EmbeddedInfo> embeddedInfo() {
         EmbeddedPostgres server = embedded;
