@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 import dev.cpdb.database.DatabaseEndpoint;
+import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.PoolerMode;
 import dev.cpdb.database.RuntimePool;
+import dev.cpdb.database.querylog.QueryLog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -89,7 +92,9 @@ final class Replica {
         }
         Future<RowSet<Row>> answer;
         try {
-            answer = pool.query(CHECK).execute();
+            // A replica that stays down fails every check; the query log shows the failure once, when it went down.
+            answer = last.answered() || last == Check.NONE ? pool.query(CHECK).execute()
+                    : QueryLog.quietFailures(() -> pool.query(CHECK).execute());
         } catch (RuntimeException e) {
             checking.set(false);
             record(down(e));
