@@ -137,7 +137,7 @@ public class BackupSource {
     }
 
     /** Why {@code replica} cannot serve a backup now, or null when it can. */
-    private static String unfit(DirectReplica replica) {
+    static String unfit(DirectReplica replica) {
         if (replica.state() != ReplicaState.STREAMING) {
             return "is " + replica.state().wire() + (replica.problem() == null ? "" : " (" + replica.problem() + ")");
         }
