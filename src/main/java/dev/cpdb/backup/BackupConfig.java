@@ -20,6 +20,9 @@ public interface BackupConfig {
     String DEFAULT_COMPRESSION = "zstd";
     String DEFAULT_JOBS = "1";
 
+    /** Default of {@link #source()}, also the default of the instance setting. */
+    String DEFAULT_SOURCE = "primary";
+
     /** Default of {@link #verifySchedule()}, also the default of the instance setting. */
     String DEFAULT_VERIFY_SCHEDULE = "7d";
 
@@ -64,6 +67,13 @@ public interface BackupConfig {
     @WithName("owners-and-privileges")
     @WithDefault("false")
     boolean ownersAndPrivileges();
+
+    /**
+     * Where a backup reads its data: {@code primary}, or {@code replica} (a streaming replica of
+     * {@code DATABASE_READ_URL} that is healthy, over its direct address; the primary when none is).
+     */
+    @WithDefault(DEFAULT_SOURCE)
+    String source();
 
     /**
      * Keys that sign backup manifests (HMAC-SHA256), at least 32 characters each, comma-separated: the first signs,

@@ -107,8 +107,27 @@ public record BackupManifest(int formatVersion, String backupId, String tool, In
     /** Name of the manifest object inside a backup's folder. */
     public static final String FILE_NAME = "manifest.json";
 
-    /** The database that was backed up. */
-    public record Source(String serverVersion, int serverVersionNumber, String database) {
+    /**
+     * The database that was backed up, and the server its data was read from. The last four are null (and left out
+     * of the JSON, so that older manifests keep their signature) in manifests written before backups could read from
+     * a replica, which all read from the primary.
+     *
+     * @param readFrom {@code primary} or {@code replica}
+     * @param replica the replica read from ({@code host:port/database} of its {@code DATABASE_READ_URL} entry)
+     * @param replayPosition the WAL position the replica had replayed just before the snapshot was taken: the backup
+     *        holds every transaction the primary committed up to it
+     * @param fallback why a backup that was to read from a replica read from the primary
+     */
+    public record Source(String serverVersion, int serverVersionNumber, String database,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String readFrom,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String replica,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String replayPosition,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String fallback) {
+
+        /** A source whose data server is not recorded. */
+        public Source(String serverVersion, int serverVersionNumber, String database) {
+            this(serverVersion, serverVersionNumber, database, null, null, null, null);
+        }
     }
 
     /**

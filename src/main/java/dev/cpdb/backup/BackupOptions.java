@@ -148,6 +148,24 @@ public class BackupOptions {
                 () -> Boolean.toString(config.ownersAndPrivileges())));
     }
 
+    /** Accepted values of {@code CPDB_BACKUP_SOURCE}. */
+    static final List<String> SOURCES = List.of(BackupConfig.DEFAULT_SOURCE, "replica");
+
+    /**
+     * Whether backups read their data from a streaming replica ({@code CPDB_BACKUP_SOURCE=replica}, live as
+     * {@code backup.source}) rather than from the primary.
+     *
+     * @throws BackupFailedException naming the setting when its value is neither
+     */
+    public boolean readFromReplica() {
+        String value = live(BackupSettings.SOURCE, config::source).strip();
+        if (!SOURCES.contains(value)) {
+            throw new BackupFailedException("CPDB_BACKUP_SOURCE (cpdb.backup.source) is \"" + value + "\"; use "
+                    + String.join(" or ", SOURCES));
+        }
+        return value.equals("replica");
+    }
+
     /**
      * The schema selection of {@code CPDB_BACKUP_SCHEMAS} and {@code CPDB_BACKUP_EXCLUDE_SCHEMAS}, checked.
      *

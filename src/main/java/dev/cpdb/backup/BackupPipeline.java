@@ -38,7 +38,8 @@ import dev.cpdb.database.Database;
  * digest into the store's upload, then the signed manifest written last as the commit marker of the catalog.
  *
  * <p>
- * Uses the direct path only and never runs migrations. Blocking by design: call from the runner's worker threads.
+ * Reads over the direct path, or a replica's direct address ({@link BackupSource}), and never runs migrations.
+ * Blocking by design: call from the runner's worker threads.
  */
 @ApplicationScoped
 public class BackupPipeline {
@@ -47,17 +48,23 @@ public class BackupPipeline {
 
     private static final Logger LOG = Logger.getLogger(BackupPipeline.class);
 
-    private final Database database;
+    private final BackupSource source;
     private final BackupConfig config;
     private final BackupOptions options;
     private final BackupSigning signing;
     private final ObjectMapper json;
     private final Clock clock;
 
-    @Inject
+    /** A pipeline built outside the container, which reads from the primary (no read path checks replicas there). */
     public BackupPipeline(Database database, BackupConfig config, BackupOptions options, BackupSigning signing,
             ObjectMapper json) {
-        this.database = database;
+        this(BackupSource.primaryOnly(database, options), config, options, signing, json);
+    }
+
+    @Inject
+    public BackupPipeline(BackupSource source, BackupConfig config, BackupOptions options, BackupSigning signing,
+            ObjectMapper json) {
+        this.source = source;
         this.config = config;
         this.options = options;
         this.signing = signing;
@@ -90,8 +97,9 @@ public class BackupPipeline {
     }
 
     /**
-     * Takes backup {@code id} of the database on the direct path as {@code request} says, reporting progress. The
-     * backup runner ({@link BackupJobs}) is the one caller that coordinates it with other replicas.
+     * Takes backup {@code id} of the database as {@code request} says, reading from {@link BackupSource}'s server,
+     * reporting progress. The backup runner ({@link BackupJobs}) is the one caller that coordinates it with other
+     * replicas.
      *
      * @return the manifest of the committed backup
      * @throws BackupFailedException when it fails, naming the cause (the database, the store, the engine's phase);
@@ -107,6 +115,7 @@ public class BackupPipeline {
         BackupCatalog catalog = new BackupCatalog(store, json);
         String dataName = BackupLayout.dataName(compression, recipients.isPresent());
         DumpResult dump;
+        BackupSource.Origin origin = null;
         long storedBytes;
         String sha256;
         try (BackupStore.Upload upload = catalog.createData(id, dataName)) {
@@ -114,12 +123,13 @@ public class BackupPipeline {
             MessageDigest digest = BackupManifest.dataDigest();
             OutputStream script = scriptSink(new DigestOutputStream(stored, digest), compression, level,
                     recipients);
-            try (Connection connection = database.direct().open()) {
-                progress.connected(connection);
-                dump = BackupEngine.dump(connection, script,
+            try (BackupSource.Reading reading = source.open(id)) {
+                origin = reading.origin();
+                progress.connected(reading.connection());
+                dump = BackupEngine.dump(reading.connection(), script,
                         new BackupEngine.Options(config.lockTimeout(), started.plus(config.deadline()))
                                 .withPhases(progress::phase)
-                                .withJobs(request.jobs(), () -> openHelper(progress))
+                                .withJobs(request.jobs(), () -> openHelper(reading, progress))
                                 .withCancellation(progress::cancelled)
                                 .withOwnersAndPrivileges(ownersAndPrivileges)
                                 .withSelection(request.selection()));
@@ -134,7 +144,8 @@ public class BackupPipeline {
                 throw new BackupFailedException("backup failed while " + e.phase() + ": writing to "
                         + store.location() + " failed: " + written.getMessage(), e);
             }
-            throw new BackupFailedException("backup failed while " + e.getMessage(), e);
+            throw new BackupFailedException("backup failed" + (origin == null ? "" : origin.where()) + " while "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new BackupFailedException("backup failed writing to " + store.location() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
@@ -142,7 +153,8 @@ public class BackupPipeline {
         }
         BackupManifest manifest = new BackupManifest(BackupEngine.FORMAT_VERSION, id, "cpdb " + buildVersion(), started,
                 clock.instant(),
-                new BackupManifest.Source(dump.serverVersion(), dump.serverVersionNumber(), dump.database()),
+                new BackupManifest.Source(dump.serverVersion(), dump.serverVersionNumber(), dump.database(),
+                        origin.readFrom(), origin.replica(), origin.replayPosition(), origin.fallback()),
                 compression.settingValue(), ownersAndPrivileges,
                 new BackupManifest.DataObject(dataName, storedBytes, sha256,
                         dump.scriptBytes()),
@@ -190,9 +202,9 @@ public class BackupPipeline {
         return new BufferedOutputStream(compression.compress(sealed, level), BUFFER);
     }
 
-    /** A helper connection of a parallel copy, opened on the same direct path as the main one. */
-    private Connection openHelper(Progress progress) throws SQLException {
-        Connection helper = database.direct().open();
+    /** A helper connection of a parallel copy, opened on the same server as the main one. */
+    private static Connection openHelper(BackupSource.Reading reading, Progress progress) throws SQLException {
+        Connection helper = reading.server().open();
         progress.connected(helper);
         return helper;
     }

@@ -8,7 +8,8 @@ import dev.cpdb.backup.store.BackupStore;
  * What one backup takes: the store it goes to, its compression, the connections that copy rows, whether it carries
  * owners and privileges, and the schemas it covers. {@link BackupOptions#request} fills it from the live instance
  * settings; a trigger (the {@code backup} command's options) replaces what it names. The compression level follows
- * the live setting for the chosen compression when the pipeline runs.
+ * the live setting for the chosen compression when the pipeline runs, and so does the server the data is read from
+ * ({@link BackupSource}).
  */
 public record BackupRequest(BackupStore store, Compression compression, int jobs, boolean ownersAndPrivileges,
         SchemaSelection selection) {

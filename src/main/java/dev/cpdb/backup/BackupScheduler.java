@@ -62,6 +62,7 @@ public class BackupScheduler {
         try {
             options.compressionLevel(options.defaultCompression());
             options.defaultJobs();
+            options.readFromReplica();
             options.defaultSelection();
             options.validateSigningSettings();
             options.validateEncryptionSettings();

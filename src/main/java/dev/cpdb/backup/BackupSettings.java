@@ -36,6 +36,7 @@ public class BackupSettings implements SettingsDeclaration {
     static final String COMPRESSION_LEVEL = "backup.compression-level";
     static final String JOBS = "backup.jobs";
     static final String OWNERS_AND_PRIVILEGES = "backup.owners-and-privileges";
+    static final String SOURCE = "backup.source";
 
     private static final List<String> SCHEDULE_KEYS = List.of(ENABLED, SCHEDULE, VERIFY_SCHEDULE);
     private static final List<String> RETENTION_KEYS = List.of(RETENTION_ENABLED, DAYS, WEEKS, MONTHS, MIN_COUNT);
@@ -95,6 +96,9 @@ public class BackupSettings implements SettingsDeclaration {
                         Long.parseLong(BackupConfig.DEFAULT_JOBS), 1, dev.cpdb.backup.engine.BackupEngine.MAX_JOBS),
                 SettingDefinition.bool(OWNERS_AND_PRIVILEGES, "backups", "Whether backups also carry owners, "
                         + "privileges and default privileges", false),
+                SettingDefinition.choice(SOURCE, "backups", "Where backups read their data: the primary, or a "
+                        + "healthy streaming replica (the primary when none is)", BackupConfig.DEFAULT_SOURCE,
+                        BackupOptions.SOURCES),
                 SettingDefinition.integer(MIN_COUNT, "backups",
                         "Keep at least this many of the newest backups, however "
                                 + "old",

@@ -121,8 +121,8 @@ public class Database {
      * Blocking (the detection waits for the replica's answer): called from start-up code.
      */
     public RuntimePool replicaPool(DatabaseUrl url) {
-        PoolerDecision decision = PoolerDetection.decide(PoolerMode.parse(cpdbConfig.pooler()), url,
-                Optional.empty(), () -> askServer(url));
+        PoolerDecision decision = PoolerDetection.decideForReplica(PoolerMode.parse(cpdbConfig.pooler()), url,
+                () -> askServer(url));
         RuntimePoolSettings settings = ConnectionPlan.poolSettings(databaseConfig, decision.mode());
         return new RuntimePool(vertx, url, settings, ConnectionPlan.transactionSafe(databaseConfig, settings),
                 decision, queryLog(), QueryLog.Path.REPLICA);
@@ -198,6 +198,16 @@ public class Database {
     /** The direct (JDBC) path. */
     public DirectConnections direct() {
         return require(direct);
+    }
+
+    /**
+     * Direct connections to another server of the same database (a read replica's own address, for a backup that
+     * reads there), with the direct path's application name, connect timeout and statement log.
+     */
+    public DirectConnections directTo(DatabaseUrl url) {
+        ConnectionPlan current = plan();
+        return new DirectConnections(url, current.pool().applicationName(), current.pool().connectTimeout(),
+                queryLog());
     }
 
     /** Data folder and port of the embedded server, when there is one. */

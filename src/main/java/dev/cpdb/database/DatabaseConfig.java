@@ -64,6 +64,14 @@ public interface DatabaseConfig {
         Optional<String> url();
 
         /**
+         * Direct (or session-pooled) libpq URLs of the same replicas, one per entry of {@link #url()} and in its
+         * order, for work that needs a session of its own: backups read from a replica. Absent: each replica's
+         * {@link #url()} entry, unless a transaction pooler was found in front of it.
+         */
+        @WithName("direct-url")
+        Optional<String> directUrl();
+
+        /**
          * How far behind the primary a replica may be for reads of callers that have not written lately: a replica
          * further behind is skipped. Also how long after a write cpdb keeps the writer's WAL position.
          */

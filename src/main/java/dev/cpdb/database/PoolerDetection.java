@@ -24,7 +24,7 @@ public final class PoolerDetection {
     }
 
     /**
-     * The decision for an external database.
+     * The decision for an external database's runtime pool.
      *
      * @param declared the {@code CPDB_POOLER} setting
      * @param runtime {@code DATABASE_URL}
@@ -33,18 +33,35 @@ public final class PoolerDetection {
      */
     public static PoolerDecision decide(PoolerMode declared, DatabaseUrl runtime, Optional<DatabaseUrl> migration,
             Supplier<ServerAnswers> ask) {
+        return decide("DATABASE_URL", declared, runtime, migration, ask);
+    }
+
+    /**
+     * The decision for the pool of one read replica, whose reasons name {@code DATABASE_READ_URL}.
+     *
+     * @param replica one entry of {@code DATABASE_READ_URL}
+     * @param ask asks the server through {@code replica}; only called when the decision needs it
+     */
+    public static PoolerDecision decideForReplica(PoolerMode declared, DatabaseUrl replica,
+            Supplier<ServerAnswers> ask) {
+        return decide("DATABASE_READ_URL", declared, replica, Optional.empty(), ask);
+    }
+
+    /** @param setting the variable {@code runtime} comes from, as the reasons name it */
+    private static PoolerDecision decide(String setting, PoolerMode declared, DatabaseUrl runtime,
+            Optional<DatabaseUrl> migration, Supplier<ServerAnswers> ask) {
         if (declared != PoolerMode.AUTO) {
             return new PoolerDecision(declared, declared, Basis.DECLARED,
                     "CPDB_POOLER is " + declared.settingValue());
         }
-        Optional<String> conventional = PoolerMode.conventionalPoolerAddress(runtime.endpoint());
+        Optional<String> conventional = PoolerMode.conventionalPoolerAddress(setting, runtime.endpoint());
         if (conventional.isPresent()) {
             return new PoolerDecision(declared, PoolerMode.TRANSACTION, Basis.ADDRESS, conventional.get());
         }
         ServerAnswers answers = ask.get();
         if (answers.failure() != null) {
             return new PoolerDecision(declared, PoolerMode.TRANSACTION, Basis.UNASKED,
-                    "PostgreSQL could not be asked through DATABASE_URL at start-up (" + answers.failure()
+                    "PostgreSQL could not be asked through " + setting + " at start-up (" + answers.failure()
                             + "), so the transaction-pooler settings are used");
         }
         Optional<String> sharedBackends = sharedBackends(answers.backends());
@@ -56,7 +73,7 @@ public final class PoolerDetection {
         DatabaseEndpoint dialled = runtime.endpoint();
         migration.map(DatabaseUrl::endpoint)
                 .filter(direct -> !direct.host().equalsIgnoreCase(dialled.host()) || direct.port() != dialled.port())
-                .ifPresent(direct -> suspicions.add("DATABASE_URL (" + address(dialled) + ") and "
+                .ifPresent(direct -> suspicions.add(setting + " (" + address(dialled) + ") and "
                         + "DATABASE_MIGRATION_URL (" + address(direct) + ") are different addresses"));
         suspicions.addAll(endpointMismatches(dialled, answers.backends().get(0)));
         if (!suspicions.isEmpty()) {

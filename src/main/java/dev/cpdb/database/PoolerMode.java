@@ -50,7 +50,7 @@ public enum PoolerMode {
         if (this != AUTO) {
             return this;
         }
-        return conventionalPoolerAddress(runtime).isPresent() ? TRANSACTION : NONE;
+        return conventionalPoolerAddress("DATABASE_URL", runtime).isPresent() ? TRANSACTION : NONE;
     }
 
     /** The value as written in configuration. */
@@ -58,16 +58,20 @@ public enum PoolerMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Why the endpoint's port or host name says "transaction pooler", if it does. */
-    static Optional<String> conventionalPoolerAddress(DatabaseEndpoint endpoint) {
+    /**
+     * Why the endpoint's port or host name says "transaction pooler", if it does.
+     *
+     * @param setting the variable the endpoint comes from, as the reason names it
+     */
+    static Optional<String> conventionalPoolerAddress(String setting, DatabaseEndpoint endpoint) {
         if (POOLER_PORTS.contains(endpoint.port())) {
-            return Optional.of("DATABASE_URL uses port " + endpoint.port() + ", a transaction pooler's conventional "
+            return Optional.of(setting + " uses port " + endpoint.port() + ", a transaction pooler's conventional "
                     + "port");
         }
         String host = endpoint.host().toLowerCase(Locale.ROOT);
         for (String word : POOLER_HOST_WORDS) {
             if (host.contains(word)) {
-                return Optional.of("DATABASE_URL's host name " + endpoint.host() + " names a pooler (" + word + ")");
+                return Optional.of(setting + "'s host name " + endpoint.host() + " names a pooler (" + word + ")");
             }
         }
         return Optional.empty();

@@ -55,6 +55,11 @@ class ShortLockTimeout implements BackupConfig {
     }
 
     @Override
+    public String source() {
+        return DEFAULT_SOURCE;
+    }
+
+    @Override
     public boolean enabled() {
         return false;
     }

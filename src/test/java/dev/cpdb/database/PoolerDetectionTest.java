@@ -115,6 +115,22 @@ class PoolerDetectionTest {
     }
 
     @Test
+    void aReplicasReasonsNameTheSettingItsAddressComesFrom() {
+        DatabaseUrl replica = DatabaseUrl.parse("DATABASE_READ_URL", "postgres://u:p@replica-pooler:5432/db");
+
+        PoolerDecision byAddress = PoolerDetection.decideForReplica(PoolerMode.AUTO, replica,
+                () -> directServer(LOCALHOST));
+        PoolerDecision unasked = PoolerDetection.decideForReplica(PoolerMode.AUTO,
+                DatabaseUrl.parse("DATABASE_READ_URL", "postgres://u:p@localhost:5433/db"),
+                () -> ServerAnswers.failed("Connection refused"));
+
+        assertEquals("DATABASE_READ_URL's host name replica-pooler names a pooler (pooler)", byAddress.reason());
+        assertTrue(unasked.reason().startsWith("PostgreSQL could not be asked through DATABASE_READ_URL "),
+                unasked.reason());
+        assertFalse(byAddress.reason().contains("DATABASE_URL") || unasked.reason().contains("DATABASE_URL"));
+    }
+
+    @Test
     void theServerIsNotAskedWhenTheSettingOrTheAddressDecides() {
         AtomicInteger asked = new AtomicInteger();
         PoolerDecision declared = PoolerDetection.decide(PoolerMode.NONE, LOCALHOST, Optional.empty(), () -> {

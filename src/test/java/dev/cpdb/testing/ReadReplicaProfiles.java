@@ -41,6 +41,17 @@ public final class ReadReplicaProfiles {
         }
     }
 
+    /** The replica reached directly, and backups reading from it ({@code CPDB_BACKUP_SOURCE=replica}). */
+    public static class BackupsFromReplica extends Direct {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = config();
+            config.put("cpdb.backup.source", "replica");
+            return config;
+        }
+    }
+
     /** The replica behind PgBouncer in transaction mode. */
     public static class ThroughPgBouncer extends Direct {
 

@@ -122,6 +122,8 @@ public final class BackupEngine {
     private final Connection connection;
     private final Options options;
     private volatile String phase = "starting the snapshot";
+    /** Whether the server is a hot standby, where replay may cancel the dump (a conflict with recovery). */
+    private volatile boolean standby;
 
     private BackupEngine(Connection connection, Options options) {
         this.connection = connection;
@@ -164,11 +166,13 @@ public final class BackupEngine {
         String database;
         try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT pg_catalog.current_setting('server_version'), "
-                        + "pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_database()")) {
+                        + "pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_database(), "
+                        + "pg_catalog.pg_is_in_recovery()")) {
             rs.next();
             version = rs.getString(1);
             versionNumber = rs.getInt(2);
             database = rs.getString(3);
+            standby = rs.getBoolean(4);
         }
         applySettings(connection);
 
@@ -176,6 +180,9 @@ public final class BackupEngine {
         applyDeadline();
         SchemaSelection.Outcome selection = options.selection().resolve(connection, database);
         List<String> schemas = selection.schemas();
+        if (standby) {
+            refuseUnlogged(schemas);
+        }
         List<String> lockTargets = CatalogReader.lockTargets(connection, schemas);
         phase("locking tables");
         for (int from = 0; from < lockTargets.size(); from += LOCK_BATCH) {
@@ -219,6 +226,30 @@ public final class BackupEngine {
         connection.commit();
         return new DumpResult(version, versionNumber, database, plan.schemas(), tables, out.bytes(), coreMigrations,
                 pluginMigrations, selection, largeObjects);
+    }
+
+    /**
+     * A hot standby has no rows of unlogged tables and sequences (PostgreSQL does not replicate them) and refuses to
+     * read them: the backup is refused before anything is written, naming them, rather than left incomplete.
+     */
+    private void refuseUnlogged(List<String> schemas) throws SQLException {
+        List<String> unlogged = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.quote_ident("
+                + "n.nspname) || '.' || pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.relpersistence = 'u' AND c.relkind IN ('r', 'S') AND n.nspname = ANY (?) ORDER BY 1")) {
+            statement.setArray(1, connection.createArrayOf("text", schemas.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    unlogged.add(rs.getString(1));
+                }
+            }
+        }
+        if (!unlogged.isEmpty()) {
+            throw new BackupException(phase, "this server is a hot standby, which holds no rows of unlogged tables "
+                    + "and sequences: " + String.join(", ", unlogged) + "; back this database up from the primary "
+                    + "(CPDB_BACKUP_SOURCE=primary)", false);
+        }
     }
 
     /** Today's layout: one {@code COPY} per table, on the main connection. */
@@ -494,6 +525,9 @@ public final class BackupEngine {
             return backup;
         }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (standby && (state.equals("40001") || state.equals("40P01"))) {
+            return recoveryConflict(phase, state, e);
+        }
         return switch (state) {
             case "55P03" -> new BackupException(phase, "could not lock every table within "
                     + options.lockTimeout().toSeconds() + " s because other sessions hold conflicting locks "
@@ -519,5 +553,26 @@ public final class BackupEngine {
         }
         return new BackupException(phase, "its statement was cancelled by an administrator or another session "
                 + "(pg_cancel_backend), before the backup deadline", true, e);
+    }
+
+    /**
+     * A hot standby cancelled the dump because replaying the primary's WAL had waited on it longer than
+     * {@code max_standby_streaming_delay}: a vacuum removing rows the snapshot still sees, or a lock the primary took
+     * (a table's truncation, DDL) that conflicts with the dump's {@code ACCESS SHARE} locks. PostgreSQL reports it as
+     * SQLSTATE 40001 (40P01 for a buffer deadlock) with the kind of conflict in the detail.
+     */
+    private static BackupException recoveryConflict(String phase, String state, SQLException e) {
+        String said = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        String detail = "";
+        if (e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null) {
+            said = psql.getServerErrorMessage().getMessage();
+            detail = psql.getServerErrorMessage().getDetail() == null ? ""
+                    : " (" + psql.getServerErrorMessage().getDetail() + ")";
+        }
+        return new BackupException(phase, "the standby cancelled the backup on a conflict with recovery: SQLSTATE "
+                + state + ", " + said + detail + ". Replaying the primary's WAL waited on the backup's snapshot or "
+                + "locks for longer than max_standby_streaming_delay; raise that setting or turn on "
+                + "hot_standby_feedback on the replica, or take backups from the primary (CPDB_BACKUP_SOURCE=primary)",
+                true, e);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -109,6 +110,23 @@ public final class QueryLog {
         return slowThreshold;
     }
 
+    /** Set while {@link #quietFailures} starts statements on this thread. */
+    private static final ThreadLocal<Boolean> FAILURE_REPORTED = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs {@code start}, which starts statements, so that their failures are not logged: for a check whose caller
+     * already reported the failure it repeats (a replica that stays down fails every poll, and one line when it went
+     * down says all). Times still go to the histogram; a success is logged as usual.
+     */
+    public static <T> T quietFailures(Supplier<T> start) {
+        FAILURE_REPORTED.set(true);
+        try {
+            return start.get();
+        } finally {
+            FAILURE_REPORTED.set(false);
+        }
+    }
+
     /**
      * Starts timing a statement.
      *
@@ -117,7 +135,8 @@ public final class QueryLog {
      * @param secretValues the values are secret and never shown
      */
     public Timing start(Path path, String template, Object[] values, boolean secretValues) {
-        return new Timing(path, template, values, secretValues, RequestIds.current(), System.nanoTime());
+        return new Timing(path, template, values, secretValues, RequestIds.current(), System.nanoTime(),
+                FAILURE_REPORTED.get());
     }
 
     /** One running statement. */
@@ -129,15 +148,17 @@ public final class QueryLog {
         private final boolean secretValues;
         private final String requestId;
         private final long startNanos;
+        private final boolean failureReported;
 
         private Timing(Path path, String template, Object[] values, boolean secretValues, String requestId,
-                long startNanos) {
+                long startNanos, boolean failureReported) {
             this.path = path;
             this.template = template;
             this.values = values;
             this.secretValues = secretValues;
             this.requestId = requestId;
             this.startNanos = startNanos;
+            this.failureReported = failureReported;
         }
 
         /**
@@ -154,7 +175,8 @@ public final class QueryLog {
             }
             Level current = level;
             boolean slow = nanos >= slowThreshold.toNanos();
-            if (current == Level.OFF || (current == Level.SLOW && !slow && failure == null)) {
+            if (current == Level.OFF || (current == Level.SLOW && !slow && failure == null)
+                    || (failure != null && failureReported)) {
                 return;
             }
             LOG.info(line(name, nanos, rows, failure, current == Level.WITH_VALUES, slow && current == Level.SLOW));

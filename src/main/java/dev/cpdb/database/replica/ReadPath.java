@@ -74,9 +74,10 @@ public class ReadPath {
         }
         Duration maxStaleness = settings.maxStaleness();
         List<Replica> built = new ArrayList<>();
-        for (DatabaseUrl url : settings.replicas()) {
+        for (int i = 0; i < settings.replicas().size(); i++) {
+            DatabaseUrl url = settings.replicas().get(i);
             RuntimePool pool = database.replicaPool(url);
-            built.add(new Replica(url.endpoint(), pool));
+            built.add(new Replica(url, settings.directUrls().isEmpty() ? null : settings.directUrls().get(i), pool));
             LOG.infof("read replica %s (pooler %s: %s)", url.redacted(), pool.decision().mode().settingValue(),
                     pool.decision().reason());
         }
@@ -162,6 +163,20 @@ public class ReadPath {
         }
         Instant now = Instant.now();
         return set.all().stream().map(replica -> status(replica, now, set.maxStaleness())).toList();
+    }
+
+    /**
+     * Each replica as work that needs a session of its own sees it (its state now and its direct address), in the
+     * order of {@code DATABASE_READ_URL}; empty without replicas.
+     */
+    public List<DirectReplica> directReplicas() {
+        ReplicaSet set = replicas;
+        if (set == null) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        return set.all().stream().map(replica -> new DirectReplica(replica.name(),
+                replica.state(now, set.maxStaleness()), replica.directUrl(), replica.problem())).toList();
     }
 
     private static ReplicaStatus status(Replica replica, Instant now, Duration maxStaleness) {

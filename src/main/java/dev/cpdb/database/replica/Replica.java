@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 import dev.cpdb.database.DatabaseEndpoint;
+import dev.cpdb.database.DatabaseUrl;
+import dev.cpdb.database.PoolerMode;
 import dev.cpdb.database.RuntimePool;
+import dev.cpdb.database.querylog.QueryLog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -39,23 +42,40 @@ final class Replica {
         static final Check NONE = new Check(false, false, null, null, null);
     }
 
-    private final DatabaseEndpoint endpoint;
+    private final DatabaseUrl url;
+    private final DatabaseUrl configuredDirectUrl;
     private final RuntimePool pool;
     private final AtomicBoolean checking = new AtomicBoolean();
     private volatile Check last = Check.NONE;
 
-    Replica(DatabaseEndpoint endpoint, RuntimePool pool) {
-        this.endpoint = endpoint;
+    /**
+     * @param url its entry of {@code DATABASE_READ_URL}
+     * @param configuredDirectUrl its entry of {@code DATABASE_READ_DIRECT_URL}; null when that is not set
+     */
+    Replica(DatabaseUrl url, DatabaseUrl configuredDirectUrl, RuntimePool pool) {
+        this.url = url;
+        this.configuredDirectUrl = configuredDirectUrl;
         this.pool = pool;
     }
 
     DatabaseEndpoint endpoint() {
-        return endpoint;
+        return url.endpoint();
     }
 
     /** {@code host:port/database}: names the replica in metrics and logs. */
     String name() {
-        return endpoint.host() + ":" + endpoint.port() + "/" + endpoint.database();
+        return endpoint().host() + ":" + endpoint().port() + "/" + endpoint().database();
+    }
+
+    /**
+     * Where a session of its own reaches the replica: its {@code DATABASE_READ_DIRECT_URL} entry, else its read URL
+     * unless its pool runs with the transaction-pooler settings (decided at start-up or switched since); null then.
+     */
+    DatabaseUrl directUrl() {
+        if (configuredDirectUrl != null) {
+            return configuredDirectUrl;
+        }
+        return pool.decision().mode() == PoolerMode.TRANSACTION ? null : url;
     }
 
     RuntimePool pool() {
@@ -72,7 +92,9 @@ final class Replica {
         }
         Future<RowSet<Row>> answer;
         try {
-            answer = pool.query(CHECK).execute();
+            // A replica that stays down fails every check; the query log shows the failure once, when it went down.
+            answer = last.answered() || last == Check.NONE ? pool.query(CHECK).execute()
+                    : QueryLog.quietFailures(() -> pool.query(CHECK).execute());
         } catch (RuntimeException e) {
             checking.set(false);
             record(down(e));

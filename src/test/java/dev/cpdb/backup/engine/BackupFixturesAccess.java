@@ -20,6 +20,11 @@ public final class BackupFixturesAccess {
         BackupFixtures.loadFixture(url);
     }
 
+    /** Loads the realistic application fixture ({@code backup/application.sql}) with psql. */
+    public static void loadApplicationFixture(DatabaseUrl url) {
+        BackupFixtures.loadApplicationFixture(url);
+    }
+
     /** pg_dump's schema-only output, without owners and privileges, ready to compare. */
     public static String comparableSchema(DatabaseUrl url) {
         return BackupFixtures.comparableSchema(url);

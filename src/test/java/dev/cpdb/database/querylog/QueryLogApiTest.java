@@ -10,9 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 import jakarta.inject.Inject;
 
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import dev.cpdb.database.Database;
 import dev.cpdb.database.simple.SecretValues;
 import dev.cpdb.testing.ApiTestProfiles;
+import dev.cpdb.testing.LogLines;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -35,30 +33,18 @@ abstract class QueryLogApiTest {
     @Inject
     Database database;
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            lines.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogLines statements;
+    private List<String> lines;
 
     @BeforeEach
     void captureTheQueryLog() {
-        java.util.logging.Logger.getLogger(QueryLog.CATEGORY).addHandler(capture);
+        statements = LogLines.capture(QueryLog.CATEGORY);
+        lines = statements.lines();
     }
 
     @AfterEach
     void turnItOffAgain() {
-        java.util.logging.Logger.getLogger(QueryLog.CATEGORY).removeHandler(capture);
+        statements.close();
         database.queryLog().configure(QueryLog.Level.OFF, Duration.ofMillis(500));
     }
 

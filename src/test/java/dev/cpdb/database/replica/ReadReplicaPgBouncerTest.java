@@ -1,6 +1,10 @@
 package dev.cpdb.database.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +21,26 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(ReadReplicaProfiles.ThroughPgBouncer.class)
 @RequiresPgBouncer
 class ReadReplicaPgBouncerTest extends ReadReplicaTest {
+
+    @Inject
+    ReadPath readPath;
+
+    /**
+     * PgBouncer holds the check of a stopped replica while it tries to log in again, rather than failing it: no
+     * statement fails, the replica counts as down once {@code DATABASE_READ_TIMEOUT} has passed, and no further check
+     * starts while that one waits.
+     */
+    @Override
+    long failedChecksLoggedWhenStopped() {
+        return 0;
+    }
+
+    @Test
+    void aReplicaBehindItsTransactionPoolerGivesBackupsNoAddressOfItsOwn() {
+        // PgBouncer in transaction mode cannot keep a backup's session; the second entry reaches its server directly.
+        assertNull(readPath.directReplicas().get(0).directUrl());
+        assertNotNull(readPath.directReplicas().get(1).directUrl());
+    }
 
     @Test
     void theReplicasPoolerIsDetectedAndItsPoolUsesTheTransactionPoolerSettings() {

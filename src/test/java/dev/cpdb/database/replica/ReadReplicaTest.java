@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.cpdb.api.ReadPositionFilter;
 import dev.cpdb.database.Database;
+import dev.cpdb.database.querylog.QueryLog;
 import dev.cpdb.testing.Api;
 import dev.cpdb.testing.Http;
+import dev.cpdb.testing.LogLines;
 import dev.cpdb.testing.ReadReplicaProfiles;
 import dev.cpdb.testing.StreamingReplica;
 import io.quarkus.test.junit.QuarkusTest;
@@ -218,6 +220,38 @@ class ReadReplicaTest {
             replica().startServer();
         }
         awaitServing();
+    }
+
+    @Test
+    void aReplicaThatStaysDownAddsOneFailedCheckToTheQueryLogNotOnePerPoll() throws Exception {
+        awaitServing();
+        QueryLog.Level level = database.queryLog().level();
+        Duration threshold = database.queryLog().slowThreshold();
+        // At slow every failure is logged, however fast.
+        database.queryLog().configure(QueryLog.Level.SLOW, Duration.ofMinutes(1));
+        try (LogLines statements = LogLines.capture(QueryLog.CATEGORY)) {
+            replica().stopServer();
+            awaitTrue(() -> "down".equals(replicaStatus().getString("readReplicas[0].state")),
+                    "status shows the replica down");
+            // Ten more polls of a replica that stays down (the profile polls every 200 ms).
+            Thread.sleep(2000);
+            assertEquals(failedChecksLoggedWhenStopped(), failedChecks(statements.lines()),
+                    String.join("\n", statements.lines()));
+        } finally {
+            database.queryLog().configure(level, threshold);
+            replica().startServer();
+        }
+        awaitServing();
+    }
+
+    /** Reached directly, a stopped replica refuses connections: its first check fails, the next ones are quiet. */
+    long failedChecksLoggedWhenStopped() {
+        return 1;
+    }
+
+    private static long failedChecks(List<String> lines) {
+        return lines.stream().filter(line -> line.contains("failed") && line.contains(", replica")
+                && line.contains("pg_is_in_recovery()")).count();
     }
 
     private static void awaitServing() {

@@ -21,13 +21,23 @@ import dev.cpdb.database.DatabaseUrl;
  */
 class ReadSettingsTest {
 
-    private record Read(Optional<String> url, Duration maxStaleness, Duration pollInterval, Duration timeout)
+    private record Read(Optional<String> url, Optional<String> directUrl, Duration maxStaleness,
+            Duration pollInterval, Duration timeout)
             implements
                 DatabaseConfig.Read {
+
+        Read(Optional<String> url, Duration maxStaleness, Duration pollInterval, Duration timeout) {
+            this(url, Optional.empty(), maxStaleness, pollInterval, timeout);
+        }
 
         static Read of(String url) {
             return new Read(Optional.ofNullable(url), Duration.ofSeconds(5), Duration.ofSeconds(1),
                     Duration.ofSeconds(5));
+        }
+
+        static Read of(String url, String directUrl) {
+            return new Read(Optional.ofNullable(url), Optional.ofNullable(directUrl), Duration.ofSeconds(5),
+                    Duration.ofSeconds(1), Duration.ofSeconds(5));
         }
     }
 
@@ -51,6 +61,18 @@ class ReadSettingsTest {
     }
 
     @Test
+    void directUrlsGiveEachReplicaItsOwnAddressInTheSameOrder() {
+        ReadSettings settings = ReadSettings.resolve(Read.of(
+                "postgres://cpdb:pw@replica-a-pooler:6432/cpdb,postgres://cpdb:pw@replica-b-pooler:6432/cpdb",
+                "postgres://cpdb:pw@replica-a:5432/cpdb,postgres://cpdb:pw@replica-b:5432/cpdb"), false);
+
+        assertEquals(List.of("replica-a", "replica-b"), settings.directUrls().stream().map(DatabaseUrl::host)
+                .toList());
+        assertTrue(ReadSettings.resolve(Read.of("postgres://cpdb:pw@replica:5432/cpdb"), false).directUrls()
+                .isEmpty());
+    }
+
+    @Test
     void refusalsNameTheSettingToChange() {
         String url = "postgres://cpdb:pw@replica:5432/cpdb";
         assertRefused("needs DATABASE_URL", Read.of(url), true);
@@ -62,6 +84,10 @@ class ReadSettingsTest {
                 Duration.ZERO, Duration.ofSeconds(5)), false);
         assertRefused("DATABASE_READ_TIMEOUT", new Read(Optional.of(url), Duration.ofSeconds(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(-1)), false);
+        assertRefused("DATABASE_READ_DIRECT_URL names 2 servers and DATABASE_READ_URL 1",
+                Read.of(url, url + "," + url), false);
+        assertRefused("DATABASE_READ_DIRECT_URL is set without DATABASE_READ_URL", Read.of(null, url), false);
+        assertRefused("DATABASE_READ_DIRECT_URL has an empty entry", Read.of(url + "," + url, url + ","), false);
     }
 
     private static void assertRefused(String named, Read read, boolean embedded) {
