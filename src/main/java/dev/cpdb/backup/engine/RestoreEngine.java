@@ -2,7 +2,6 @@ package dev.cpdb.backup.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
@@ -40,6 +40,10 @@ public final class RestoreEngine {
     /** Memory per sort or hash, used by the foreign-key checks (64 MiB), unless the server already allows more. */
     static final long RESTORE_WORK_MEM_KB = 64 * 1024;
 
+    /** Where the checking pass sends data blocks: it only looks at them. */
+    private static final ScriptReader.DataSink<RuntimeException> DISCARD = (bytes, offset, length) -> {
+    };
+
     private static final Pattern COPY_TARGET = Pattern
             .compile("(?is)^\\s*COPY\\s+(\"(?:[^\"]|\"\")*\"\\.\"(?:[^\"]|\"\")*\"|\\S+)");
 
@@ -58,8 +62,10 @@ public final class RestoreEngine {
      * @param statements the number of statements
      * @param schemas the schemas it creates ({@code CREATE SCHEMA}), sorted; public is never created
      * @param extensions the extensions it creates, sorted
+     * @param dataBlocks the size of each of its {@code COPY} data blocks
      */
-    public record ScriptContents(long statements, List<String> schemas, List<String> extensions) {
+    public record ScriptContents(long statements, List<String> schemas, List<String> extensions,
+            DataBlocks dataBlocks) {
 
         public ScriptContents {
             schemas = List.copyOf(schemas);
@@ -75,19 +81,24 @@ public final class RestoreEngine {
             if (holdsPublic) {
                 held.add("public");
             }
-            return new Holdings(List.copyOf(held), extensions);
+            return new Holdings(List.copyOf(held), extensions, dataBlocks);
         }
     }
 
     /**
      * The schemas and extensions a backup holds: what a restore requires to be absent from the target and what
-     * {@code --clean} drops.
+     * {@code --clean} drops; and the sizes of its data blocks, as the checking pass measured them.
      */
-    public record Holdings(List<String> schemas, List<String> extensions) {
+    public record Holdings(List<String> schemas, List<String> extensions, DataBlocks dataBlocks) {
 
         public Holdings {
             schemas = List.copyOf(schemas);
             extensions = List.copyOf(extensions);
+        }
+
+        /** Holdings known without a checking pass: the restore finds the end of each data block itself. */
+        public Holdings(List<String> schemas, List<String> extensions) {
+            this(schemas, extensions, DataBlocks.UNMEASURED);
         }
     }
 
@@ -171,6 +182,7 @@ public final class RestoreEngine {
         long statements = 0;
         java.util.TreeSet<String> schemas = new java.util.TreeSet<>();
         java.util.TreeSet<String> extensions = new java.util.TreeSet<>();
+        DataBlocks.Builder dataBlocks = new DataBlocks.Builder();
         try {
             Optional<ScriptReader.ScriptStatement> next;
             while ((next = reader.next()).isPresent()) {
@@ -185,7 +197,7 @@ public final class RestoreEngine {
                             + " is refused: a COPY cpdb does not write", false);
                 }
                 if (form.kind() == ScriptForms.Kind.DATA) {
-                    reader.copyData().transferTo(OutputStream.nullOutputStream());
+                    dataBlocks.add(reader.copyData(DISCARD));
                 }
             }
             checker.finish();
@@ -196,7 +208,7 @@ public final class RestoreEngine {
             throw new BackupException(ScriptForms.CHECKING, "the script is incomplete (its end marker is missing); "
                     + "the backup is truncated or was not written by cpdb", false);
         }
-        return new ScriptContents(statements, List.copyOf(schemas), List.copyOf(extensions));
+        return new ScriptContents(statements, List.copyOf(schemas), List.copyOf(extensions), dataBlocks.build());
     }
 
     /**
@@ -271,8 +283,10 @@ public final class RestoreEngine {
         ScriptReader reader = new ScriptReader(script);
         ScriptForms.Checker checker = new ScriptForms.Checker(ownersAndPrivileges);
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        DataBlocks dataBlocks = holdings == null ? DataBlocks.UNMEASURED : holdings.dataBlocks();
         Map<String, Long> rows = new LinkedHashMap<>();
         long statements = 0;
+        int copies = 0;
         Optional<ScriptReader.ScriptStatement> next;
         while ((next = reader.next()).isPresent()) {
             ScriptReader.ScriptStatement statement = next.get();
@@ -293,10 +307,15 @@ public final class RestoreEngine {
                 continue;
             }
             if (statement.copyFromStdin()) {
+                ScriptReader.DataBlock measured = dataBlocks.get(copies++);
+                if (measured == null && dataBlocks.measured()) {
+                    throw new BackupException(ScriptForms.CHECKING, "line " + statement.line() + " is refused: a COPY "
+                            + "the checking pass did not find", false);
+                }
                 String table = copyTarget(statement.sql());
                 phase = "loading " + table;
                 // A table's rows may come in several COPY blocks (one per chunk of a parallel backup).
-                rows.merge(table, copy.copyIn(statement.sql(), reader.copyData()), Long::sum);
+                rows.merge(table, load(copy, statement.sql(), reader, measured), Long::sum);
             } else {
                 phase = "running line " + statement.line() + ": " + ScriptReader.summary(statement.sql());
                 if (clean) {
@@ -317,6 +336,30 @@ public final class RestoreEngine {
         phase = "verifying the backup's checksum";
         beforeCommit.verify();
         return new RestoreResult(statements, rows, checker.largeObjects());
+    }
+
+    /**
+     * Runs one {@code COPY ... FROM stdin} with the data block that follows it in the script, passed from the reader's
+     * buffer straight to the driver. An active copy is cancelled when anything fails.
+     *
+     * @param measured the block's size from the checking pass, or null to find its end
+     * @return the rows the server loaded
+     */
+    private static long load(CopyManager copy, String sql, ScriptReader reader, ScriptReader.DataBlock measured)
+            throws SQLException, IOException {
+        CopyIn in = copy.copyIn(sql);
+        try {
+            if (measured == null) {
+                reader.copyData(in::writeToCopy);
+            } else {
+                reader.copyData(measured, in::writeToCopy);
+            }
+            return in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
     }
 
     /**

@@ -3,6 +3,9 @@ package dev.cpdb.backup.engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -21,6 +24,13 @@ import java.util.regex.Pattern;
  */
 final class ScriptReader {
 
+    /** Eight bytes of the buffer as one number, for {@link #lineEnd}. */
+    private static final VarHandle EIGHT_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long NEWLINES = ONES * '\n';
+
     private static final Pattern COPY_FROM_STDIN = Pattern.compile("(?is)^\\s*COPY\\s.+\\sFROM\\s+stdin\\s*$");
 
     /**
@@ -35,7 +45,8 @@ final class ScriptReader {
     }
 
     private final InputStream in;
-    private final byte[] buffer = new byte[1 << 16];
+    /** Large, so that a COPY data block reaches the server in few large messages. */
+    private final byte[] buffer = new byte[1 << 20];
     private int position;
     private int limit;
     private long line = 1;
@@ -158,12 +169,108 @@ final class ScriptReader {
         }
     }
 
+    /** Where the data of a {@code COPY} block goes: slices of the reader's buffer, valid during the call only. */
+    @FunctionalInterface
+    interface DataSink<E extends Exception> {
+        void write(byte[] bytes, int offset, int length) throws E;
+    }
+
     /**
-     * The data of the {@code COPY ... FROM stdin} statement just returned, up to (not including) the {@code \.}
-     * line, which is consumed when the stream ends.
+     * The size of one {@code COPY} data block, without its {@code \.} line.
+     *
+     * @param bytes its length in bytes
+     * @param lines the lines it holds
      */
-    InputStream copyData() {
-        return new CopyData();
+    record DataBlock(long bytes, long lines) {
+    }
+
+    /**
+     * Passes the data of the {@code COPY ... FROM stdin} statement just returned to {@code sink}, up to (not
+     * including) the {@code \.} line, which is consumed. The data goes in slices of the reader's buffer, as many
+     * lines at a time as it holds; each byte is looked at once, for the line ends.
+     *
+     * @return the size of the block
+     * @throws IOException when the script ends before the {@code \.} line
+     */
+    <E extends Exception> DataBlock copyData(DataSink<E> sink) throws IOException, E {
+        long bytes = 0;
+        long lines = 0;
+        boolean lineStart = true;
+        while (!(lineStart && endOfData())) {
+            if (position == limit && !fill(1)) {
+                throw new IOException("the script ends inside COPY data (no \\. line)");
+            }
+            int start = position;
+            int end = limit;
+            int at = position;
+            while (true) {
+                int newline = lineEnd(at, end);
+                if (newline == end) {
+                    at = end;
+                    lineStart = false;
+                    break;
+                }
+                at = newline + 1;
+                lines++;
+                lineStart = true;
+                // A line start that may be the end line is left to endOfData(), which may have to read on.
+                if (end - at < 4 || buffer[at] == '\\' && buffer[at + 1] == '.') {
+                    break;
+                }
+            }
+            sink.write(buffer, start, at - start);
+            bytes += at - start;
+            position = at;
+        }
+        line += lines;
+        return new DataBlock(bytes, lines);
+    }
+
+    /**
+     * The index of the first line end in {@code buffer[from, to)}, or {@code to} when there is none. Looks at eight
+     * bytes at a time while none of them is a line end, which is several times faster than a byte at a time, also
+     * with the quick compiler alone.
+     */
+    private int lineEnd(int from, int to) {
+        int at = from;
+        while (at + 8 <= to) {
+            long bytes = (long) EIGHT_BYTES.get(buffer, at) ^ NEWLINES;
+            // Non-zero exactly when one of the eight bytes is zero, i.e. was a line end.
+            if (((bytes - ONES) & ~bytes & HIGH_BITS) != 0) {
+                break;
+            }
+            at += 8;
+        }
+        while (at < to && buffer[at] != '\n') {
+            at++;
+        }
+        return at;
+    }
+
+    /**
+     * Like {@link #copyData(DataSink)}, for a block whose size the checking pass measured on the same script: passes
+     * that many bytes on without looking for line ends, then requires the {@code \.} line right there.
+     *
+     * @throws IOException when the script ends first or the {@code \.} line is not there: the script is not the one
+     *         that was measured
+     */
+    <E extends Exception> void copyData(DataBlock measured, DataSink<E> sink) throws IOException, E {
+        long remaining = measured.bytes();
+        int last = '\n';
+        while (remaining > 0) {
+            if (position == limit && !fill(1)) {
+                throw new IOException("the script ends inside COPY data (no \\. line)");
+            }
+            int length = (int) Math.min(remaining, limit - position);
+            sink.write(buffer, position, length);
+            position += length;
+            remaining -= length;
+            last = buffer[position - 1];
+        }
+        if (last != '\n' || !endOfData()) {
+            throw new IOException("the COPY data on line " + line + " is not the data the checking pass read");
+        }
+        line += measured.lines();
     }
 
     private boolean identifierBefore(ByteArrayOutputStream sql) {
@@ -359,76 +466,28 @@ final class ScriptReader {
         }
     }
 
-    /** Streams one COPY data block, a buffer at a time. */
-    private final class CopyData extends InputStream {
-
-        private boolean atLineStart = true;
-        private boolean finished;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-            if (finished) {
-                return -1;
-            }
-            int count = 0;
-            while (count < length) {
-                if (atLineStart && endOfData()) {
-                    finished = true;
-                    break;
-                }
-                if (position == limit && !fill(1)) {
-                    throw new IOException("the script ends inside COPY data (no \\. line)");
-                }
-                int end = Math.min(limit, position + (length - count));
-                int newline = -1;
-                for (int i = position; i < end; i++) {
-                    if (buffer[i] == '\n') {
-                        newline = i;
-                        break;
-                    }
-                }
-                int stop = newline >= 0 ? newline + 1 : end;
-                System.arraycopy(buffer, position, target, offset + count, stop - position);
-                count += stop - position;
-                position = stop;
-                atLineStart = newline >= 0;
-                if (newline >= 0) {
-                    line++;
-                }
-            }
-            return count == 0 && finished ? -1 : count;
-        }
-
-        /** At a line start: whether the line is the {@code \.} terminator (consumed when it is). */
-        private boolean endOfData() throws IOException {
-            boolean available = fill(4);
-            int remaining = limit - position;
-            if (remaining < 2 || buffer[position] != '\\' || buffer[position + 1] != '.') {
-                return false;
-            }
-            if (remaining == 2 && !available) {
-                position += 2;
-                return true;
-            }
-            if (buffer[position + 2] == '\n') {
-                position += 3;
-                line++;
-                return true;
-            }
-            if (remaining >= 4 && buffer[position + 2] == '\r' && buffer[position + 3] == '\n') {
-                position += 4;
-                line++;
-                return true;
-            }
+    /** At a line start: whether the line is the {@code \.} terminator (consumed when it is). */
+    private boolean endOfData() throws IOException {
+        boolean available = fill(4);
+        int remaining = limit - position;
+        if (remaining < 2 || buffer[position] != '\\' || buffer[position + 1] != '.') {
             return false;
         }
+        if (remaining == 2 && !available) {
+            position += 2;
+            return true;
+        }
+        if (buffer[position + 2] == '\n') {
+            position += 3;
+            line++;
+            return true;
+        }
+        if (remaining >= 4 && buffer[position + 2] == '\r' && buffer[position + 3] == '\n') {
+            position += 4;
+            line++;
+            return true;
+        }
+        return false;
     }
 
     /** Short description of a statement for messages: its first line, cut at 100 characters. */

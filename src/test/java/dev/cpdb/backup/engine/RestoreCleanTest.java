@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -91,6 +92,28 @@ class RestoreCleanTest {
                 e.getMessage());
         assertEquals("1", BackupFixtures.query(target,
                 "SELECT count(*) FROM pg_class WHERE relname = 'precious'"), "the drop of public was rolled back");
+    }
+
+    @Test
+    void aDataBlockOtherThanTheCheckingPassMeasuredIsRefusedAndNothingChanges() throws SQLException {
+        byte[] checked = BackupFixtures.dump(source(), 1);
+        RestoreEngine.Holdings holdings = RestoreEngine.inspect(new ByteArrayInputStream(checked), false)
+                .holdings(true);
+        // The same script with one row longer, as if the object had changed between the two passes.
+        byte[] changed = new String(checked, StandardCharsets.UTF_8).replace("\tone\n", "\tone more\n")
+                .getBytes(StandardCharsets.UTF_8);
+        DatabaseUrl target = TestPostgres.createDatabase("clean_changed_data");
+
+        BackupException e;
+        try (Connection connection = TestPostgres.connect(target)) {
+            e = assertThrows(BackupException.class, () -> RestoreEngine.restore(connection,
+                    new ByteArrayInputStream(changed), holdings, false, false, true, () -> {
+                    }));
+        }
+
+        assertTrue(e.getMessage().contains("is not the data the checking pass read"), e.getMessage());
+        assertEquals("0", BackupFixtures.query(target, "SELECT count(*) FROM pg_namespace WHERE nspname = 'app'"),
+                "rolled back");
     }
 
     @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** Statement splitting as PostgreSQL's lexer (and psql) defines it: what may hide a semicolon. */
 class ScriptReaderTest {
+
+    private static final ScriptReader.DataSink<RuntimeException> DISCARD = (bytes, offset, length) -> {
+    };
 
     @Test
     void semicolonsInsideQuotesCommentsAndDollarBodiesDoNotEndAStatement() throws IOException {
@@ -65,10 +70,84 @@ class ScriptReaderTest {
 
         ScriptReader.ScriptStatement copy = reader.next().orElseThrow();
         assertTrue(copy.copyFromStdin());
-        assertEquals("line; with semicolon\n\\\\.\nnot the end \\.\n",
-                new String(reader.copyData().readAllBytes(), StandardCharsets.UTF_8));
-        assertEquals("SELECT 2", reader.next().orElseThrow().sql());
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        assertEquals(new ScriptReader.DataBlock(40, 3), reader.copyData(data::write));
+        assertEquals("line; with semicolon\n\\\\.\nnot the end \\.\n", data.toString(StandardCharsets.UTF_8));
+        ScriptReader.ScriptStatement next = reader.next().orElseThrow();
+        assertEquals("SELECT 2", next.sql());
+        assertEquals(6, next.line());
         assertEquals(Optional.empty(), reader.next());
+    }
+
+    @Test
+    void copyDataFindsEveryLineEndWhateverTheBytesAroundIt() throws IOException {
+        // Lines of every length up to a few words, of bytes next to the line end's value and with the high bit set.
+        byte[] alphabet = { 'a', '\t', 0x0b, 0x09, (byte) 0x8a, (byte) 0xff, (byte) 0x80, '\\', '.', '\r' };
+        java.util.Random random = new java.util.Random(17);
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        int lines = 3000;
+        int written = 0;
+        while (written < lines) {
+            byte[] line = new byte[random.nextInt(40)];
+            for (int j = 0; j < line.length; j++) {
+                line[j] = alphabet[random.nextInt(alphabet.length)];
+            }
+            String text = new String(line, StandardCharsets.ISO_8859_1);
+            if (!text.equals("\\.") && !text.equals("\\.\r")) { // not the end line
+                block.writeBytes(line);
+                block.write('\n');
+                written++;
+            }
+        }
+        byte[] data = block.toByteArray();
+        ByteArrayOutputStream script = new ByteArrayOutputStream();
+        script.writeBytes("COPY t (a) FROM stdin;\n".getBytes(StandardCharsets.UTF_8));
+        script.writeBytes(data);
+        script.writeBytes("\\.\nSELECT 2;\n".getBytes(StandardCharsets.UTF_8));
+        // Read whole, and a few bytes per read, so that lines and end lines straddle the reader's buffer fills.
+        for (InputStream in : List.of(new ByteArrayInputStream(script.toByteArray()),
+                trickle(new ByteArrayInputStream(script.toByteArray()), 5))) {
+            ScriptReader reader = new ScriptReader(in);
+            reader.next();
+
+            ByteArrayOutputStream copied = new ByteArrayOutputStream();
+            assertEquals(new ScriptReader.DataBlock(data.length, lines), reader.copyData(copied::write));
+            assertEquals(java.util.HexFormat.of().formatHex(data),
+                    java.util.HexFormat.of().formatHex(copied.toByteArray()));
+            assertEquals(lines + 3, reader.next().orElseThrow().line());
+        }
+    }
+
+    /** {@code in}, giving at most {@code most} bytes per read. */
+    private static InputStream trickle(InputStream in, int most) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                return super.read(bytes, offset, Math.min(length, most));
+            }
+        };
+    }
+
+    @Test
+    void aMeasuredDataBlockIsPassedOnWholeAndMustEndWhereItWasMeasured() throws IOException {
+        String script = "COPY t (a) FROM stdin;\n1\n2\n\\.\nSELECT 2;\n";
+        ScriptReader measuring = reader(script);
+        measuring.next();
+        ScriptReader.DataBlock block = measuring.copyData(DISCARD);
+
+        ScriptReader same = reader(script);
+        same.next();
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        same.copyData(block, data::write);
+        assertEquals("1\n2\n", data.toString(StandardCharsets.UTF_8));
+        assertEquals(5, same.next().orElseThrow().line());
+
+        for (String changed : List.of(script.replace("2\n", "22\n"), script.replace("1\n2\n", "1\n"))) {
+            ScriptReader other = reader(changed);
+            other.next();
+            IOException e = assertThrows(IOException.class, () -> other.copyData(block, DISCARD), changed);
+            assertTrue(e.getMessage().contains("is not the data the checking pass read"), e.getMessage());
+        }
     }
 
     @Test
@@ -93,7 +172,7 @@ class ScriptReaderTest {
         ScriptReader cut = reader("COPY t FROM stdin;\n1\n2");
         assertThrows(IOException.class, () -> {
             cut.next();
-            cut.copyData().readAllBytes();
+            cut.copyData(DISCARD);
         });
     }
 
