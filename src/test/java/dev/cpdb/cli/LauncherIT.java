@@ -23,9 +23,9 @@ import dev.cpdb.testing.TestFolders;
 import dev.cpdb.testing.TestPostgres;
 
 /**
- * {@code bin/cpdb}, the launcher: it finds the packaged application, gives one-off commands the build's class-data
- * archive (or, on Java 25 and later, its ahead-of-time cache), passes arguments and environment through and returns
- * the command's exit status.
+ * {@code bin/cpdb}, the launcher: it finds the packaged application, gives the service and one-off commands the
+ * build's class-data archive (or, on Java 25 and later, its ahead-of-time cache), passes arguments and environment
+ * through and returns the command's exit status.
  */
 class LauncherIT {
 
@@ -49,7 +49,7 @@ class LauncherIT {
     }
 
     @Test
-    void commandsOnJava25AndLaterGetTheAheadOfTimeCacheAndOnOlderRuntimesTheArchive() throws Exception {
+    void onJava25AndLaterTheServiceAndCommandsGetTheAheadOfTimeCacheAndOnOlderRuntimesTheArchive() throws Exception {
         // A stand-in runtime that prints the options it was started with, and an application folder with both files.
         Path app = TestFolders.create("launcher-app");
         Files.writeString(app.resolve("quarkus-run.jar"), "");
@@ -60,11 +60,15 @@ class LauncherIT {
                 "status").stdout();
         String on17 = run(Map.of("CPDB_APP_DIR", app.toString(), "JAVA_HOME", runtime("17.0.15").toString()),
                 "status").stdout();
+        String serviceOn25 = run(Map.of("CPDB_APP_DIR", app.toString(), "JAVA_HOME", runtime("25.0.3").toString()))
+                .stdout();
 
         assertTrue(on25.contains("-XX:AOTCache=" + app.toRealPath().resolve("cpdb-commands.aot")), on25);
         assertTrue(!on25.contains("-XX:SharedArchiveFile"), on25);
         assertTrue(on17.contains("-XX:SharedArchiveFile=" + app.toRealPath().resolve("cpdb-commands.jsa")), on17);
         assertTrue(!on17.contains("-XX:AOTCache"), on17);
+        assertTrue(serviceOn25.contains("-XX:AOTCache=" + app.toRealPath().resolve("cpdb-commands.aot")), serviceOn25);
+        assertTrue(!serviceOn25.contains("TieredStopAtLevel"), "the service keeps the full compiler: " + serviceOn25);
     }
 
     /** A Java home whose release file names {@code version} and whose {@code bin/java} echoes its arguments. */
