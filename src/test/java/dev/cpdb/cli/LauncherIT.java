@@ -23,8 +23,9 @@ import dev.cpdb.testing.TestFolders;
 import dev.cpdb.testing.TestPostgres;
 
 /**
- * {@code bin/cpdb}, the launcher: it finds the packaged application, gives one-off commands the build's class-data
- * archive, passes arguments and environment through and returns the command's exit status.
+ * {@code bin/cpdb}, the launcher: it finds the packaged application, gives the service and one-off commands the
+ * build's class-data archive (or, on Java 25 and later, its ahead-of-time cache), passes arguments and environment
+ * through and returns the command's exit status.
  */
 class LauncherIT {
 
@@ -45,6 +46,39 @@ class LauncherIT {
         String classes = Files.readString(classLog);
         assertTrue(classes.contains("dev.cpdb.cli.CpdbMain source: shared objects file (top)"),
                 "cpdb's own classes come from the archive");
+    }
+
+    @Test
+    void onJava25AndLaterTheServiceAndCommandsGetTheAheadOfTimeCacheAndOnOlderRuntimesTheArchive() throws Exception {
+        // A stand-in runtime that prints the options it was started with, and an application folder with both files.
+        Path app = TestFolders.create("launcher-app");
+        Files.writeString(app.resolve("quarkus-run.jar"), "");
+        Files.writeString(app.resolve("cpdb-commands.aot"), "");
+        Files.writeString(app.resolve("cpdb-commands.jsa"), "");
+
+        String on25 = run(Map.of("CPDB_APP_DIR", app.toString(), "JAVA_HOME", runtime("25.0.3").toString()),
+                "status").stdout();
+        String on17 = run(Map.of("CPDB_APP_DIR", app.toString(), "JAVA_HOME", runtime("17.0.15").toString()),
+                "status").stdout();
+        String serviceOn25 = run(Map.of("CPDB_APP_DIR", app.toString(), "JAVA_HOME", runtime("25.0.3").toString()))
+                .stdout();
+
+        assertTrue(on25.contains("-XX:AOTCache=" + app.toRealPath().resolve("cpdb-commands.aot")), on25);
+        assertTrue(!on25.contains("-XX:SharedArchiveFile"), on25);
+        assertTrue(on17.contains("-XX:SharedArchiveFile=" + app.toRealPath().resolve("cpdb-commands.jsa")), on17);
+        assertTrue(!on17.contains("-XX:AOTCache"), on17);
+        assertTrue(serviceOn25.contains("-XX:AOTCache=" + app.toRealPath().resolve("cpdb-commands.aot")), serviceOn25);
+        assertTrue(!serviceOn25.contains("TieredStopAtLevel"), "the service keeps the full compiler: " + serviceOn25);
+    }
+
+    /** A Java home whose release file names {@code version} and whose {@code bin/java} echoes its arguments. */
+    private static Path runtime(String version) throws IOException {
+        Path home = TestFolders.create("launcher-runtime");
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        java.toFile().setExecutable(true);
+        return home;
     }
 
     @Test
