@@ -144,6 +144,11 @@ PIDS+=($!)
 wait_ready "$HTTP_SAFE" "$WORK/safe.log"
 
 RESULTS="$WORK/results.txt"
+# Whose CPU the per-request figures count: each cpdb by its HTTP port, the embedded server's postmaster (its backends
+# and the ones it has reaped are counted with it) and PgBouncer (with the runuser that starts it as root).
+declare -A CPDB_PID=([$HTTP_DIRECT]=${PIDS[0]} [$HTTP_POOLED]=${PIDS[2]} [$HTTP_SAFE]=${PIDS[3]})
+POSTMASTER_PID=$(head -1 "$(find "$WORK/home" -name postmaster.pid | head -1)")
+BOUNCER_PID=${PIDS[1]}
 # The JDK generator's own ceiling on two cores is far below what these endpoints serve, so it is used only when asked
 # for: ratios taken with it measure the generator (docs/benchmarks.md, runtime API).
 LOADGEN=${LOADGEN:-wrk}
@@ -159,21 +164,41 @@ generate() { # port paths seconds
     java bench/LoadGenerator.java "http://127.0.0.1:$1" "$TOKEN" "$2" "$CONCURRENCY" "$3" "$MAX_REQUESTS"
   fi
 }
+# CPU per request of each part (cpdb, PostgreSQL, PgBouncer, the whole machine), in microseconds: the parts share two
+# cores, so these figures say which part bounds a rate.
+cpu_now() { # cpdb-pid: prints the CPU seconds so far of cpdb, PostgreSQL, PgBouncer and the machine
+  echo "$(python3 bench/process-cpu.py --alone ${1:-0}) $(python3 bench/process-cpu.py "$POSTMASTER_PID")" \
+    "$(python3 bench/process-cpu.py "$BOUNCER_PID") $(python3 bench/process-cpu.py machine)"
+}
+cpu_per_request() { # before after requests
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys
+before, after, requests = sys.argv[1].split(), sys.argv[2].split(), float(sys.argv[3])
+names = ["cpu_cpdb_us", "cpu_pg_us", "cpu_bouncer_us", "cpu_machine_us"]
+print(" ".join(f"{name}={(float(a) - float(b)) * 1e6 / requests:.0f}" if requests else f"{name}=-"
+               for name, b, a in zip(names, before, after)))
+PY
+}
 load() { # name port paths
   wanted "$1" || return 0
   generate "$2" "$3" "$WARMUP_SECONDS" >/dev/null
-  local line
+  local line before
+  before=$(cpu_now "${CPDB_PID[$2]}")
   line=$(generate "$2" "$3" "$SECONDS_PER_RUN")
-  echo "$1 $line" | tee -a "$RESULTS"
+  echo "$1 $line $(cpu_per_request "$before" "$(cpu_now "${CPDB_PID[$2]}")" \
+    "$(echo "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')")" | tee -a "$RESULTS"
 }
 wanted() { [[ " $RUNS " == *" $1 "* ]]; }
 pgb() { # name port
   wanted "$1" || return 0
-  local out tps latency
+  local out tps latency transactions before
+  before=$(cpu_now)
   out=$(pgbench -S -n -c "$CONCURRENCY" -j 2 -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$2" -U cpdb pgbench 2>&1)
   tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -1)
   latency=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
-  echo "$1 requests=- errors=0 rps=${tps%.*} p50_ms=- p99_ms=- avg_ms=$latency" | tee -a "$RESULTS"
+  transactions=$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
+  echo "$1 requests=$transactions errors=0 rps=${tps%.*} p50_ms=- p99_ms=- avg_ms=$latency" \
+    "$(cpu_per_request "$before" "$(cpu_now)" "$transactions")" | tee -a "$RESULTS"
 }
 
 echo "== measuring: $ROUNDS rounds, $CONCURRENCY concurrent clients, $SECONDS_PER_RUN s per run (after $WARMUP_SECONDS s warm-up), load generator $LOADGEN"
@@ -211,5 +236,15 @@ echo "  list / pgbench -S through PgBouncer = $(rps_ratio list-pgbouncer pgbench
 echo "  list p99 $(median list-pgbouncer p99_ms) ms (target < 50), get p99 $(median get-pgbouncer p99_ms) ms"
 echo "  errors: get $(stats get-pgbouncer errors sum), list $(stats list-pgbouncer errors sum) (target 0)"
 echo "get direct / pgbench -S direct = $(rps_ratio get-direct pgbench-S-direct)"
+echo
+echo "CPU per request in microseconds (medians): whose work bounds each rate on $(nproc) shared cores"
+printf '%-22s %8s %8s %8s %9s %14s\n' run cpdb postgres bouncer machine machine-bound
+for run in $RUNS; do
+  machine=$(median "$run" cpu_machine_us)
+  printf '%-22s %8s %8s %8s %9s %14s\n' "$run" "$(median "$run" cpu_cpdb_us)" "$(median "$run" cpu_pg_us)" \
+    "$(median "$run" cpu_bouncer_us)" "$machine" \
+    "$(python3 -c "m = '$machine'; print(f'{$(nproc) * 1e6 / float(m):.0f} req/s' if m != 'n/a' and float(m) else 'n/a')")"
+done
+echo "machine-bound: the rate at which this machine's cores would all be busy at the measured CPU per request"
 echo "http-ceiling is /q/health/live (no database): what HTTP and this load generator ($LOADGEN) reach on this machine"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews every number)"
