@@ -39,9 +39,7 @@ export BENCH_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
 
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -B package -DskipTests" >&2; exit 1; }
 [ -f "$TEST_CLASSPATH" ] || { echo "missing $TEST_CLASSPATH: run ./mvnw -B package -DskipTests" >&2; exit 1; }
-for tool in "$PGBIN/pg_dump" "$PGBIN/psql" /usr/bin/time zstd javac; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
-done
+require "$PGBIN/pg_dump" "$PGBIN/psql" /usr/bin/time zstd javac
 
 S3_PID=
 cleanup() {

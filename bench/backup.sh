@@ -30,9 +30,7 @@ export CPDB_JAVA_OPTS=${CPDB_JAVA_OPTS:--Xmx128m}
 . bench/dataset.sh
 
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -B package -DskipTests" >&2; exit 1; }
-for tool in "$PGBIN/pg_dump" "$PGBIN/pg_restore" "$PGBIN/psql" /usr/bin/time zstd curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
-done
+require "$PGBIN/pg_dump" "$PGBIN/pg_restore" "$PGBIN/psql" /usr/bin/time zstd curl
 
 SERVICE_PID=
 cleanup() {

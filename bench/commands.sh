@@ -27,15 +27,9 @@ chmod 755 "$WORK"
 
 [ -f target/quarkus-app/quarkus-run.jar ] || { echo "missing target/quarkus-app: run ./mvnw -B package -DskipTests" >&2; exit 1; }
 [ -f "$PG15_JAR" ] || { echo "missing $PG15_JAR: run ./mvnw -B generate-test-resources" >&2; exit 1; }
-for tool in /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
-done
+require /usr/bin/time
 
-cleanup() {
-  stop_postgres
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+clean_up_on_exit
 
 # java_home_of JAVA: the runtime folder of a java executable.
 java_home_of() { dirname "$(dirname "$(readlink -f "$1")")"; }

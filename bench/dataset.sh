@@ -2,7 +2,8 @@
 # dataset of about SIZE_MB MB in database "bench".
 #
 # The sourcing script sets SIZE_MB, PORT and WORK (an empty temporary folder), then calls start_postgres and
-# build_dataset, and stop_postgres on exit. Afterwards PGBIN, psql_q, url and DB_BYTES are available.
+# build_dataset, and stop_postgres on exit (clean_up_on_exit does that and removes WORK, for scripts that start
+# nothing else). Afterwards PGBIN, psql_q, url and DB_BYTES are available.
 # Needs target/test-postgres/postgres-15.jar (built by ./mvnw -B generate-test-resources) and Debian's
 # postgresql-client-15.
 
@@ -19,6 +20,18 @@ fi
 export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGSSLMODE=disable
 psql_q() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 url() { echo "postgres://postgres@127.0.0.1:$PORT/$1?sslmode=disable"; }
+
+# require TOOL...: stops the script when a tool is missing.
+require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+  done
+}
+
+clean_up_on_exit() {
+  trap 'stop_postgres; rm -rf "$WORK"' EXIT
+}
 
 stop_postgres() {
   [ -f "$WORK/data/postmaster.pid" ] && "${as_server[@]}" "$WORK/pg/bin/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true

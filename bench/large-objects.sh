@@ -30,15 +30,9 @@ SIZE_MB=0
 . bench/dataset.sh
 
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -B package -DskipTests" >&2; exit 1; }
-for tool in "$PGBIN/pg_dump" "$PGBIN/pg_restore" "$PGBIN/psql" /usr/bin/time zstd; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
-done
+require "$PGBIN/pg_dump" "$PGBIN/pg_restore" "$PGBIN/psql" /usr/bin/time zstd
 
-cleanup() {
-  stop_postgres
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+clean_up_on_exit
 
 start_postgres
 

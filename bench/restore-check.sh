@@ -25,15 +25,9 @@ CLASSPATH_APP='target/quarkus-app/app/*:target/quarkus-app/lib/main/*'
 . bench/dataset.sh
 
 [ -d target/quarkus-app ] || { echo "missing target/quarkus-app: run ./mvnw -B package -DskipTests" >&2; exit 1; }
-for tool in "$PGBIN/psql" javac; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
-done
+require "$PGBIN/psql" javac
 
-cleanup() {
-  stop_postgres
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+clean_up_on_exit
 
 start_postgres
 psql_q -d postgres -c "CREATE DATABASE bench"

@@ -32,14 +32,8 @@ SIZE_MB=0
 . bench/dataset.sh
 
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -B package -DskipTests" >&2; exit 1; }
-for tool in "$PGBIN/psql" "$PGBIN/pg_dump" zstd /usr/bin/time bc; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
-done
-cleanup() {
-  stop_postgres
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+require "$PGBIN/psql" "$PGBIN/pg_dump" zstd /usr/bin/time bc
+clean_up_on_exit
 
 # timed COMMAND...: runs a command under GNU time with a cold page cache and sets wall, cpu and rss (KiB); a command
 # that fails stops the script.
