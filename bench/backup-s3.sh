@@ -4,16 +4,18 @@
 #
 # Builds the dataset of bench/backup.sh (about BENCH_SIZE_MB MB, default 256) on a throw-away PostgreSQL 15 server,
 # starts S3Proxy over an in-memory blob store in its own JVM (both on 127.0.0.1 only), then times, one after the other:
-#   cpdb backup --target s3://bench/cpdb --compression zstd   (first of an empty database, for the fixed costs)
+#   bin/cpdb backup --target s3://bench/cpdb --compression zstd   (first of an empty database, for the fixed costs)
 #   pg_dump -Fc | S3Upload put                 (bench/S3Upload.java: stdin as a multipart upload, nothing on disk)
 #   pg_dump -Fp | zstd -3 | S3Upload put
-# and prints for each: wall time, CPU time, peak RSS, bytes written to local disk during the step, and the size and
-# number of multipart parts of the object it left in the bucket. Nothing is asserted: these are numbers.
+# BENCH_RUNS times (default 3) in interleaved rounds, and prints for each the median wall time, every round's wall
+# time, and the median CPU time, peak RSS and bytes written to local disk during the step, and the size and number of
+# multipart parts of the object it left in the bucket. Nothing is asserted: these are numbers. cpdb runs through
+# bin/cpdb, with the launcher's command settings, as an operator would run it.
 #
 # Needs: target/quarkus-app and target/bench/test-classpath.txt (./mvnw -B package -DskipTests),
 # target/test-postgres/postgres-15.jar (same build), Debian's postgresql-client-15, zstd and GNU time (/usr/bin/time).
 # Usage: bench/backup-s3.sh         (from the project root)
-# Knobs (environment): BENCH_SIZE_MB (256), BENCH_PORT (55433, PostgreSQL), BENCH_S3_PORT (55434),
+# Knobs (environment): BENCH_SIZE_MB (256), BENCH_RUNS (3), BENCH_PORT (55433, PostgreSQL), BENCH_S3_PORT (55434),
 #   BENCH_S3_HEAP (2g: the bucket lives in S3Proxy's heap), BENCH_PART_SIZE_MB (8, cpdb's default part size),
 #   CPDB_JAVA_OPTS (-Xmx128m -XX:+UseSerialGC -XX:-UsePerfData, for cpdb and the uploader alike; the last flag
 #   stops the JVM from keeping its statistics in a file under /tmp, which would count as local disk writes).
@@ -21,6 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE_MB=${BENCH_SIZE_MB:-256}
+RUNS=${BENCH_RUNS:-3}
 PORT=${BENCH_PORT:-55433}
 S3_PORT=${BENCH_S3_PORT:-55434}
 S3_HEAP=${BENCH_S3_HEAP:-2g}
@@ -102,7 +105,8 @@ cpdb_backup() {
     CPDB_BACKUP_S3_ENDPOINT="$BENCH_S3_ENDPOINT" CPDB_BACKUP_S3_PATH_STYLE=true \
     CPDB_BACKUP_S3_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" CPDB_BACKUP_S3_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
     CPDB_BACKUP_S3_PART_SIZE="${PART_MB}M" \
-    java $CPDB_JAVA_OPTS -jar "$JAR" backup --target "s3://$BUCKET/$3" --compression zstd >/dev/null
+    CPDB_APP_DIR=target/quarkus-app CPDB_JAVA_OPTS="$CPDB_JAVA_OPTS" \
+    bin/cpdb backup --target "s3://$BUCKET/$3" --compression zstd >/dev/null
   object "$1" "$3/"
 }
 
@@ -111,25 +115,48 @@ echo "== backups to s3://$BUCKET (parts of $PART_MB MiB)"
 # The same command on an empty database: what a cpdb process writes to disk whatever the data (the JVM's perf-data
 # file, zstd-jni unpacking its native library into java.io.tmpdir).
 psql_q -d postgres -c "CREATE DATABASE empty"
-cpdb_backup cpdb_s3_empty_db empty cpdb-empty
-cpdb_backup cpdb_s3 bench cpdb
-run pg_dump_fc_s3 sh -c "'$PGBIN/pg_dump' -Fc -d bench | $(upload pg_dump/bench.dump)"
-object pg_dump_fc_s3 pg_dump/
-run pg_dump_fp_zstd_s3 sh -c "'$PGBIN/pg_dump' -Fp -d bench | zstd -q -3 | $(upload pg_dump_zstd/bench.sql.zst)"
-object pg_dump_fp_zstd_s3 pg_dump_zstd/
+STEPS="cpdb_s3_empty_db cpdb_s3 pg_dump_fc_s3 pg_dump_fp_zstd_s3"
+for round in $(seq 1 "$RUNS"); do
+  echo "-- round $round of $RUNS"
+  cpdb_backup "cpdb_s3_empty_db#$round" empty cpdb-empty
+  cpdb_backup "cpdb_s3#$round" bench cpdb
+  run "pg_dump_fc_s3#$round" sh -c "'$PGBIN/pg_dump' -Fc -d bench | $(upload pg_dump/bench.dump)"
+  object "pg_dump_fc_s3#$round" pg_dump/
+  run "pg_dump_fp_zstd_s3#$round" sh -c "'$PGBIN/pg_dump' -Fp -d bench | zstd -q -3 | $(upload pg_dump_zstd/bench.sql.zst)"
+  object "pg_dump_fp_zstd_s3#$round" pg_dump_zstd/
+done
+
+# median ARRAY STEP: the median over the rounds of one step's values in the associative array ARRAY.
+median() {
+  local -n values=$1
+  local round
+  for round in $(seq 1 "$RUNS"); do echo "${values[$2#$round]}"; done | sort -g | awk '{ v[NR] = $1 }
+    END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+rounds() { local round; for round in $(seq 1 "$RUNS"); do printf '%s ' "${WALL[$1#$round]}"; done; }
+for step in $STEPS; do
+  for array in WALL CPU RSS DISK SIZE PARTS; do
+    declare -n values=$array
+    values[$step]=$(median "$array" "$step")
+    unset -n values
+  done
+done
 
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL 15 and S3Proxy (in memory) on the same host"
-echo "dataset: $(( DB_BYTES / 1024 / 1024 )) MB on disk; JVM flags of cpdb and the uploader: $CPDB_JAVA_OPTS"
-printf "%-20s %8s %8s %13s %15s %11s %6s\n" step wall_s cpu_s peak_rss_MiB disk_written_KiB object_MiB parts
-for step in cpdb_s3_empty_db cpdb_s3 pg_dump_fc_s3 pg_dump_fp_zstd_s3; do
-  printf "%-20s %8s %8s %13d %15d %11s %6s\n" "$step" "${WALL[$step]}" "${CPU[$step]}" $(( ${RSS[$step]} / 1024 )) \
-    $(( ${DISK[$step]} / 1024 )) "$(echo "scale=1; ${SIZE[$step]} / 1048576" | bc)" "${PARTS[$step]}"
+echo "dataset: $(( DB_BYTES / 1024 / 1024 )) MB on disk; JVM flags of cpdb and the uploader: $CPDB_JAVA_OPTS;" \
+  "$RUNS rounds, medians"
+printf "%-20s %8s %8s %13s %15s %11s %6s  %s\n" step wall_s cpu_s peak_rss_MiB disk_written_KiB object_MiB parts \
+  wall_s_of_each_round
+for step in $STEPS; do
+  printf "%-20s %8s %8s %13d %15d %11s %6s  %s\n" "$step" "${WALL[$step]}" "${CPU[$step]}" \
+    $(( ${RSS[$step]%.*} / 1024 )) $(( ${DISK[$step]%.*} / 1024 )) \
+    "$(echo "scale=1; ${SIZE[$step]} / 1048576" | bc)" "${PARTS[$step]}" "$(rounds "$step")"
 done
 ratio() { echo "scale=2; $1 / $2" | bc; }
 echo
 echo "cpdb wall / pg_dump -Fc | upload:           $(ratio "${WALL[cpdb_s3]}" "${WALL[pg_dump_fc_s3]}")"
 echo "cpdb wall / pg_dump -Fp | zstd | upload:    $(ratio "${WALL[cpdb_s3]}" "${WALL[pg_dump_fp_zstd_s3]}")"
 echo "cpdb bytes written to local disk:           ${DISK[cpdb_s3]}, of which ${DISK[cpdb_s3_empty_db]} also for an empty database"
-echo "cpdb bytes written to disk for the data:    $(( DISK[cpdb_s3] - DISK[cpdb_s3_empty_db] ))   (target 0)"
-echo "cpdb peak RSS (MiB):                        $(( ${RSS[cpdb_s3]} / 1024 ))"
+echo "cpdb bytes written to disk for the data:    $(( ${DISK[cpdb_s3]%.*} - ${DISK[cpdb_s3_empty_db]%.*} ))   (target 0)"
+echo "cpdb peak RSS (MiB):                        $(( ${RSS[cpdb_s3]%.*} / 1024 ))"
