@@ -4,6 +4,7 @@ import dev.cpdb.InvalidConfigurationException;
 import dev.cpdb.database.embedded.EmbeddedPostgresException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.smallrye.openapi.runtime.OpenApiConstants;
 
 /**
  * Entry point of the jar: no arguments runs the service; otherwise the arguments name a {@link CliCommand} that runs
@@ -19,6 +20,11 @@ public class CpdbMain {
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty("quarkus.banner.enabled", "false");
             System.setProperty("quarkus.log.console.stderr", "true");
+            // Nor do they serve /q/openapi: the extension reads the generated document through this loader at
+            // start-up and renders it as JSON and YAML (a fifth of a command's start-up); one that sees no
+            // application resources finds no document and skips that work.
+            OpenApiConstants.classLoader = new ClassLoader(null) {
+            };
             if (System.getProperty("quarkus.log.level") == null && System.getenv("QUARKUS_LOG_LEVEL") == null) {
                 System.setProperty("quarkus.log.level", "WARN");
                 // The service logs each migration it applies; the migrate commands print their own summary.
