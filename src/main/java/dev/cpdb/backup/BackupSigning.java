@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -66,6 +67,7 @@ public class BackupSigning {
     private final Database database;
     private volatile List<Key> keys;
     private volatile String source = "none";
+    private final AtomicBoolean warnedWithoutKey = new AtomicBoolean();
 
     public BackupSigning(BackupConfig config, InstanceDirectory instance, Database database) {
         this.config = config;
@@ -155,10 +157,6 @@ public class BackupSigning {
             byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
             result.add(new Key(keyId(bytes), bytes));
         }
-        if (result.isEmpty()) {
-            LOG.warn("no backup signing key (CPDB_BACKUP_SIGNING_KEY): backups are not signed, and a restore cannot "
-                    + "tell a backup this service wrote from one written by anyone else who can write to the store");
-        }
         return List.copyOf(result);
     }
 
@@ -214,6 +212,7 @@ public class BackupSigning {
     BackupManifest sign(BackupManifest manifest, ObjectMapper json) {
         List<Key> all = keys();
         if (all.isEmpty()) {
+            warnWithoutKey();
             return manifest;
         }
         Key key = all.get(0);
@@ -233,6 +232,27 @@ public class BackupSigning {
         if (all.isEmpty()) {
             return;
         }
+        checkWith(all, id, manifest, json, allowUnsigned);
+    }
+
+    /** {@link #check} before a restore, which also says (once per process) when no key can tell who wrote it. */
+    void checkBeforeRestore(String id, BackupManifest manifest, ObjectMapper json, boolean allowUnsigned) {
+        if (keys().isEmpty()) {
+            warnWithoutKey();
+        }
+        check(id, manifest, json, allowUnsigned);
+    }
+
+    // Said where it matters, when a backup is written or restored; listing and showing backups stay quiet.
+    private void warnWithoutKey() {
+        if (warnedWithoutKey.compareAndSet(false, true)) {
+            LOG.warn("no backup signing key (CPDB_BACKUP_SIGNING_KEY): backups are not signed, and a restore cannot "
+                    + "tell a backup this service wrote from one written by anyone else who can write to the store");
+        }
+    }
+
+    private void checkWith(List<Key> all, String id, BackupManifest manifest, ObjectMapper json,
+            boolean allowUnsigned) {
         BackupManifest.Signature signature = manifest.signature();
         if (signature == null) {
             if (allowUnsigned) {

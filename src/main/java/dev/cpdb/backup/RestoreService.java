@@ -136,7 +136,7 @@ public class RestoreService {
             boolean applyOwnership) {
         BackupManifest manifest = backup.manifest();
         try {
-            signing.check(backup.id(), manifest, json, allowUnsigned);
+            signing.checkBeforeRestore(backup.id(), manifest, json, allowUnsigned);
         } catch (dev.cpdb.InvalidConfigurationException e) {
             throw new BackupFailedException(e.getMessage(), e);
         }

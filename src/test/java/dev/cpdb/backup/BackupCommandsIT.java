@@ -37,6 +37,8 @@ class BackupCommandsIT {
         CpdbProcess backup = CpdbProcess.run(env, "backup", "--target", folder.toString(), "--compression", "gzip",
                 "--jobs", "3");
         assertEquals(0, backup.exitCode(), backup.stderr());
+        // Without a signing key, writing a backup says so; listing and showing backups do not repeat it.
+        assertTrue(backup.stderr().contains("no backup signing key"), backup.stderr());
         Matcher id = Pattern.compile("backup (\\S+) written to").matcher(backup.stdout());
         assertTrue(id.find(), backup.stdout());
         assertTrue(Files.exists(folder.resolve(id.group(1)).resolve("data.sql.gz")));
@@ -45,16 +47,19 @@ class BackupCommandsIT {
         CpdbProcess list = CpdbProcess.run(env, "backups", "list", "--target", folder.toString());
         assertEquals(0, list.exitCode(), list.stderr());
         assertTrue(list.stdout().contains(id.group(1)), list.stdout());
+        assertFalse(list.stderr().contains("signing key"), list.stderr());
 
         CpdbProcess show = CpdbProcess.run(env, "backups", "show", id.group(1), "--target", folder.toString());
         assertEquals(0, show.exitCode(), show.stderr());
         assertTrue(show.stdout().contains("\"rows\" : 25"), show.stdout());
+        assertFalse(show.stderr().contains("signing key"), show.stderr());
 
         DatabaseUrl target = TestPostgres.createDatabase("cli_backup_target");
         CpdbProcess restore = CpdbProcess.run(Map.of(), "restore", folder.resolve(id.group(1)).toString(),
                 "--target-url", TestPostgres.libpq(target));
         assertEquals(0, restore.exitCode(), restore.stderr());
         assertTrue(restore.stdout().contains("1 tables, 25 rows"), restore.stdout());
+        assertTrue(restore.stderr().contains("no backup signing key"), restore.stderr());
 
         CpdbProcess again = CpdbProcess.run(Map.of(), "restore", folder.resolve(id.group(1)).toString(),
                 "--target-url", TestPostgres.libpq(target));
