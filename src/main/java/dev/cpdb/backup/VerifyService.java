@@ -68,8 +68,11 @@ public class VerifyService {
         String role = "cpdb_drill_" + suffix;
         String password = randomPassword();
         try (Connection connection = database.direct().open(); Statement statement = connection.createStatement()) {
+            // INHERIT: the role is a member of no role, except in its scratch database of pg_database_owner, which
+            // owns the public schema since PostgreSQL 15; a NOINHERIT role would not get that schema's privileges
+            // there (before PostgreSQL 16) and could restore nothing into it.
             statement.execute("CREATE ROLE \"" + role + "\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
-                    + "NOBYPASSRLS NOINHERIT CONNECTION LIMIT 3");
+                    + "NOBYPASSRLS INHERIT CONNECTION LIMIT 3");
             // Hashed by the driver (the server's password_encryption), so no server log shows the password.
             connection.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), null);
         } catch (SQLException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +66,30 @@ class BackupCommandsIT {
                 "--target-url", TestPostgres.libpq(target));
         assertNotEquals(0, again.exitCode());
         assertTrue(again.stderr().contains("not empty"), again.stderr());
+    }
+
+    @Test
+    void aDrillOnPostgres15RestoresIntoItsScratchDatabaseAsTheUnprivilegedDrillRole() throws Exception {
+        // Since PostgreSQL 15 the public schema of a new database belongs to pg_database_owner: the drill role owns
+        // its scratch database and must get that schema's privileges through it.
+        DatabaseUrl source = TestPostgres.createDatabase(TestPostgres.server15(), "cli_drill_source");
+        TestPostgres.execute(source, "CREATE TABLE public.notes (id serial PRIMARY KEY, body text)");
+        TestPostgres.execute(source, "CREATE FUNCTION public.shout(text) RETURNS text LANGUAGE sql AS "
+                + "'SELECT upper($1)'");
+        TestPostgres.execute(source, "INSERT INTO public.notes (body) SELECT 'n' || g FROM generate_series(1, 7) g");
+        Path folder = TestFolders.create("cpdb-cli-drill");
+        Map<String, String> env = Map.of("DATABASE_URL", TestPostgres.libpq(source));
+
+        CpdbProcess backup = CpdbProcess.run(env, "backup", "--target", folder.toString());
+        assertEquals(0, backup.exitCode(), backup.stderr());
+        Matcher id = Pattern.compile("backup (\\S+) written to").matcher(backup.stdout());
+        assertTrue(id.find(), backup.stdout());
+
+        CpdbProcess verify = CpdbProcess.run(env, "verify", id.group(1), "--target", folder.toString());
+        assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
+        assertTrue(verify.stdout().contains("verified: 1 tables, 7 rows, counts match the manifest"), verify.stdout());
+        assertEquals(List.of(), TestPostgres.column(source, "SELECT rolname FROM pg_roles WHERE rolname LIKE "
+                + "'cpdb_drill_%'"), "the drill role is dropped afterwards");
     }
 
     @Test
