@@ -328,6 +328,10 @@ public final class RestoreEngine {
             }
         }
         checker.finish();
+        if (dataBlocks.get(copies) != null) {
+            throw new BackupException(ScriptForms.CHECKING, "the script has fewer COPY blocks than the checking pass "
+                    + "found: it changed between the passes", false);
+        }
         phase = "checking the end of the script";
         if (!reader.endMarkerSeen()) {
             throw new BackupException(phase, "the script is incomplete (its end marker is missing); the backup is "
@@ -355,10 +359,16 @@ public final class RestoreEngine {
                 reader.copyData(measured, in::writeToCopy);
             }
             return in.endCopy();
-        } finally {
+        } catch (SQLException | IOException | RuntimeException e) {
+            // The reason the copy stopped is the one to report, not a failure to cancel it on a broken connection.
             if (in.isActive()) {
-                in.cancelCopy();
+                try {
+                    in.cancelCopy();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel);
+                }
             }
+            throw e;
         }
     }
 

@@ -198,7 +198,7 @@ final class ScriptReader {
         boolean lineStart = true;
         while (!(lineStart && endOfData())) {
             if (position == limit && !fill(1)) {
-                throw new IOException("the script ends inside COPY data (no \\. line)");
+                throw endsInsideData();
             }
             int start = position;
             int end = limit;
@@ -259,7 +259,7 @@ final class ScriptReader {
         int last = '\n';
         while (remaining > 0) {
             if (position == limit && !fill(1)) {
-                throw new IOException("the script ends inside COPY data (no \\. line)");
+                throw endsInsideData();
             }
             int length = (int) Math.min(remaining, limit - position);
             sink.write(buffer, position, length);
@@ -271,6 +271,10 @@ final class ScriptReader {
             throw new IOException("the COPY data on line " + line + " is not the data the checking pass read");
         }
         line += measured.lines();
+    }
+
+    private IOException endsInsideData() {
+        return new IOException("the script ends inside the COPY data starting on line " + line + " (no \\. line)");
     }
 
     private boolean identifierBefore(ByteArrayOutputStream sql) {

@@ -142,7 +142,9 @@ class ScriptReaderTest {
         assertEquals("1\n2\n", data.toString(StandardCharsets.UTF_8));
         assertEquals(5, same.next().orElseThrow().line());
 
-        for (String changed : List.of(script.replace("2\n", "22\n"), script.replace("1\n2\n", "1\n"))) {
+        // Longer data, shorter data, and data of which the measured bytes end a line but no end line follows them.
+        for (String changed : List.of(script.replace("2\n", "22\n"), script.replace("1\n2\n", "1\n"),
+                script.replace("1\n2\n", "1\n2\n3\n"))) {
             ScriptReader other = reader(changed);
             other.next();
             IOException e = assertThrows(IOException.class, () -> other.copyData(block, DISCARD), changed);
