@@ -147,6 +147,20 @@ class BackupPipelineTest {
     }
 
     @Test
+    void aManifestThatDoesNotParseOrNamesAnotherBackupIsLeftOutOfTheListingNotFatalToIt() throws Exception {
+        Path root = TestFolders.create("cpdb-tampered-listing");
+        FilesystemBackupStore tampered = new FilesystemBackupStore(root);
+        BackupManifest manifest = backups.take(tampered, Compression.ZSTD);
+        Path garbage = Files.createDirectories(root.resolve("20200101T000000Z-aaaaaa"));
+        Files.writeString(garbage.resolve("manifest.json"), "{\"backupId\": ");
+        Path copied = Files.createDirectories(root.resolve("20200102T000000Z-bbbbbb"));
+        Files.writeString(copied.resolve("manifest.json"), BackupManifest.writer(json).writeValueAsString(manifest));
+
+        assertEquals(List.of(manifest.backupId()),
+                listing.committed(tampered).stream().map(BackupManifest::backupId).toList());
+    }
+
+    @Test
     void withTheSettingOnBackupsCarryOwnersAndARestoreLackingTheirRolesChangesNothing() throws Exception {
         String role = "svc owner " + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
         String quoted = "\"" + role + "\"";

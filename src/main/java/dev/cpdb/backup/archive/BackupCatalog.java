@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.cpdb.backup.BackupId;
@@ -105,11 +106,32 @@ public final class BackupCatalog {
         return committed;
     }
 
-    /** The manifests of every committed backup, newest first: one read per backup. */
+    /**
+     * The manifests of every committed backup, newest first: one read per backup. Whoever can write to the store can
+     * write a manifest, so one that does not parse or does not describe a backup of its folder is left out with a
+     * warning rather than failing the whole listing (and with it retention and the scheduled drill).
+     *
+     * @throws IOException when the store fails
+     */
     public List<BackupManifest> manifests() throws IOException {
         List<BackupManifest> manifests = new ArrayList<>();
         for (Committed backup : committed()) {
-            manifest(backup.id()).ifPresent(manifests::add);
+            Optional<BackupManifest> manifest;
+            try {
+                manifest = manifest(backup.id());
+            } catch (JsonProcessingException e) {
+                LOG.warnf("backup %s in %s is left out: its manifest does not parse: %s", backup.id(),
+                        store.location(), e.getOriginalMessage());
+                continue;
+            }
+            Optional<String> problem = manifest.flatMap(found -> found.tables() == null
+                    ? Optional.of("the manifest lists no tables")
+                    : shapeProblem(backup.id(), found));
+            if (problem.isPresent()) {
+                LOG.warnf("backup %s in %s is left out: %s", backup.id(), store.location(), problem.get());
+                continue;
+            }
+            manifest.ifPresent(manifests::add);
         }
         manifests.sort(Comparator.comparing(BackupManifest::backupId).reversed());
         return manifests;
@@ -145,12 +167,20 @@ public final class BackupCatalog {
      * folder. Empty when it proves one.
      */
     public static Optional<String> ownershipProblem(String id, BackupManifest manifest) {
-        if (!id.equals(manifest.backupId())) {
-            return Optional.of("the manifest names backup " + manifest.backupId() + ", not its folder's");
-        }
         if (manifest.formatVersion() > BackupEngine.FORMAT_VERSION) {
             return Optional.of("format version " + manifest.formatVersion() + " is newer than this cpdb's ("
                     + BackupEngine.FORMAT_VERSION + "); prune with the cpdb that wrote it");
+        }
+        return shapeProblem(id, manifest);
+    }
+
+    /**
+     * Why a manifest read from backup {@code id}'s folder does not describe a finished backup of that folder (another
+     * backup's id, no finish time, no data object in the folder); empty when it does.
+     */
+    private static Optional<String> shapeProblem(String id, BackupManifest manifest) {
+        if (!id.equals(manifest.backupId())) {
+            return Optional.of("the manifest names backup " + manifest.backupId() + ", not its folder's");
         }
         if (manifest.finishedAt() == null) {
             return Optional.of("the manifest has no finish time");
