@@ -64,6 +64,11 @@ public class BackupOptions {
         return signing.source();
     }
 
+    /** Says (once per process) that backups go unsigned when no signing key is configured. */
+    public void warnIfUnsigned() {
+        signing.warnIfUnsigned();
+    }
+
     /** Checks the configured signing keys, without generating one. */
     public void validateSigningSettings() {
         signing.validateSettings();

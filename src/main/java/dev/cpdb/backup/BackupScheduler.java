@@ -115,6 +115,8 @@ public class BackupScheduler {
         // On the embedded default this generates the signing key now, as the operator token is, not at the first
         // backup.
         LOG.infof("backup signing keys: %s", options.signingSource());
+        // The service writes backups: an operator without a key hears it at start-up, not at the first backup.
+        options.warnIfUnsigned();
         LOG.infof("backup encryption: %s", options.encryptionSummary());
         started = true;
         scheduleTicks();

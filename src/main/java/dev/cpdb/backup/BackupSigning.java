@@ -237,10 +237,15 @@ public class BackupSigning {
 
     /** {@link #check} before a restore, which also says (once per process) when no key can tell who wrote it. */
     void checkBeforeRestore(String id, BackupManifest manifest, ObjectMapper json, boolean allowUnsigned) {
+        warnIfUnsigned();
+        check(id, manifest, json, allowUnsigned);
+    }
+
+    /** Says (once per process) that backups go unsigned when no key is configured. */
+    void warnIfUnsigned() {
         if (keys().isEmpty()) {
             warnWithoutKey();
         }
-        check(id, manifest, json, allowUnsigned);
     }
 
     // Said where it matters, when a backup is written or restored; listing and showing backups stay quiet.
