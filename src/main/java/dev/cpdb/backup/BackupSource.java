@@ -17,6 +17,7 @@ import dev.cpdb.database.DirectConnections;
 import dev.cpdb.database.replica.DirectReplica;
 import dev.cpdb.database.replica.ReadPath;
 import dev.cpdb.database.replica.ReplicaState;
+import dev.cpdb.database.replica.WalPosition;
 
 /**
  * The server a backup reads its data from. With {@code CPDB_BACKUP_SOURCE=primary} (the default) that is the direct
@@ -110,13 +111,12 @@ public class BackupSource {
                 continue;
             }
             try {
-                Reading reading = onReplica(replica);
+                Reading reading = onReplica(replica, passedOver);
                 if (reading != null) {
                     LOG.infof("backup %s reads from replica %s, replayed to %s", backupId, replica.name(),
                             reading.origin().replayPosition());
                     return reading;
                 }
-                passedOver.add(replica.name() + " is not in recovery");
             } catch (SQLException e) {
                 passedOver.add(replica.name() + " cannot be reached over " + replica.directUrl().redacted() + " ("
                         + firstLine(e) + ")");
@@ -147,13 +147,18 @@ public class BackupSource {
         return null;
     }
 
-    /** The dump's connection on {@code replica}, or null when the server there is not a standby (promoted). */
-    private Reading onReplica(DirectReplica replica) throws SQLException {
+    /**
+     * The dump's connection on {@code replica}; null, with the reason added to {@code passedOver}, when the server at
+     * its direct address is not a standby (promoted) or is behind what its read address last reported.
+     */
+    private Reading onReplica(DirectReplica replica, List<String> passedOver) throws SQLException {
         DirectConnections server = database.directTo(replica.directUrl());
         Connection connection = server.open();
+        String reason;
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(STANDBY)) {
             rs.next();
-            if (rs.getBoolean(1)) {
+            reason = rs.getBoolean(1) ? behind(replica, WalPosition.parse(rs.getString(2))) : "is not in recovery";
+            if (reason == null) {
                 return new Reading(connection, server, new Origin("replica", replica.name(), rs.getString(2), null));
             }
         } catch (SQLException | RuntimeException e) {
@@ -161,7 +166,22 @@ public class BackupSource {
             throw e;
         }
         connection.close();
+        passedOver.add(replica.name() + " " + reason);
         return null;
+    }
+
+    /**
+     * Why the server at {@code replica}'s direct address, replayed to {@code direct}, is not the one its health check
+     * found fresh enough, or null. Replay only moves forward, so the same server is at or past the position its read
+     * address reported; one behind it is another server (a list in another order, a delayed or stuck standby).
+     */
+    static String behind(DirectReplica replica, WalPosition direct) {
+        if (replica.replayed() == null || direct.reached(replica.replayed())) {
+            return null;
+        }
+        return "has replayed only to " + direct.text() + " at " + replica.directUrl().redacted() + ", behind the "
+                + replica.replayed().text() + " its read address reported: DATABASE_READ_DIRECT_URL may name another "
+                + "server than DATABASE_READ_URL at that place";
     }
 
     private Reading onPrimary(String fallback) throws SQLException {

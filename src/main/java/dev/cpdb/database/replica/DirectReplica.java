@@ -11,6 +11,8 @@ import dev.cpdb.database.DatabaseUrl;
  * @param directUrl its entry of {@code DATABASE_READ_DIRECT_URL}, else its read URL when no transaction pooler sits in
  *        front of it; null when neither
  * @param problem why its last check or read failed; null when it answered
+ * @param replayed the position its read URL had replayed to at its last check; null when not known
  */
-public record DirectReplica(String name, ReplicaState state, DatabaseUrl directUrl, String problem) {
+public record DirectReplica(String name, ReplicaState state, DatabaseUrl directUrl, String problem,
+        WalPosition replayed) {
 }

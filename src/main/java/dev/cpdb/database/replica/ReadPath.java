@@ -176,7 +176,8 @@ public class ReadPath {
         }
         Instant now = Instant.now();
         return set.all().stream().map(replica -> new DirectReplica(replica.name(),
-                replica.state(now, set.maxStaleness()), replica.directUrl(), replica.problem())).toList();
+                replica.state(now, set.maxStaleness()), replica.directUrl(), replica.problem(), replica.replayed()))
+                .toList();
     }
 
     private static ReplicaStatus status(Replica replica, Instant now, Duration maxStaleness) {
