@@ -344,14 +344,7 @@ public final class BackupEngine {
 
                         @Override
                         public RuntimeException interruption(TableChunk chunk) {
-                            String where = "copying " + chunk.table().displayName();
-                            if (options.cancelled().getAsBoolean()) {
-                                return new BackupException(where, "the backup was cancelled", true);
-                            }
-                            if (!options.clock().instant().isBefore(options.deadline())) {
-                                return new BackupException(where, "the backup deadline passed", true);
-                            }
-                            return null;
+                            return stopped("copying " + chunk.table().displayName(), null);
                         }
 
                         @Override
@@ -545,14 +538,20 @@ public final class BackupEngine {
      * cause is told by the cancellation flag and the clock.
      */
     private BackupException cancelled(String phase, SQLException e) {
+        BackupException stopped = stopped(phase, e);
+        return stopped != null ? stopped : new BackupException(phase, "its statement was cancelled by an administrator "
+                + "or another session (pg_cancel_backend), before the backup deadline", true, e);
+    }
+
+    /** The backup's own reason to stop (cancelled, or past its deadline) while {@code where}; null when it has none. */
+    private BackupException stopped(String where, Exception cause) {
         if (options.cancelled().getAsBoolean()) {
-            return new BackupException(phase, "the backup was cancelled", true, e);
+            return new BackupException(where, "the backup was cancelled", true, cause);
         }
         if (!options.clock().instant().isBefore(options.deadline())) {
-            return new BackupException(phase, "the backup deadline passed", true, e);
+            return new BackupException(where, "the backup deadline passed", true, cause);
         }
-        return new BackupException(phase, "its statement was cancelled by an administrator or another session "
-                + "(pg_cancel_backend), before the backup deadline", true, e);
+        return null;
     }
 
     /**
