@@ -31,7 +31,6 @@ import dev.cpdb.backup.engine.CountingOutputStream;
 import dev.cpdb.backup.engine.DumpResult;
 import dev.cpdb.backup.engine.SchemaSelection;
 import dev.cpdb.backup.store.BackupStore;
-import dev.cpdb.database.Database;
 
 /**
  * Takes one backup as a {@link BackupRequest} says: the backup engine's script through compression, encryption and
@@ -54,12 +53,6 @@ public class BackupPipeline {
     private final BackupSigning signing;
     private final ObjectMapper json;
     private final Clock clock;
-
-    /** A pipeline built outside the container, which reads from the primary (no read path checks replicas there). */
-    public BackupPipeline(Database database, BackupConfig config, BackupOptions options, BackupSigning signing,
-            ObjectMapper json) {
-        this(BackupSource.primaryOnly(database, options), config, options, signing, json);
-    }
 
     @Inject
     public BackupPipeline(BackupSource source, BackupConfig config, BackupOptions options, BackupSigning signing,

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +34,6 @@ import dev.cpdb.database.replica.WalPosition;
 public class BackupSource {
 
     private static final Logger LOG = Logger.getLogger(BackupSource.class);
-
-    /** How long a backup waits for the replicas' first check when nothing has checked them yet (a command). */
-    static final Duration FIRST_CHECK = Duration.ofSeconds(15);
 
     /**
      * Asked on the replica's connection before the dump's transaction starts: its snapshot is then taken at or past
@@ -129,7 +125,7 @@ public class BackupSource {
 
     private void awaitFirstCheck() {
         try {
-            readPath.startAndAwaitFirstCheck(FIRST_CHECK);
+            readPath.startAndAwaitFirstCheck(ReadPath.FIRST_CHECK);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackupFailedException("the backup was interrupted while the replicas were checked", e);

@@ -1,6 +1,5 @@
 package dev.cpdb.status;
 
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +17,6 @@ import dev.cpdb.database.replica.ReadPath;
  */
 @ApplicationScoped
 public class StatusCommand implements CliCommand {
-
-    /** How long the command waits for the read replicas' first answers. */
-    private static final Duration REPLICA_CHECK = Duration.ofSeconds(15);
 
     private final StatusService status;
     private final ReadPath readPath;
@@ -47,7 +43,7 @@ public class StatusCommand implements CliCommand {
         if (!args.isEmpty()) {
             throw new UsageException("status takes no arguments");
         }
-        readPath.startAndAwaitFirstCheck(REPLICA_CHECK);
+        readPath.startAndAwaitFirstCheck(ReadPath.FIRST_CHECK);
         System.out.println(json.writeValueAsString(status.commandStatus().await().indefinitely()));
         return 0;
     }

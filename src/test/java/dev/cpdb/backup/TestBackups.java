@@ -41,7 +41,8 @@ final class TestBackups {
     static TestBackups wired(Database database, BackupConfig config, ObjectMapper json, S3BackupStores s3) {
         BackupSigning signing = new BackupSigning(config, null, database);
         BackupOptions options = new BackupOptions(config, null, s3, signing);
-        return new TestBackups(options, new BackupPipeline(database, config, options, signing, json),
+        return new TestBackups(options, new BackupPipeline(BackupSource.primaryOnly(database, options), config,
+                options, signing, json),
                 new RestoreService(options, signing, json));
     }
 

@@ -93,6 +93,9 @@ public class ReadPath {
         monitor.start();
     }
 
+    /** How long work that needs the replicas' state (the status command, a backup from a replica) waits for it. */
+    public static final Duration FIRST_CHECK = Duration.ofSeconds(15);
+
     /**
      * For the {@code status} command, which serves no traffic: builds the replicas' pools and waits until each has
      * answered its first check or failed it, at most {@code timeout}. Blocking.
